@@ -1,0 +1,39 @@
+# `make help` lists the targets. Every target sets up .venv first if needed (idempotent).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CORPUS ?= factbook
+OUT    ?= figures
+
+.PHONY: help setup report test test-fast benchmark lab clean-cache
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24,<27"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the package with its dependencies
+
+report: $(STAMP)  ## run every notebook on CORPUS (default: factbook) and write figures/ (OUT)
+	$(BIN)/python -m analysis report --corpus "$(CORPUS)" --out "$(OUT)"
+
+test: $(STAMP)  ## run the whole test suite (package, real corpora, notebooks)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the tests without the slow whole-corpus and notebook ones
+	$(BIN)/python -m pytest -m "not slow and not notebooks"
+
+benchmark: $(STAMP)  ## time corpus loading against the baseline loop (prints ratios)
+	$(BIN)/python benchmarks/bench_load.py
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+clean-cache:  ## delete the on-disk cache (.cache/)
+	rm -rf .cache

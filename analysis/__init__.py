@@ -1,0 +1,24 @@
+"""analysis: how texts frame the CSTO, NATO and the UN.
+
+The package is a pipeline of small stages, each returning tidy pandas tables::
+
+    import analysis
+    corpus = analysis.load("factbook")          # or a folder, a table, the UNGDC archive
+    corpus.docs.head()                          # one row a document
+    corpus.report.summary()                     # what was skipped, duplicated, detected
+
+See ``notebooks/`` for the narrated walkthrough.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("analysis")
+except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
+    __version__ = "0.0.0"
+
+from analysis.corpus import Corpus, load  # noqa: E402
+from analysis.errors import AnalysisError  # noqa: E402
+from analysis.settings import Settings, get_settings  # noqa: E402
+
+__all__ = ["AnalysisError", "Corpus", "Settings", "__version__", "get_settings", "load"]

