@@ -108,7 +108,7 @@ class FactbookDocs:
         meta = profile_meta(profile, fips, region, iso3, name or profile_name(profile))
         meta["title"] = f"{meta['country']} — CIA World Factbook ({self.label})"
         doc_id = iso3.lower() if iso3 and not shared else f"fips-{fips}"
-        return RawDoc(doc_id, "\n\n".join(paragraphs), origin, meta, kind="text")
+        return RawDoc(doc_id, "\n\n".join(paragraphs), origin, meta, kind="plain")
 
 
 def read(target: str, report: LoadReport, *, sections: str | list[str] = "security",

@@ -1,0 +1,104 @@
+"""Command-line interface: ``python -m analysis <command>``.
+
+Commands
+--------
+``corpus info SPEC [--json]``
+    Documents, words, languages, date range, metadata fields, fingerprint, duplicates and
+    skipped files (with reasons) of a corpus spec.
+``report [--corpus SPEC] [--out DIR]``
+    Execute every numbered notebook on the corpus and write the figures to DIR.
+
+Every failure prints one line ``error E###: <what is wrong, which file, what to do>`` and
+exits with the error's own non-zero code (see :mod:`analysis.errors`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analysis.errors import AnalysisError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis",
+                                     description="How texts frame the CSTO, NATO and the UN.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    corpus = commands.add_parser("corpus", help="inspect a corpus")
+    corpus_cmds = corpus.add_subparsers(dest="corpus_command", required=True)
+    info = corpus_cmds.add_parser("info", help="summarize a corpus spec")
+    info.add_argument("spec", help="'factbook', a folder, an archive (.tgz/.zip) or a table")
+    info.add_argument("--json", action="store_true", help="print the summary as JSON")
+    info.add_argument("--text-column", default="text", help="text column of a table spec")
+    info.add_argument("--speakers", help="UNGDC speaker table (.xlsx) to join, or 'auto'")
+    info.add_argument("--strict", action="store_true",
+                      help="fail (exit 5) if any document had to be skipped")
+
+    report = commands.add_parser("report", help="run every notebook and write figures")
+    report.add_argument("--corpus", default="factbook", help="corpus spec (default: factbook)")
+    report.add_argument("--out", default=None, help="figures folder (default: figures/)")
+    return parser
+
+
+def _corpus_info(args: argparse.Namespace) -> int:
+    import analysis
+
+    options = {"speakers": args.speakers} if args.speakers else {}
+    corpus = analysis.load(args.spec, text_column=args.text_column, strict=args.strict,
+                           **options)
+    info = corpus.info()
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False, default=str))
+        return 0
+    print(f"corpus       {info['name']}")
+    print(f"documents    {info['n_docs']:,}")
+    print(f"words        {info['n_words']:,}")
+    print("languages    " + ", ".join(f"{k} {v}" for k, v in info["languages"].items()))
+    print(f"dates        {' to '.join(info['date_range']) if info['date_range'] else '(none)'}")
+    print(f"metadata     {', '.join(info['metadata_fields'])}")
+    print(f"fingerprint  {info['fingerprint']}")
+    print(f"load         {info['load_seconds']} s{' (cache)' if info['from_cache'] else ''}")
+    print(f"duplicates   {info['n_duplicates']}")
+    for row in info["duplicates"][:20]:
+        print(f"  {row['doc_id']} ~ {row['duplicate_of']} ({row['kind']}, {row['similarity']})")
+    for row in info["guessed_encodings"][:20]:
+        print(f"  encoding guessed: {row['origin']}: {row['encoding']} "
+              f"(confidence {row['confidence']})")
+    for row in info["warnings"][:20]:
+        print(f"  warning: {row['origin']}: {row['message']}")
+    print(f"skipped      {info['n_skipped']}")
+    for row in info["skipped"]:
+        print(f"  {row['origin']}: {row['reason']}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from analysis.report import run_notebooks
+    from analysis.settings import get_settings
+
+    out = Path(args.out) if args.out else get_settings().figures_dir
+    run_notebooks(args.corpus, out)
+    print(f"figures written to {out} (index: {out / 'index.md'})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "corpus":
+            return _corpus_info(args)
+        return _report(args)
+    except AnalysisError as err:
+        print(f"error {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
