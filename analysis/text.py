@@ -37,6 +37,7 @@ _INVISIBLE = str.maketrans({
 })
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ ]*(?=[^\W\d_])")
+_SPACES = re.compile(r"  +")
 _MULTI_BLANK = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 
 
@@ -127,8 +128,8 @@ def normalize(text: str, *, quotes: str = "keep") -> str:
         raise ValueError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
-    while "  " in text:
-        text = text.replace("  ", " ")
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     if " \n" in text:
         text = text.replace(" \n", "\n")
     if "\n\n\n" in text:
@@ -186,8 +187,8 @@ def repair_wraps(text: str) -> str:
     text = text.replace("\x00", "\n\n")
     if "\n\n\n" in text or "\n \n" in text:
         text = _MULTI_BLANK.sub("\n\n", text)
-    while "  " in text:
-        text = text.replace("  ", " ")
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     return text.replace("\n\n ", "\n\n").strip()
 
 

@@ -1,0 +1,204 @@
+"""One way to style and save every figure: reproducible files, the data beside them, an index.
+
+:func:`save_figure` writes ``<name>.png`` (300 dpi) and ``<name>.svg`` (optionally ``.pdf``),
+the table the figure was drawn from as ``<name>.csv``, and an entry in ``index.json``, from
+which ``index.md`` (a Markdown gallery) is rewritten. Files carry no dates or version strings,
+so the same inputs give byte-identical files. :func:`apply_style` gives every figure the same
+readable, colour-blind-safe look, with a fixed colour per actor (:data:`ACTOR_COLORS`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import matplotlib as mpl
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.transforms import ScaledTranslation
+
+from analysis.cache import atomic_path
+from analysis.settings import get_settings
+
+#: The Okabe & Ito (2008) palette, distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
+             "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+             "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
+#: One fixed colour per actor, the same in every figure; anything else is "other" (grey).
+ACTOR_COLORS = {"CSTO": OKABE_ITO["vermillion"], "NATO": OKABE_ITO["blue"],
+                "UN": OKABE_ITO["sky_blue"], "other": "#999999"}
+FORMATS = ("png", "svg", "pdf")
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CAPTION_GID = "analysis-caption"
+_SAVE = {"png": {"dpi": 300, "metadata": {"Software": None}},
+         "svg": {"metadata": {"Date": None, "Creator": None}},
+         "pdf": {"metadata": {"CreationDate": None, "ModDate": None, "Creator": None,
+                              "Producer": None}}}
+
+
+def style() -> dict:
+    """The project's matplotlib settings, for ``matplotlib.rc_context(style())``.
+
+    Returns
+    -------
+    dict
+        rcParams: Okabe-Ito colour cycle (actor colours first), 10 pt text, light grid
+        behind the data, no top/right spines, constrained layout, 300 dpi when saved.
+    """
+    cycle = [ACTOR_COLORS["NATO"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
+             ACTOR_COLORS["CSTO"], OKABE_ITO["reddish_purple"], ACTOR_COLORS["UN"],
+             OKABE_ITO["yellow"], OKABE_ITO["black"]]
+    return {"axes.prop_cycle": mpl.cycler(color=cycle), "font.size": 10,
+            "axes.titlesize": 11, "axes.titleweight": "bold", "axes.titlelocation": "left",
+            "axes.labelsize": 10, "xtick.labelsize": 9, "ytick.labelsize": 9,
+            "legend.fontsize": 9, "legend.frameon": False,
+            "axes.spines.top": False, "axes.spines.right": False,
+            "axes.grid": True, "grid.color": "#d9d9d9", "grid.linewidth": 0.6,
+            "axes.axisbelow": True, "figure.figsize": (6.4, 4.0),
+            "figure.constrained_layout.use": True, "savefig.dpi": 300,
+            "svg.hashsalt": "analysis", "pdf.fonttype": 42}
+
+
+def apply_style() -> None:
+    """Apply :func:`style` to every figure made from now on (call once per notebook)."""
+    mpl.rcParams.update(style())
+
+
+def actor_color(actor: str) -> str:
+    """The fixed colour of ``actor`` (``"CSTO"``, ``"NATO"``, ``"UN"``), grey for any other."""
+    return ACTOR_COLORS.get(actor, ACTOR_COLORS["other"])
+
+
+def describe_corpus(corpus) -> str:
+    """``"<spec> (<source>, <n> documents)"`` for a Corpus; a string is returned as is."""
+    if corpus is None or isinstance(corpus, (str, Path)):
+        return "" if corpus is None else str(corpus)
+    sources = corpus.docs["source"].dropna().unique()
+    source = sources[0] if len(sources) == 1 else f"{len(sources)} sources"
+    return f"{corpus.name} ({source}, {len(corpus)} documents)"
+
+
+def save_figure(fig: Figure, name: str, *, data: pd.DataFrame | pd.Series, caption: str,
+                notebook: str | None = None, corpus=None, out_dir: str | Path | None = None,
+                formats: tuple[str, ...] = ("png", "svg")) -> dict[str, Path]:
+    """Write a figure, the data behind it and its index entry, reproducibly.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; ``caption`` and the corpus are drawn small beneath it.
+    name : str
+        File stem, a lowercase slug such as ``"overview-length"`` (letters, digits, hyphens).
+    data : pandas.DataFrame or pandas.Series
+        The table the figure was drawn from, written as ``<name>.csv`` (a named or
+        non-default index is written as columns).
+    caption : str
+        One or two sentences saying what the figure shows.
+    notebook : str, optional
+        The notebook that made the figure, for the index.
+    corpus : Corpus or str, optional
+        The corpus (or its spec) the figure is about, named in the caption and the index.
+    out_dir : str or Path, optional
+        Folder to write to; default ``get_settings().figures_dir``.
+    formats : tuple of {"png", "svg", "pdf"}
+        Image formats to write.
+
+    Returns
+    -------
+    dict of str to Path
+        The files written, keyed by extension (``"png"``, ``"svg"``, ``"csv"``...).
+
+    Notes
+    -----
+    Only ``<name>.<ext>``, ``index.json`` and ``index.md`` in ``out_dir`` are written, each
+    atomically (temporary file, then rename). Saving a name again replaces its files and
+    its index entry. PNG/SVG/PDF metadata (software, dates) is left out and the SVG id salt
+    fixed, so re-running gives byte-identical files.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> save_figure(fig, "overview-length", data=table, caption="Words per document.",
+    ...             corpus=corpus, notebook="01-corpus-overview")  # doctest: +SKIP
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or name == "index":
+        raise ValueError(f"figure name {name!r} is not a lowercase slug: use letters a-z, "
+                         "digits and single hyphens, e.g. 'overview-length' ('index' is "
+                         "reserved for the figures index)")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ValueError(f"formats {tuple(formats)!r}: choose from {FORMATS}")
+    if isinstance(data, pd.Series):
+        data = data.to_frame()
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be the DataFrame the figure was drawn from, not "
+                        f"{type(data).__name__}")
+    out = Path(out_dir) if out_dir is not None else get_settings().figures_dir
+    label = describe_corpus(corpus)
+    _draw_caption(fig, caption, label)
+    written: dict[str, Path] = {}
+    with mpl.rc_context({"svg.hashsalt": "analysis"}):
+        for fmt in formats:
+            with _atomic(out / f"{name}.{fmt}") as tmp:
+                fig.savefig(tmp, format=fmt, bbox_inches="tight", **_SAVE[fmt])
+            written[fmt] = out / f"{name}.{fmt}"
+    keep_index = not isinstance(data.index, pd.RangeIndex) or any(data.index.names)
+    with _atomic(out / f"{name}.csv") as tmp:
+        data.to_csv(tmp, index=keep_index, lineterminator="\n")
+    written["csv"] = out / f"{name}.csv"
+    _update_index(out, name, {"caption": caption, "notebook": notebook or "",
+                              "corpus": label, "data": f"{name}.csv",
+                              "image": f"{name}.{formats[0]}", "files": sorted(
+                                  p.name for p in written.values())})
+    return written
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """:func:`analysis.cache.atomic_path`, leaving the file readable by all (not 0600)."""
+    with atomic_path(path) as tmp:
+        yield tmp
+        os.chmod(tmp, 0o644)
+
+
+def _draw_caption(fig: Figure, caption: str, corpus: str) -> None:
+    """Caption (and corpus) in small grey text below the axes; replaces an earlier one."""
+    for old in [t for t in fig.texts if t.get_gid() == _CAPTION_GID]:
+        old.remove()
+    text = caption.strip() + (f"\nCorpus: {corpus}." if corpus else "")
+    width = max(40, int(fig.get_figwidth() * 72 / (7.5 * 0.52)))
+    lines = "\n".join(textwrap.fill(line, width) for line in text.splitlines())
+    below = ScaledTranslation(0, -6 / 72, fig.dpi_scale_trans)
+    fig.text(0, 0, lines, transform=fig.transFigure + below, ha="left", va="top",
+             fontsize=7.5, color="#555555", gid=_CAPTION_GID)
+
+
+def _update_index(out: Path, name: str, entry: dict) -> None:
+    """Add or replace ``name`` in ``index.json``, then rewrite ``index.md`` from it."""
+    path = out / "index.json"
+    try:
+        index = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError as err:
+        raise ValueError(f"{path}: the figures index is not valid JSON ({err}); delete it "
+                         "and re-run the notebooks (`make report`) to rebuild it") from None
+    index[name] = entry
+    with _atomic(path) as tmp:
+        tmp.write_text(json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    cell = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    rows = ["# Figures", "",
+            "Written by `analysis.figures.save_figure`; rebuild with `make report`. "
+            "Do not edit by hand.", "",
+            "| figure | caption | notebook | corpus | data |", "| --- | --- | --- | --- | --- |"]
+    for key in sorted(index):
+        e = index[key]
+        rows.append(f"| [<img src=\"{e['image']}\" alt=\"{key}\" width=\"240\">]({e['image']})"
+                    f"<br>`{key}` | {cell(e['caption'])} | {cell(e['notebook'])} | "
+                    f"{cell(e['corpus'])} | [{e['data']}]({e['data']}) |")
+    with _atomic(out / "index.md") as tmp:
+        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -1,0 +1,135 @@
+"""Run the numbered notebooks on a corpus: the figures folder, rebuilt from one call.
+
+:func:`run_notebooks` executes ``notebooks/NN-*.ipynb`` in order with papermill, injecting
+``corpus_spec`` and ``out_dir`` into each notebook's ``parameters`` cell, and writes the
+executed copies to ``notebooks/_executed/`` (git-ignored); the source notebooks are never
+overwritten. The jupytext percent script ``NN-name.py`` is the source of truth: when its
+``.ipynb`` is missing or older, the ``.ipynb`` is regenerated from it first (without outputs,
+with stable cell ids), so editing the script is enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from analysis.errors import AnalysisError, E
+from analysis.figures import _atomic
+from analysis.settings import _repo_root
+
+_PATTERN = "[0-9][0-9]-*"
+
+
+def default_notebooks_dir() -> Path:
+    """``notebooks/`` of the checkout the package is installed from, else ``./notebooks``."""
+    root = _repo_root()
+    return (root if root else Path.cwd()) / "notebooks"
+
+
+def sync_notebook(script: Path) -> Path:
+    """Regenerate ``<stem>.ipynb`` from the jupytext script ``script`` if it is missing or older.
+
+    Parameters
+    ----------
+    script : Path
+        A jupytext percent script (``NN-name.py``).
+
+    Returns
+    -------
+    Path
+        The ``.ipynb`` beside it (written without outputs; cell ids derived from the cells,
+        so regenerating from the same script gives the same file).
+    """
+    import jupytext
+
+    ipynb = script.with_suffix(".ipynb")
+    if ipynb.exists() and ipynb.stat().st_mtime >= script.stat().st_mtime:
+        return ipynb
+    nb = jupytext.read(script, fmt="py:percent")
+    for i, cell in enumerate(nb.cells):
+        cell.id = hashlib.blake2b(f"{i}\x00{cell.cell_type}\x00{cell.source}".encode(),
+                                  digest_size=4).hexdigest()
+    with _atomic(ipynb) as tmp:
+        tmp.write_text(jupytext.writes(nb, fmt="ipynb"), encoding="utf-8")
+    return ipynb
+
+
+def find_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The numbered notebooks in ``notebooks_dir``, in order, synced from their scripts."""
+    stems = sorted({p.stem for p in notebooks_dir.glob(f"{_PATTERN}.ipynb")}
+                   | {p.stem for p in notebooks_dir.glob(f"{_PATTERN}.py")})
+    return [sync_notebook(notebooks_dir / f"{s}.py") if (notebooks_dir / f"{s}.py").is_file()
+            else notebooks_dir / f"{s}.ipynb" for s in stems]
+
+
+def _resolve_spec(spec: str | Path | Sequence[str | Path]) -> str | list[str]:
+    """Make path specs absolute: the notebooks run with ``notebooks/`` as working folder."""
+    if isinstance(spec, (list, tuple)):
+        return [_resolve_spec(s) for s in spec]
+    return str(Path(spec).resolve()) if Path(spec).exists() else str(spec)
+
+
+def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str | Path, *,
+                  notebooks_dir: str | Path | None = None,
+                  executed_dir: str | Path | None = None, kernel_name: str = "python3",
+                  parameters: dict[str, Any] | None = None) -> list[Path]:
+    """Execute every numbered notebook on a corpus, writing figures to ``out_dir``.
+
+    Parameters
+    ----------
+    corpus_spec : str, Path or list of them
+        What :func:`analysis.load` should read (``"factbook"``, a folder, a table...);
+        relative paths are made absolute first.
+    out_dir : str or Path
+        Folder for the figures, their data and the figures index.
+    notebooks_dir : str or Path, optional
+        Folder holding ``NN-name.py``/``.ipynb``; default the project's ``notebooks/``.
+    executed_dir : str or Path, optional
+        Where executed copies go; default ``<notebooks_dir>/_executed``.
+    kernel_name : str, default "python3"
+        Jupyter kernel to run them in.
+    parameters : dict, optional
+        Further parameters for every notebook (e.g. ``{"group_field": "country"}``);
+        ``corpus_spec`` and ``out_dir`` above take precedence.
+
+    Returns
+    -------
+    list of Path
+        The executed notebooks, in the order run.
+
+    Raises
+    ------
+    AnalysisError
+        E009 naming the notebook, cell and error when a cell fails (the executed copy,
+        with the traceback, is kept); E010 when there is no notebook to run.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
+    target = Path(executed_dir) if executed_dir else source / "_executed"
+    notebooks = find_notebooks(source)
+    if not notebooks:
+        raise AnalysisError(E.E010, path=source)
+    target.mkdir(parents=True, exist_ok=True)
+    params = {**(parameters or {}), "corpus_spec": _resolve_spec(corpus_spec),
+              "out_dir": str(Path(out_dir).resolve())}
+    executed = []
+    for i, nb in enumerate(notebooks, 1):
+        out = target / nb.name
+        print(f"[{i}/{len(notebooks)}] {nb.name} ...", end=" ", flush=True)
+        start = time.perf_counter()
+        try:
+            papermill.execute_notebook(nb, out, parameters=params, kernel_name=kernel_name,
+                                       cwd=str(source), progress_bar=False, log_output=False)
+        except PapermillExecutionError as err:
+            print(f"failed after {time.perf_counter() - start:.1f} s", flush=True)
+            first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()
+            raise AnalysisError(E.E009, notebook=nb.name, cell=f"In [{err.exec_count}]",
+                                source=f"`{first[:60]}`", error=f"{err.ename}: {err.evalue}",
+                                executed=out, script=nb.with_suffix(".py")) from None
+        print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
+        executed.append(out)
+    return executed

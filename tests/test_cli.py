@@ -1,0 +1,70 @@
+"""The command line: one-line errors with distinct exit codes, and the corpus summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analysis.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_missing_spec_is_one_line_with_exit_2(tmp_path):
+    result = run("corpus", "info", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error E001:") and "nope" in lines[0]
+
+
+def test_missing_text_column_names_columns(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("id,body\n1,The CSTO met in Moscow.\n", encoding="utf-8")
+    result = run("corpus", "info", str(table))
+    assert result.returncode == 4
+    assert "E004" in result.stderr and "id, body" in result.stderr and "--text-column" in result.stderr
+    ok = run("corpus", "info", str(table), "--text-column", "body", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["n_docs"] == 1
+
+
+def test_strict_turns_skips_into_exit_5(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("NATO and the CSTO held talks at the United Nations.", "utf-8")
+    (folder / "b.txt").write_bytes(b"\x00\x01\x02binary\x00")
+    assert run("corpus", "info", str(folder)).returncode == 0
+    strict = run("corpus", "info", str(folder), "--strict")
+    assert strict.returncode == 5 and "b.txt" in strict.stderr
+
+
+def test_info_prints_skipped_files_with_reasons(tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The UN Security Council met on Tuesday about Kazakhstan.", "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    assert main(["corpus", "info", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "documents    1" in out
+    assert "empty.txt: empty file" in out
+
+
+def test_factbook_json(capsys):
+    assert main(["corpus", "info", "factbook", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["n_docs"] == 255
+    assert {"iso3", "memberships", "member_csto"} <= set(info["metadata_fields"])
+    assert len(info["fingerprint"]) == 32
+
+
+@pytest.mark.parametrize("argv", [[], ["corpus"], ["nonsense"]])
+def test_usage_errors_exit_2(argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
