@@ -43,10 +43,17 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class Cache:
@@ -79,9 +86,12 @@ class Cache:
         try:
             meta = json.loads(done.read_text(encoding="utf-8"))
             tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in meta["tables"]}
-        except (OSError, ValueError, KeyError):
+            data = meta.get("data", {})
+            if not isinstance(data, dict):
+                return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # a damaged entry is ignored and rewritten
-        return tables, meta.get("data", {})
+        return tables, data
 
     def put(self, key: str, tables: dict[str, pd.DataFrame], data: dict | None = None) -> None:
         """Store tables (Parquet) and JSON data under ``key`` atomically."""

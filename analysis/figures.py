@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 import matplotlib as mpl
+import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
@@ -72,6 +73,39 @@ def apply_style() -> None:
 def actor_color(actor: str) -> str:
     """The fixed colour of ``actor`` (``"CSTO"``, ``"NATO"``, ``"UN"``), grey for any other."""
     return ACTOR_COLORS.get(actor, ACTOR_COLORS["other"])
+
+
+def log_axis(ax, axis: str = "x") -> None:
+    """Make ``ax``'s ``axis`` ("x" or "y") logarithmic, labelled 1, 2, 5, 10, 20... (not 10³)."""
+    getattr(ax, f"set_{axis}scale")("log")
+    target = getattr(ax, f"{axis}axis")
+    target.set_major_locator(mticker.LogLocator(subs=(1, 2, 5)))
+    target.set_major_formatter(mticker.StrMethodFormatter("{x:,.6g}"))
+    target.set_minor_formatter(mticker.NullFormatter())
+
+
+def barh(ax, labels, values, *, colors=None, value_labels=None, xlabel: str = "",
+         title: str = "") -> None:
+    """Horizontal bars, largest first from the top, each labelled with its value.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    labels, values : sequences of equal length
+        Category names and bar lengths (in the order given, top to bottom).
+    colors : str or sequence of str, optional
+        One colour, or one per bar (default: neutral grey).
+    value_labels : sequence of str, optional
+        Text at the end of each bar (default: the values with thousands separators).
+    """
+    bars = ax.barh(list(labels), list(values), color=colors or "#999999")
+    ax.bar_label(bars, labels=value_labels or [f"{v:,.0f}" for v in values], padding=2,
+                 fontsize=8)
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.12)
+    ax.set(xlabel=xlabel, title=title)
 
 
 def describe_corpus(corpus) -> str:

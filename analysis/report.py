@@ -20,6 +20,8 @@ from analysis.figures import _atomic
 from analysis.settings import _repo_root
 
 _PATTERN = "[0-9][0-9]-*"
+#: Kernel recorded in a regenerated notebook whose script's header names none.
+_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def default_notebooks_dir() -> Path:
@@ -48,11 +50,13 @@ def sync_notebook(script: Path) -> Path:
     if ipynb.exists() and ipynb.stat().st_mtime >= script.stat().st_mtime:
         return ipynb
     nb = jupytext.read(script, fmt="py:percent")
+    nb.metadata.setdefault("jupytext", {}).setdefault("formats", "ipynb,py:percent")
+    nb.metadata.setdefault("kernelspec", _KERNELSPEC)
     for i, cell in enumerate(nb.cells):
         cell.id = hashlib.blake2b(f"{i}\x00{cell.cell_type}\x00{cell.source}".encode(),
                                   digest_size=4).hexdigest()
     with _atomic(ipynb) as tmp:
-        tmp.write_text(jupytext.writes(nb, fmt="ipynb"), encoding="utf-8")
+        tmp.write_text(jupytext.writes(nb, fmt="ipynb") + "\n", encoding="utf-8")
     return ipynb
 
 
@@ -68,7 +72,10 @@ def _resolve_spec(spec: str | Path | Sequence[str | Path]) -> str | list[str]:
     """Make path specs absolute: the notebooks run with ``notebooks/`` as working folder."""
     if isinstance(spec, (list, tuple)):
         return [_resolve_spec(s) for s in spec]
-    return str(Path(spec).resolve()) if Path(spec).exists() else str(spec)
+    if str(spec).strip().lower() == "factbook":
+        return "factbook"
+    path = Path(spec).expanduser()
+    return str(path.resolve()) if path.exists() else str(spec)
 
 
 def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str | Path, *,
@@ -119,17 +126,19 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
     executed = []
     for i, nb in enumerate(notebooks, 1):
         out = target / nb.name
-        print(f"[{i}/{len(notebooks)}] {nb.name} ...", end=" ", flush=True)
+        step = f"[{i}/{len(notebooks)}] {nb.name}"
+        print(f"{step}: running", flush=True)
         start = time.perf_counter()
         try:
             papermill.execute_notebook(nb, out, parameters=params, kernel_name=kernel_name,
                                        cwd=str(source), progress_bar=False, log_output=False)
         except PapermillExecutionError as err:
-            print(f"failed after {time.perf_counter() - start:.1f} s", flush=True)
+            print(f"{step}: failed after {time.perf_counter() - start:.1f} s", flush=True)
             first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()
+            script = nb.with_suffix(".py")
             raise AnalysisError(E.E009, notebook=nb.name, cell=f"In [{err.exec_count}]",
                                 source=f"`{first[:60]}`", error=f"{err.ename}: {err.evalue}",
-                                executed=out, script=nb.with_suffix(".py")) from None
-        print(f"done in {time.perf_counter() - start:.1f} s", flush=True)
+                                executed=out, script=script if script.is_file() else nb) from None
+        print(f"{step}: done in {time.perf_counter() - start:.1f} s", flush=True)
         executed.append(out)
     return executed

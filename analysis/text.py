@@ -12,6 +12,7 @@ between two lower-case letters joins the word); language identification is langi
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from functools import lru_cache
@@ -33,7 +34,7 @@ _QUOTE_FOLD = str.maketrans({
 _INVISIBLE = str.maketrans({
     "\ufeff": None, "\u200b": None, "\u00ad": None, "\u2060": None,
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
-    "\r": None, "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
+    "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
 })
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ ]*(?=[^\W\d_])")
@@ -80,6 +81,9 @@ def decode(data: bytes) -> tuple[str, str, float]:
         pass
     else:
         if "\x00" in text:
+            if _looks_utf16(data):
+                codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+                return data.decode(codec, errors="replace"), codec, 0.9
             raise NotText("binary data (NUL bytes)")
         return text, "utf-8", 1.0
     if b"\x00" in data[:4096] and not _looks_utf16(data):
@@ -121,6 +125,8 @@ def normalize(text: str, *, quotes: str = "keep") -> str:
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _translate_present(text, _INVISIBLE)
     if quotes == "ascii":
         text = _translate_present(text, _QUOTE_FOLD)
@@ -302,9 +308,11 @@ def _iso_date(m: re.Match) -> str | None:
         if mon not in _MONTHS:
             return None
         y, mo, d = int(g["y3"] or g["y4"]), _MONTHS[mon], int(g["d3"] or g["d4"])
-    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1800 <= y <= 2100):
+    try:
+        day = datetime.date(y, mo, d)
+    except ValueError:
         return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    return day.isoformat() if 1800 <= y <= 2100 else None
 
 
 def strip_page_clutter(text: str, *, edge: int = 8) -> tuple[str, dict]:
@@ -343,12 +351,12 @@ def strip_page_clutter(text: str, *, edge: int = 8) -> tuple[str, dict]:
         elif (iso := _date_from_line(line)) is not None:
             drop.add(i)
             found.setdefault("date", iso)
-            if i >= n - edge:
+            if i >= max(edge, n - edge):
                 prev = _previous_nonblank(lines, i)
-                if prev is not None and prev >= n - edge and _is_label(lines[prev]):
+                if prev is not None and prev >= max(edge, n - edge) and _is_label(lines[prev]):
                     found.setdefault("source", lines[prev].strip())
                     drop.add(prev)
-        elif i < edge and (m := _BYLINE.match(line)) and len(m["name"].split()) <= 6:
+        elif i < edge and (m := _BYLINE.match(line)) and _is_name(m["name"]):
             drop.add(i)
             found.setdefault("author", m["name"].strip())
     for i in range(min(edge, n)):
@@ -359,6 +367,8 @@ def strip_page_clutter(text: str, *, edge: int = 8) -> tuple[str, dict]:
             break
     if drop:
         text = "\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip()
+        if "\n\n\n" in text:
+            text = _MULTI_BLANK.sub("\n\n", text)
     return text, found
 
 
@@ -375,6 +385,16 @@ def _edges(text: str, edge: int) -> tuple[list[str], str | None, list[str]]:
     if len(tail) <= edge:
         return head, None, tail
     return head, tail[0], tail[1:]
+
+
+_NAME_JOINERS = {"and", "&", "de", "da", "van", "von", "der", "al", "el", "bin", "ibn", "la", "le"}
+
+
+def _is_name(name: str) -> bool:
+    """A byline's name part: at most six words, each capitalized (or a joiner like 'van')."""
+    words = name.replace(",", " ").split()
+    return 0 < len(words) <= 6 and not name.rstrip().endswith((".", "!", "?", ":", ";")) and \
+        all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
 
 
 def _previous_nonblank(lines: list[str], i: int) -> int | None:

@@ -46,7 +46,7 @@ def test_world_aggregate_is_reported_not_dropped(loaded):
 def test_russia(by_fips):
     ru = by_fips["rs"]
     assert ru.doc_id == "rus"
-    assert ru.kind == "text"
+    assert ru.kind == "plain"
     meta = ru.meta
     assert (meta["iso3"], meta["country"], meta["region"]) == ("RUS", "Russia", "central-asia")
     assert meta["kind"] == "country"

@@ -62,6 +62,16 @@ class LoadReport:
         """Record a problem with a document that was still loaded."""
         self.warnings.append({"origin": str(origin), "message": message})
 
+    def restricted_to(self, doc_ids: set[str]) -> LoadReport:
+        """A copy whose duplicates table only keeps pairs among ``doc_ids``."""
+        from copy import copy
+
+        new = copy(self)
+        dup = self.duplicates
+        new.duplicates = dup[dup["doc_id"].isin(doc_ids) & dup["duplicate_of"].isin(doc_ids)]
+        new.duplicates = new.duplicates.reset_index(drop=True)
+        return new
+
     def to_dict(self) -> dict:
         """A JSON-ready summary."""
         return {

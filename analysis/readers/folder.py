@@ -29,6 +29,13 @@ def _doc_id(rel: str) -> str:
     return str(path.with_suffix("")) if len(path.parts) > 1 else path.stem
 
 
+def _common_top(names: Iterator[str]) -> str:
+    """``"top/"`` when every archive member sits in one top folder (``tar czf x.tgz top``)."""
+    tops = {PurePosixPath(n).parts[0] if len(PurePosixPath(n).parts) > 1 else None
+            for n in names}
+    return f"{tops.pop()}/" if len(tops) == 1 and None not in tops else ""
+
+
 def read_metadata(data: bytes, origin: str) -> dict[str, dict]:
     """Rows of a ``metadata.csv`` by ``doc_id``; all values as strings, blanks as None."""
     try:
@@ -78,8 +85,11 @@ class read:  # noqa: N801 - an iterable reader with a known total
     def __iter__(self) -> Iterator[RawDoc]:
         metadata: dict[str, dict] = {}
         seen: set[str] = set()
+        files = list(self._files())
+        strip = _common_top(rel for rel, _, _ in files) if self.path.is_file() else ""
         pending: list[RawDoc] = []
-        for rel, data, origin in self._files():
+        for rel, data, origin in files:
+            rel = rel[len(strip):]
             name = PurePosixPath(rel).name
             if name == METADATA_FILE:
                 metadata = read_metadata(data, origin)

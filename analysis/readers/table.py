@@ -17,6 +17,8 @@ from analysis.errors import AnalysisError, E
 from analysis.readers.base import LoadReport, RawDoc
 
 ID_COLUMNS = ("doc_id", "id")
+#: Metadata columns whose names the corpus reserves are kept under another name.
+RESERVED = {"text": "text_column", "doc_id": "doc_id_column"}
 
 
 def read_table(path: Path, report: LoadReport) -> pd.DataFrame:
@@ -28,7 +30,7 @@ def read_table(path: Path, report: LoadReport) -> pd.DataFrame:
         if suffix in (".jsonl", ".ndjson"):
             return _read_jsonl(path, report)
         sep = "\t" if suffix == ".tsv" else ","
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, index_col=False,
                            encoding="utf-8-sig", on_bad_lines="error")
     except (ValueError, csv.Error, UnicodeDecodeError, OSError) as err:
         raise AnalysisError(E.E003, path=str(path), reason=" ".join(str(err).split())) from err
@@ -78,14 +80,15 @@ class read:  # noqa: N801 - an iterable reader with a known total
         id_col = next((c for c in ID_COLUMNS if c in self.table.columns), None)
         meta_cols = [c for c in self.table.columns if c not in (self.text_column, id_col)]
         for row_no, row in enumerate(self.table.to_dict(orient="records"), 1):
-            doc_id = str(row[id_col]).strip() if id_col and not _missing(row[id_col]) else \
-                f"{self.path.stem}-{row_no}"
+            doc_id = str(row[id_col]).strip() if id_col and not _missing(row[id_col]) else ""
+            doc_id = doc_id or f"{self.path.stem}-{row_no}"
             origin = f"{self.path}:row {row_no}"
             text = row[self.text_column]
             if _missing(text) or not str(text).strip():
                 self.report.skip(origin, f"empty {self.text_column!r} cell")
                 continue
-            meta = {c: (None if _missing(row[c]) or row[c] == "" else row[c]) for c in meta_cols}
+            meta = {RESERVED.get(c, c): (None if _missing(row[c]) or row[c] == "" else row[c])
+                    for c in meta_cols}
             yield RawDoc(doc_id=doc_id, data=str(text), origin=origin, meta=meta, kind="text")
 
 
