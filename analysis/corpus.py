@@ -514,7 +514,9 @@ def load(spec: Spec, *, text_column: str = "text", quotes: str = "keep", strict:
     options = {"text_column": text_column, **reader_options} if reader.__module__.endswith(
         "table") else dict(reader_options)
     cache = Cache("corpus", settings)
-    key = make_key("load", _input_identity(target), reader.__module__, quotes, options)
+    key = make_key("load", _input_identity(target), reader.__module__, quotes, options,
+                   [_input_identity(v) for v in options.values()
+                    if isinstance(v, (str, Path)) and v != "auto" and Path(v).is_file()])
     hit = cache.get(key)
     corpus = _from_cache(hit, name, start) if hit is not None else None
     if corpus is None:

@@ -68,16 +68,6 @@ def find_notebooks(notebooks_dir: Path) -> list[Path]:
             else notebooks_dir / f"{s}.ipynb" for s in stems]
 
 
-def _resolve_spec(spec: str | Path | Sequence[str | Path]) -> str | list[str]:
-    """Make path specs absolute: the notebooks run with ``notebooks/`` as working folder."""
-    if isinstance(spec, (list, tuple)):
-        return [_resolve_spec(s) for s in spec]
-    if str(spec).strip().lower() == "factbook":
-        return "factbook"
-    path = Path(spec).expanduser()
-    return str(path.resolve()) if path.exists() else str(spec)
-
-
 def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str | Path, *,
                   notebooks_dir: str | Path | None = None,
                   executed_dir: str | Path | None = None, kernel_name: str = "python3",
@@ -88,7 +78,8 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
     ----------
     corpus_spec : str, Path or list of them
         What :func:`analysis.load` should read (``"factbook"``, a folder, a table...);
-        relative paths are made absolute first.
+        the notebooks run in the caller's working folder, so a relative path means the
+        same as on the command line and figure captions name the corpus as given.
     out_dir : str or Path
         Folder for the figures, their data and the figures index.
     notebooks_dir : str or Path, optional
@@ -121,7 +112,7 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
     if not notebooks:
         raise AnalysisError(E.E010, path=source)
     target.mkdir(parents=True, exist_ok=True)
-    params = {**(parameters or {}), "corpus_spec": _resolve_spec(corpus_spec),
+    params = {**(parameters or {}), "corpus_spec": corpus_spec,
               "out_dir": str(Path(out_dir).resolve())}
     executed = []
     for i, nb in enumerate(notebooks, 1):
@@ -131,7 +122,7 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
         start = time.perf_counter()
         try:
             papermill.execute_notebook(nb, out, parameters=params, kernel_name=kernel_name,
-                                       cwd=str(source), progress_bar=False, log_output=False)
+                                       cwd=str(Path.cwd()), progress_bar=False, log_output=False)
         except PapermillExecutionError as err:
             print(f"{step}: failed after {time.perf_counter() - start:.1f} s", flush=True)
             first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()

@@ -39,6 +39,9 @@ _INVISIBLE = str.maketrans({
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ ]*(?=[^\W\d_])")
 _SPACES = re.compile(r"  +")
+#: A PDF page footer or header on its own between blank lines: page number and UN document
+#: number ("31 10-55396", "10-55396 31") or a bare page number.
+_PAGE_FOOTER = re.compile(r"\n\n+(?:\d{1,3} \d{2}-\d{5}|\d{2}-\d{5} \d{1,3}|\d{1,3})\n\n+")
 _MULTI_BLANK = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 
 
@@ -172,7 +175,8 @@ def repair_wraps(text: str) -> str:
 
     Only applied to text that :func:`is_hard_wrapped`; other text is returned unchanged.
     Paragraphs are kept as blank-line-separated blocks: a blank line or an indented line
-    starts a new paragraph. A line-final hyphen between letters is removed when the next
+    starts a new paragraph. Page footers of UN documents between blank lines ("31 10-55396")
+    are removed so the sentence they interrupt is joined again. A line-final hyphen between letters is removed when the next
     line starts in lower case ("revi-/talize" -> "revitalize") and kept otherwise
     ("Secretary-/General" -> "Secretary-General"), as textacy does.
 
@@ -187,6 +191,8 @@ def repair_wraps(text: str) -> str:
     """
     if not is_hard_wrapped(text):
         return text
+    if _PAGE_FOOTER.search(text):
+        text = _PAGE_FOOTER.sub("\n", text)
     if "-\n" in text or "- \n" in text:
         text = _HYPHEN_BREAK.sub(_join_hyphen, text)
     text = text.replace("\n\n", "\x00").replace("\n ", "\x00").replace("\n", " ")

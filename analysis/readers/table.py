@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from pathlib import Path
 from typing import Iterator
 
@@ -30,9 +31,12 @@ def read_table(path: Path, report: LoadReport) -> pd.DataFrame:
         if suffix in (".jsonl", ".ndjson"):
             return _read_jsonl(path, report)
         sep = "\t" if suffix == ".tsv" else ","
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, index_col=False,
-                           encoding="utf-8-sig", on_bad_lines="error")
-    except (ValueError, csv.Error, UnicodeDecodeError, OSError) as err:
+        with warnings.catch_warnings():
+            # a row longer than the header: pandas would drop its extra fields with a warning
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, index_col=False,
+                               encoding="utf-8-sig", on_bad_lines="error")
+    except (ValueError, csv.Error, UnicodeDecodeError, OSError, pd.errors.ParserWarning) as err:
         raise AnalysisError(E.E003, path=str(path), reason=" ".join(str(err).split())) from err
 
 

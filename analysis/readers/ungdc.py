@@ -38,6 +38,10 @@ HISTORICAL_NAMES = {
 }
 
 
+#: Codes the speaker table spells differently from the speech files.
+SPEAKER_CODES = {"YDYE": "YMD"}
+
+
 def looks_like(path: Path) -> bool:
     """Whether a folder or archive is in the UNGDC layout."""
     if path.is_dir():
@@ -88,7 +92,7 @@ def read_speakers(path: Path) -> pd.DataFrame:
     table = table.rename(columns={"ISO Code": "iso3", "Session": "session", "Country": "country_name",
                                   "Name of Person Speaking": "speaker", "Post": "post"})
     table = table[["iso3", "session", "country_name", "speaker", "post"]]
-    table["iso3"] = table["iso3"].astype(str).str.strip()
+    table["iso3"] = table["iso3"].astype(str).str.strip().replace(SPEAKER_CODES)
     return table.drop_duplicates(["iso3", "session"])
 
 

@@ -1,0 +1,51 @@
+"""Shared fixtures: real data under ``../shared``, a private cache, test settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import analysis
+
+#: ``../shared`` beside the repository root: third-party corpora, never copied into the repo.
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+ARTICLES = "corpora/articles"
+SEED = "seeds/000_2c3026d0221f2492.txt"
+UNGDC = "corpora/UNGDC_1946-2024.tgz"
+SPEAKERS = "corpora/UNGDC_Speakers_by_session.xlsx"
+
+
+def shared_path(relpath: str) -> Path:
+    """Path of ``relpath`` under ``../shared``; fail in CI, skip elsewhere, when it is missing."""
+    path = SHARED / relpath
+    if not path.exists():
+        message = f"shared test data {relpath!r} not found at {path}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def shared_file():
+    """``shared_file(relpath)`` -> Path under ``../shared`` (skip, or fail in CI, if missing)."""
+    return shared_path
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test writes its cache into a temporary folder, never into the repository."""
+    cache = tmp_path_factory.mktemp("analysis-cache")
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    monkeypatch.delenv("ANALYSIS_CACHE", raising=False)
+    monkeypatch.delenv("ANALYSIS_WORKERS", raising=False)
+    return cache
+
+
+@pytest.fixture
+def settings(tmp_path_factory):
+    """In-process settings with a fresh cache folder."""
+    return analysis.get_settings(cache_dir=tmp_path_factory.mktemp("cache"), workers=1)

@@ -1,0 +1,193 @@
+"""The on-disk load cache: hits, damaged entries, switching it off, invalidation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.cache import Cache, make_key
+from conftest import ARTICLES, shared_path
+
+CSTO = "The Collective Security Treaty Organization held joint exercises in Tajikistan in May."
+NATO = "NATO foreign ministers met in Brussels to discuss the accession of Finland and Sweden."
+
+
+def _entries(settings) -> list[Path]:
+    root = Path(settings.cache_dir) / "corpus"
+    return sorted(p for p in root.iterdir() if not p.name.startswith(".")) if root.is_dir() else []
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(CSTO, encoding="utf-8")
+    (folder / "b.txt").write_text(NATO, encoding="utf-8")
+    (folder / "metadata.csv").write_text("doc_id,title,date\na,Alpha,2020-01-02\n",
+                                         encoding="utf-8")
+    return folder
+
+
+def test_second_load_comes_from_cache(folder, settings):
+    first = analysis.load(folder, settings=settings)
+    second = analysis.load(folder, settings=settings)
+    assert first.report.from_cache is False
+    assert second.report.from_cache is True
+    assert second.fingerprint == first.fingerprint
+    pd.testing.assert_frame_equal(second.docs, first.docs, check_dtype=False)
+    assert second.report.warnings == first.report.warnings
+    assert second.report.n_read == first.report.n_read == 2
+    assert len(_entries(settings)) == 1
+    assert sorted(p.name for p in _entries(settings)[0].iterdir()) == ["docs.parquet", "meta.json"]
+
+
+def test_cached_docs_have_the_same_dtypes(folder, settings):
+    first = analysis.load(folder, settings=settings)
+    second = analysis.load(folder, settings=settings)
+    assert second.docs.dtypes.to_dict() == first.docs.dtypes.to_dict()
+
+
+def test_real_articles_from_cache_identical(tmp_path, settings):
+    articles = shared_path(ARTICLES)
+    first = analysis.load(articles, settings=settings)
+    second = analysis.load(articles, settings=settings)
+    assert (first.report.from_cache, second.report.from_cache) == (False, True)
+    assert second.fingerprint == first.fingerprint
+    assert second.texts.to_dict() == first.texts.to_dict()
+    pd.testing.assert_frame_equal(second.docs, first.docs, check_dtype=False)
+    # the stored fingerprint is the fingerprint of the stored rows
+    from analysis.corpus import fingerprint_frame
+    assert fingerprint_frame(second.docs) == second.fingerprint
+
+
+def test_duplicates_and_skips_survive_the_cache(tmp_path, settings):
+    (tmp_path / "a.txt").write_text(CSTO, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(CSTO, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    first = analysis.load(tmp_path, settings=settings)
+    second = analysis.load(tmp_path, settings=settings)
+    assert second.report.from_cache
+    assert second.report.skipped == first.report.skipped == [
+        {"origin": str(tmp_path / "empty.txt"), "reason": "empty file"}]
+    assert second.report.duplicates.to_dict(orient="records") == [
+        {"doc_id": "b", "duplicate_of": "a", "kind": "exact", "similarity": 1.0}]
+    assert second.without_duplicates().doc_ids == ["a"]
+
+
+@pytest.mark.parametrize("damage", ["delete parquet", "truncate parquet", "truncate meta",
+                                    "empty meta", "delete meta"])
+def test_damaged_entry_is_ignored_and_rewritten(folder, settings, damage):
+    first = analysis.load(folder, settings=settings)
+    (entry,) = _entries(settings)
+    parquet, meta = entry / "docs.parquet", entry / "meta.json"
+    if damage == "delete parquet":
+        parquet.unlink()
+    elif damage == "truncate parquet":
+        parquet.write_bytes(parquet.read_bytes()[:100])
+    elif damage == "truncate meta":
+        meta.write_text(meta.read_text(encoding="utf-8")[:20], encoding="utf-8")
+    elif damage == "empty meta":
+        meta.write_text("", encoding="utf-8")
+    else:
+        meta.unlink()
+    again = analysis.load(folder, settings=settings)
+    assert again.report.from_cache is False
+    assert again.fingerprint == first.fingerprint
+    assert again.texts.to_dict() == first.texts.to_dict()
+    assert [p.name for p in _entries(settings)] == [entry.name]  # rewritten in place
+    assert parquet.is_file() and meta.is_file()
+    assert analysis.load(folder, settings=settings).report.from_cache is True
+
+
+@pytest.mark.parametrize("content", ["[]", '{"tables": ["docs"]}'])
+def test_wrong_shape_meta_is_ignored(folder, settings, content):
+    analysis.load(folder, settings=settings)
+    (entry,) = _entries(settings)
+    (entry / "meta.json").write_text(content, encoding="utf-8")
+    assert analysis.load(folder, settings=settings).report.from_cache is False
+
+
+def test_analysis_cache_0_disables_the_cache(folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE", "0")
+    settings = analysis.get_settings(cache_dir=tmp_path / "off", workers=1)
+    assert settings.use_cache is False
+    first = analysis.load(folder, settings=settings)
+    second = analysis.load(folder, settings=settings)
+    assert (first.report.from_cache, second.report.from_cache) == (False, False)
+    assert not (tmp_path / "off").exists()
+    assert second.fingerprint == first.fingerprint
+
+
+def test_default_settings_use_analysis_cache_dir(folder, _private_cache):
+    corpus = analysis.load(folder, settings=analysis.get_settings(workers=1))
+    assert corpus.report.from_cache is False
+    assert len(list((_private_cache / "corpus").iterdir())) == 1
+    assert analysis.load(folder).report.from_cache is True
+
+
+def test_content_change_invalidates(folder, settings):
+    first = analysis.load(folder, settings=settings)
+    target = folder / "a.txt"
+    stat = target.stat()
+    target.write_text(CSTO + " Troops from Armenia took part too.", encoding="utf-8")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = analysis.load(folder, settings=settings)
+    assert second.report.from_cache is False
+    assert second.texts["a"].endswith("Troops from Armenia took part too.")
+    assert second.fingerprint != first.fingerprint
+    assert len(_entries(settings)) == 2
+
+
+def test_metadata_change_invalidates(folder, settings):
+    analysis.load(folder, settings=settings)
+    (folder / "metadata.csv").write_text("doc_id,title,date\na,Changed title,2020-01-02\n",
+                                         encoding="utf-8")
+    corpus = analysis.load(folder, settings=settings)
+    assert corpus.report.from_cache is False
+    assert corpus.docs.set_index("doc_id").loc["a", "title"] == "Changed title"
+
+
+def test_table_file_change_and_options_invalidate(tmp_path, settings):
+    path = tmp_path / "t.csv"
+    path.write_text(f'id,content,body\na,"{CSTO}","{NATO}"\n', encoding="utf-8")
+    first = analysis.load(path, settings=settings, text_column="content")
+    assert (first.report.from_cache, first.texts["a"]) == (False, CSTO)
+    assert analysis.load(path, settings=settings, text_column="content").report.from_cache
+    by_body = analysis.load(path, settings=settings, text_column="body")
+    assert (by_body.report.from_cache, by_body.texts["a"]) == (False, NATO)
+    ascii_ = analysis.load(path, settings=settings, text_column="content", quotes="ascii")
+    assert ascii_.report.from_cache is False
+    stat = path.stat()
+    path.write_text(f'id,content,body\na,"{NATO}","{CSTO}"\n', encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    changed = analysis.load(path, settings=settings, text_column="content")
+    assert (changed.report.from_cache, changed.texts["a"]) == (False, NATO)
+
+
+def test_key_changes_with_input_and_version(folder, tmp_path):
+    from analysis.corpus import _input_identity
+
+    before = make_key("load", _input_identity(folder), "m", "keep", {})
+    assert before == make_key("load", _input_identity(folder), "m", "keep", {})
+    assert len(before) == 24
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    assert make_key("load", _input_identity(copy), "m", "keep", {}) != before  # other path
+    (folder / "a.txt").write_text(CSTO + " More.", encoding="utf-8")
+    assert make_key("load", _input_identity(folder), "m", "keep", {}) != before
+
+
+def test_cache_put_get_roundtrip(tmp_path):
+    cache = Cache("step", analysis.get_settings(cache_dir=tmp_path))
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", None]})
+    assert cache.get("k") is None
+    cache.put("k", {"t": frame}, {"n": 2})
+    tables, data = cache.get("k")
+    assert data == {"n": 2}
+    pd.testing.assert_frame_equal(tables["t"], frame, check_dtype=False)
+    assert sorted(p.name for p in (tmp_path / "step").iterdir()) == ["k"]  # no temp left over
