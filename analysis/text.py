@@ -37,7 +37,9 @@ _INVISIBLE = str.maketrans({
     "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
 })
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ ]*(?=[^\W\d_])")
+#: A line-final hyphen before a letter (the letter before it is checked in _join_hyphen:
+#: a leading look-behind would keep the regex engine from scanning for the "-" quickly).
+_HYPHEN_BREAK = re.compile(r"-[ ]*\n[ ]*(?=[^\W\d_])")
 _SPACES = re.compile(r"  +")
 #: A PDF page footer or header on its own between blank lines: page number and UN document
 #: number ("31 10-55396", "10-55396 31") or a bare page number.
@@ -205,8 +207,10 @@ def repair_wraps(text: str) -> str:
 
 
 def _join_hyphen(match: re.Match) -> str:
-    nxt = match.string[match.end()]
-    return "" if nxt.islower() else "-"
+    text, start = match.string, match.start()
+    if start == 0 or not text[start - 1].isalpha():
+        return match.group(0)  # "1990-\n1991", " -\n": not a word cut in two
+    return "" if text[match.end()].islower() else "-"
 
 
 def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
@@ -250,7 +254,7 @@ def _identifier():
 
 
 #: Characters of each document that language identification reads (start and middle).
-LANG_SAMPLE = 200
+LANG_SAMPLE = 150
 
 
 def detect_language(text: str) -> tuple[str, float]:
