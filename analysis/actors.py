@@ -44,6 +44,8 @@ from typing import Any, Iterable, Iterator, Sequence
 import pandas as pd
 import yaml
 
+from analysis.errors import AnalysisError, E
+
 #: Allowed values of an actor's ``kind``.
 KINDS = ("international_organization", "alliance", "regional_organization", "partnership",
          "military_force", "un_body", "un_agency", "un_related_organization", "un_mission")
@@ -70,8 +72,11 @@ _PREV_WORD = re.compile(r"([^\W\d_][\w'’.\-]*|&)\s+$")
 _OF_NEXT = re.compile(r"\s+of\s+(?:the\s+)?(?=[^\W\d_])")
 
 
-class RegistryError(ValueError):
-    """A registry file that cannot be used; the message names the file and the fix."""
+class RegistryError(AnalysisError, ValueError):
+    """A registry file that cannot be used (E011); the message names the file and the fix."""
+
+    def __init__(self, message: str):
+        super().__init__(E.E011, message=message)
 
 
 # -- the registry -------------------------------------------------------------------------
@@ -783,7 +788,8 @@ def mention_counts(mentions: pd.DataFrame, docs: Any, by: str | Sequence[str] | 
     return out
 
 
-def co_mentions(mentions: pd.DataFrame, level: str = "sentence") -> pd.DataFrame:
+def co_mentions(mentions: pd.DataFrame, level: str = "sentence", *,
+                max_actors: int | None = None, involving: Sequence[str] = ()) -> pd.DataFrame:
     """Pairs of actors named in the same sentence (or document).
 
     Parameters
@@ -792,6 +798,11 @@ def co_mentions(mentions: pd.DataFrame, level: str = "sentence") -> pd.DataFrame
         The output of :func:`mentions`.
     level : {"sentence", "document"}
         The unit two actors must share.
+    max_actors : int, optional
+        Leave out units naming more than this many distinct actors: enumerations such as
+        a list of memberships name organizations together without relating them.
+    involving : list of str, optional
+        Keep only pairs with at least one of these actors.
 
     Returns
     -------
@@ -804,6 +815,9 @@ def co_mentions(mentions: pd.DataFrame, level: str = "sentence") -> pd.DataFrame
         raise ValueError(f"level must be 'sentence' or 'document', not {level!r}")
     unit = ["doc_id", "sentence_id"] if level == "sentence" else ["doc_id"]
     present = mentions[[*unit, "actor"]].drop_duplicates()
+    if max_actors is not None:
+        size = present.groupby(unit, observed=True)["actor"].transform("size")
+        present = present[size <= max_actors]
     per_actor = present.groupby("actor", observed=True).size()
     pairs = present.merge(present, on=unit, suffixes=("_a", "_b"))
     pairs = pairs[pairs["actor_a"] < pairs["actor_b"]]
@@ -812,7 +826,9 @@ def co_mentions(mentions: pd.DataFrame, level: str = "sentence") -> pd.DataFrame
     out["n_units_a"] = out["actor_a"].map(per_actor).astype("int64")
     out["n_units_b"] = out["actor_b"].map(per_actor).astype("int64")
     out["jaccard"] = out["n_units"] / (out["n_units_a"] + out["n_units_b"] - out["n_units"])
+    if involving:
+        out = out[out["actor_a"].isin(involving) | out["actor_b"].isin(involving)]
     out = out.sort_values(["n_units", "actor_a", "actor_b"], ascending=[False, True, True])
     out = out.reset_index(drop=True)
-    out.attrs.update(level=level)
+    out.attrs.update(level=level, max_actors=max_actors, involving=list(involving))
     return out

@@ -5,6 +5,9 @@ Commands
 ``corpus info SPEC [--json]``
     Documents, words, languages, date range, metadata fields, fingerprint, duplicates and
     skipped files (with reasons) of a corpus spec.
+``mentions SPEC [--actors CSTO,NATO,UN] --out FILE.csv``
+    Every mention of the registry's actors: ``doc_id, actor, start, end, surface,
+    sentence_id`` (character offsets into the cleaned text).
 ``report [--corpus SPEC] [--out DIR]``
     Execute every numbered notebook on the corpus and write the figures to DIR.
 
@@ -36,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--speakers", help="UNGDC speaker table (.xlsx) to join, or 'auto'")
     info.add_argument("--strict", action="store_true",
                       help="fail (exit 5) if any document had to be skipped")
+
+    mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
+    mentions.add_argument("spec", help="corpus spec")
+    mentions.add_argument("--actors", help="comma-separated actor ids (default: all), e.g. "
+                                           "CSTO,NATO,UN")
+    mentions.add_argument("--registry", help="your own actors YAML (extends the built-in one)")
+    mentions.add_argument("--include-children", action="store_true",
+                          help="count UNHCR, CRRF... as their parent organization")
+    mentions.add_argument("--out", required=True, help="CSV file to write")
+    mentions.add_argument("--text-column", default="text", help="text column of a table spec")
 
     report = commands.add_parser("report", help="run every notebook and write figures")
     report.add_argument("--corpus", default="factbook", help="corpus spec (default: factbook)")
@@ -75,6 +88,35 @@ def _corpus_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mentions(args: argparse.Namespace) -> int:
+    import analysis
+    from analysis import actors
+    from analysis.cache import atomic_path
+
+    registry = actors.load_registry(args.registry) if args.registry else None
+    wanted = [a.strip() for a in args.actors.split(",") if a.strip()] if args.actors else None
+    corpus = analysis.load(args.spec, text_column=args.text_column)
+    table = actors.mentions(corpus, wanted, registry=registry,
+                            include_children=args.include_children)
+    out = Path(args.out)
+    with atomic_path(out) as tmp:
+        table.to_csv(tmp, index=False)
+    counts = table["actor"].value_counts()
+    print(f"{len(table):,} mentions in {table['doc_id'].nunique():,} of {len(corpus):,} "
+          f"documents -> {out}")
+    print("  " + ", ".join(f"{actor} {n:,}" for actor, n in counts.items()))
+    _print_skipped(corpus)
+    return 0
+
+
+def _print_skipped(corpus) -> None:
+    skipped = corpus.report.skipped
+    if skipped:
+        print(f"skipped {len(skipped)} file(s) while loading:")
+        for row in skipped[:20]:
+            print(f"  {row['origin']}: {row['reason']}")
+
+
 def _report(args: argparse.Namespace) -> int:
     from analysis.report import run_notebooks
     from analysis.settings import get_settings
@@ -91,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "corpus":
             return _corpus_info(args)
+        if args.command == "mentions":
+            return _mentions(args)
         return _report(args)
     except AnalysisError as err:
         print(f"error {err}", file=sys.stderr)

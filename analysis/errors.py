@@ -35,6 +35,8 @@ class E(Enum):
     E010 = (7, "{path}: no numbered notebooks (NN-name.ipynb or NN-name.py) to run. "
                "Pass notebooks_dir=<folder> pointing at the project's notebooks/ folder.")
 
+    E011 = (4, "{message}")
+
     @property
     def exit_code(self) -> int:
         return self.value[0]

@@ -108,6 +108,39 @@ def barh(ax, labels, values, *, colors=None, value_labels=None, xlabel: str = ""
     ax.set(xlabel=xlabel, title=title)
 
 
+def actor_bars(ax, table: pd.DataFrame, *, group: str, value: str, actor: str = "actor",
+               xlabel: str = "", title: str = "", fmt: str = "{:.1f}") -> None:
+    """Horizontal bars of ``value`` per group, one bar per actor in the actor's colour.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : DataFrame
+        Long table: one row a (group, actor) with the ``value`` column.
+    group, value, actor : str
+        Column names; groups are drawn top to bottom in the order they first appear.
+    fmt : str
+        Format of the value written at the end of each bar.
+    """
+    groups = list(dict.fromkeys(table[group].astype(str)))
+    actors = list(dict.fromkeys(table[actor].astype(str)))
+    height = 0.8 / max(len(actors), 1)
+    for j, name in enumerate(actors):
+        rows = table[table[actor].astype(str) == name]
+        rows = rows.set_index(rows[group].astype(str))
+        values = [float(rows[value].get(g, 0) or 0) for g in groups]
+        ys = [i + (j - (len(actors) - 1) / 2) * height for i in range(len(groups))]
+        bars = ax.barh(ys, values, height=height, color=actor_color(name), label=name)
+        ax.bar_label(bars, labels=[fmt.format(v) for v in values], padding=2, fontsize=7)
+    ax.set_yticks(range(len(groups)), groups)
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.15)
+    ax.legend(loc="lower right")
+    ax.set(xlabel=xlabel, title=title)
+
+
 def describe_corpus(corpus) -> str:
     """``"<spec> (<source>, <n> documents)"`` for a Corpus; a string is returned as is."""
     if corpus is None or isinstance(corpus, (str, Path)):

@@ -435,3 +435,13 @@ def test_whole_un_general_debate_in_well_under_a_minute(tmp_path_factory):
     assert seconds < 30, f"{seconds:.1f} s"
     assert m["actor"].value_counts().idxmax() == "UN"
     assert {"CSTO", "NATO", "SCO", "CIS"} <= set(m["actor"])
+
+
+def test_co_mentions_leave_out_enumerations_and_filter_pairs():
+    texts = ["The CSTO and NATO met. Members: UN, OSCE, CIS, SCO, EU.",
+             "NATO criticised the CSTO. The UN stayed out."]
+    found = actors.mentions(texts)
+    every = actors.co_mentions(found)
+    assert ("OSCE", "SCO") in set(zip(every["actor_a"], every["actor_b"]))
+    lean = actors.co_mentions(found, max_actors=4, involving=["CSTO"])
+    assert list(zip(lean["actor_a"], lean["actor_b"], lean["n_units"])) == [("CSTO", "NATO", 2)]

@@ -68,3 +68,26 @@ def test_usage_errors_exit_2(argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 2
+
+
+def test_mentions_writes_csv(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The UN-CSTO declaration was signed. NATO was not amused.", "utf-8")
+    out = tmp_path / "m.csv"
+    result = run("mentions", str(folder), "--actors", "CSTO,NATO,UN", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert table["actor"].tolist() == ["UN", "CSTO", "NATO"]
+    assert table["surface"].tolist() == ["UN", "CSTO", "NATO"]
+
+
+def test_bad_registry_is_one_line_exit_4(tmp_path):
+    bad = tmp_path / "actors.yml"
+    bad.write_text("actors:\n  - id: X\n    kind: nonsense\n", encoding="utf-8")
+    result = run("mentions", "factbook", "--registry", str(bad), "--out", str(tmp_path / "m.csv"))
+    assert result.returncode == 4
+    assert result.stderr.strip().startswith("error E011:") and "actors.yml" in result.stderr
+    assert not (tmp_path / "m.csv").exists()

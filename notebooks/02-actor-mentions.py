@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 — Where are the CSTO, NATO and the UN named?
+#
+# Every comparison of framing starts from one question: *where does a text talk about
+# which organization?* An organization has many names — the CSTO is also the "Collective
+# Security Treaty Organization", "ODKB" and "ОДКБ"; the UN is "U.N.", "the United Nations",
+# "ООН", "OSN". The package's **actor registry** (`analysis/data/actors.yml`, a file you can
+# read and extend) lists them, and `actors.mentions` finds every one of them, with rules a
+# careful reader would apply: "UN-CSTO" is one UN and one CSTO mention, "UN Security
+# Council" is one UN mention, "UNESCO" is not the UN, and "Security Council" alone counts
+# as the UN's only where the text makes that clear.
+#
+# **Parameters**: `corpus_spec`, `out_dir` (as in notebook 01), `group_field` (the
+# metadata column to compare groups by) and `actors_of_interest`.
+
+# %% tags=["parameters"]
+corpus_spec = "factbook"
+out_dir = None
+group_field = "region"
+actors_of_interest = ["CSTO", "NATO", "UN"]
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import analysis
+from analysis import actors, figures
+
+figures.apply_style()
+NOTEBOOK = "02-actor-mentions"
+corpus = analysis.load(corpus_spec)
+field = group_field if group_field in corpus.docs.columns else "source"
+registry = actors.load_registry()
+
+# %% [markdown]
+# ## The registry
+#
+# Each actor has an id, a kind, its names in several languages and, for UN agencies or
+# the CSTO's rapid-reaction force, a parent. Here are the three organizations this
+# project is about:
+
+# %%
+registry.to_frame().query("id in @actors_of_interest")
+
+# %% [markdown]
+# ## Every mention
+#
+# One row a mention: the document, the actor, where in the cleaned text it stands
+# (character offsets, so `text[start:end]` is the surface form) and which sentence it is in.
+
+# %%
+found = actors.mentions(corpus, actors_of_interest)
+found.head(10)
+
+# %%
+found.groupby(["actor", "surface"]).size().rename("mentions").reset_index() \
+    .sort_values(["actor", "mentions"], ascending=[True, False]).groupby("actor").head(5)
+
+# %% [markdown]
+# ## How often, and in how many documents?
+#
+# Raw counts favour long documents, so we also give the rate per 10,000 words and the
+# share of documents that name each organization at least once.
+
+# %%
+by_group = actors.mention_counts(found, corpus, by=field, actors=actors_of_interest)
+overall = by_group.groupby("actor", as_index=False)[
+    ["n_docs", "n_docs_mentioning", "n_mentions", "n_words"]].sum()
+overall["share_of_docs"] = overall["n_docs_mentioning"] / overall["n_docs"]
+overall["per_10k_words"] = 10_000 * overall["n_mentions"] / overall["n_words"]
+overall
+
+# %%
+fig, ax = plt.subplots(figsize=(6.4, 2.6))
+figures.barh(ax, overall["actor"], 100 * overall["share_of_docs"],
+             colors=[figures.actor_color(a) for a in overall["actor"]],
+             value_labels=[f"{v:.0%}" for v in overall["share_of_docs"]],
+             xlabel="documents naming the organization (%)",
+             title="How many documents name each organization")
+figures.save_figure(fig, "actors-share-of-docs", data=overall, corpus=corpus,
+                    notebook=NOTEBOOK, out_dir=out_dir,
+                    caption="Share of documents that name each organization at least once "
+                            "(any of its names in the actor registry).")
+
+# %% [markdown]
+# ## By group
+#
+# The same rate per 10,000 words, for the largest groups of the corpus (by words).
+
+# %%
+largest = by_group.groupby(field)["n_words"].max().nlargest(12).index
+table = by_group[by_group[field].isin(largest)].copy()
+table[field] = pd.Categorical(table[field], categories=list(largest), ordered=True)
+table = table.sort_values([field, "actor"])
+fig, ax = plt.subplots(figsize=(7, 0.55 * len(largest) + 1.5))
+figures.actor_bars(ax, table, group=field, value="per_10k_words",
+                   xlabel="mentions per 10,000 words",
+                   title=f"Mentions per 10,000 words by {field}")
+figures.save_figure(fig, "actors-rate-by-group", data=table, corpus=corpus,
+                    notebook=NOTEBOOK, out_dir=out_dir,
+                    caption=f"Mentions of each organization per 10,000 words, by {field} "
+                            "(the 12 largest groups by words).")
+
+# %% [markdown]
+# ## Named together
+#
+# Two organizations named in the same sentence are compared, contrasted or linked
+# there — the raw material of framing. `co_mentions` counts such sentences for every pair
+# of actors in the registry (UN agencies and peers such as the SCO and the CIS included)
+# that involves one of our organizations. Sentences naming more than four organizations
+# are left out: they are lists (the factbook's membership lines), not comparisons.
+
+# %%
+pairs = actors.co_mentions(actors.mentions(corpus), level="sentence", max_actors=4,
+                           involving=actors_of_interest)
+top_pairs = pairs.head(12).assign(pair=lambda d: d["actor_a"] + " + " + d["actor_b"])
+top_pairs
+
+# %%
+if len(top_pairs):
+    fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(top_pairs) + 1.5))
+    figures.barh(ax, top_pairs["pair"], top_pairs["n_units"],
+                 xlabel="sentences naming both", title="Organizations named together")
+    figures.save_figure(fig, "actors-co-mentions", data=top_pairs, corpus=corpus,
+                        notebook=NOTEBOOK, out_dir=out_dir,
+                        caption="Pairs of organizations named in the same sentence (at most "
+                                "four organizations in it), most frequent first.")
+
+# %% [markdown]
+# ## What next
+#
+# With the mentions in hand, the next notebooks look at the words around each
+# organization (keyness, collocations, concordances) and compare their framing.
