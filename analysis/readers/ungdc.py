@@ -26,7 +26,7 @@ from typing import Iterator
 import pandas as pd
 
 from analysis.readers import archive
-from analysis.readers.base import LoadReport, RawDoc
+from analysis.readers.base import LoadReport, RawDoc, read_file
 
 SOURCE = "UN General Debate Corpus"
 _SPEECH = re.compile(r"(?:^|/)Session (\d+) - (\d{4})/([A-Za-z]{2,4})_(\d+)_(\d{4})\.txt$")
@@ -76,12 +76,10 @@ def country_name(code: str) -> str:
 def _iter_files(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
     if path.is_dir():
         for file in sorted(path.rglob("*")):
-            if file.is_file():
-                rel = file.relative_to(path).as_posix()
-                try:
-                    yield rel, file.read_bytes()
-                except OSError as err:
-                    report.skip(str(file), f"cannot be read: {err.strerror or err}")
+            if file.is_file() or file.is_symlink():
+                data = read_file(file, report)
+                if data is not None:
+                    yield file.relative_to(path).as_posix(), data
     else:
         yield from archive.members(path, report)
 
