@@ -5,6 +5,11 @@ Commands
 ``corpus info SPEC [--json]``
     Documents, words, languages, date range, metadata fields, fingerprint, duplicates and
     skipped files (with reasons) of a corpus spec.
+``corpus build --urls FILE | --feed URL | --sitemap URL --out corpus/NAME/``
+    Fetch articles politely (robots.txt, rate limits, retries, resumable) into a folder
+    of ``.txt`` files and ``metadata.csv`` that ``corpus info`` and the notebooks read.
+``corpus fetch URL --sha256 HEX --out FILE``
+    Download a published dataset and refuse it if its checksum does not match.
 ``mentions SPEC [--actors CSTO,NATO,UN] --out FILE.csv``
     Every mention of the registry's actors: ``doc_id, actor, start, end, surface,
     sentence_id`` (character offsets into the cleaned text).
@@ -39,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--speakers", help="UNGDC speaker table (.xlsx) to join, or 'auto'")
     info.add_argument("--strict", action="store_true",
                       help="fail (exit 5) if any document had to be skipped")
+    from analysis import webcorpus
+
+    webcorpus.add_build_arguments(corpus_cmds.add_parser(
+        "build", help="build an article folder from URLs, a feed or a sitemap"))
+    webcorpus.add_fetch_arguments(corpus_cmds.add_parser(
+        "fetch", help="download a published dataset, checking its sha256"))
 
     mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
     mentions.add_argument("spec", help="corpus spec")
@@ -132,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "corpus":
+            from analysis import webcorpus
+
+            if args.corpus_command == "build":
+                return webcorpus.run_build(args)
+            if args.corpus_command == "fetch":
+                return webcorpus.run_fetch(args)
             return _corpus_info(args)
         if args.command == "mentions":
             return _mentions(args)

@@ -36,6 +36,19 @@ class E(Enum):
                "Pass notebooks_dir=<folder> pointing at the project's notebooks/ folder.")
 
     E011 = (4, "{message}")
+    E012 = (8, "{source}: cannot read the {kind}: {reason}. Check that the address opens in a "
+               "browser and really is a {kind} (RSS/Atom feed, XML sitemap, a text file of URLs "
+               "one a line), or list the article URLs in a file and pass --urls FILE.")
+    E013 = (9, "{url}: the download's sha256 is {actual}, not the expected {expected}; it was "
+               "deleted and {path} left as it was. Check the URL and the published checksum "
+               "(the file may have changed or been truncated), then run the command again.")
+    E014 = (8, "{url}: the download failed ({reason}); nothing was written to {path}. Check the "
+               "address and your connection, then run the command again.")
+    E015 = (9, "{path} already exists and its sha256 is {actual}, not the expected {expected}; "
+               "it was left untouched. Move or delete it, or choose another --out, and run the "
+               "command again.")
+    E016 = (2, "{value!r} is not a SHA-256 checksum (64 hexadecimal digits). Copy the checksum "
+               "published with the dataset (e.g. from its SHA256SUMS file).")
 
     @property
     def exit_code(self) -> int:
