@@ -1,0 +1,271 @@
+"""Term frequencies as tidy tables, overall or by any metadata field.
+
+::
+
+    from analysis import load, terms
+    corpus = load("factbook")
+    terms.frequencies(corpus, by="region", top=20)
+    terms.tfidf(corpus, by="region", top=10)
+
+Every function takes a :class:`~analysis.corpus.Corpus` (counted with
+:func:`analysis.tokens.dtm` and ``options``) or a ready :class:`~analysis.tokens.DTM`.
+``by`` is a metadata column name (``source``, ``country``, ``year``, a membership flag...) or
+one label a document (array-like, e.g. a period computed from ``year``); documents whose
+label is missing are left out. Parameters are recorded in ``df.attrs``.
+
+Denominators are each document's token count before ``min_df``/``max_df`` pruning
+(``DTM.n_tokens``), so rates do not change when rare terms are pruned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from analysis.tokens import DTM, TokenOptions, dtm
+
+#: Columns of :func:`frequencies`.
+FREQUENCY_COLUMNS = ["term", "group", "count", "rel_per_10k", "doc_freq", "rank", "dispersion"]
+#: Columns of :func:`tfidf`.
+TFIDF_COLUMNS = ["term", "group", "count", "tf", "doc_freq", "idf", "tfidf", "rank"]
+#: The group label when ``by`` is None.
+ALL = "all"
+
+By = str | Sequence[Any] | np.ndarray | pd.Series | None
+
+
+@dataclass
+class Groups:
+    """Term counts summed over groups of documents.
+
+    Attributes
+    ----------
+    labels : numpy.ndarray of str, shape (n_groups,)
+    counts : scipy.sparse.csr_matrix of shape (n_groups, n_terms)
+    doc_freq : scipy.sparse.csr_matrix of shape (n_groups, n_terms)
+        Documents of the group containing the term.
+    n_tokens : numpy.ndarray of int64, shape (n_groups,)
+    n_docs : numpy.ndarray of int64, shape (n_groups,)
+    codes : numpy.ndarray of int64, shape (n_docs,)
+        Each document's group (-1: left out).
+    """
+
+    labels: np.ndarray
+    counts: sparse.csr_matrix
+    doc_freq: sparse.csr_matrix
+    n_tokens: np.ndarray
+    n_docs: np.ndarray
+    codes: np.ndarray
+
+
+def as_dtm(data, options: TokenOptions | None = None) -> DTM:
+    """``data`` itself if it is a DTM, else the (cached) DTM of the corpus ``data``."""
+    if isinstance(data, DTM):
+        if options is not None and options != data.options:
+            raise ValueError("options differ from the DTM's options; pass the corpus to "
+                             "count it with these options, or leave options out.")
+        return data
+    if not hasattr(data, "fingerprint"):
+        raise TypeError(f"expected a Corpus or a DTM, not {type(data).__name__}")
+    return dtm(data, options)
+
+
+def doc_labels(m: DTM, by: By) -> pd.Series:
+    """One group label a document (str; missing where the document is left out)."""
+    if by is None:
+        return pd.Series([ALL] * m.shape[0], dtype=object)
+    if isinstance(by, str):
+        if m.docs is None or by not in m.docs.columns:
+            found = [] if m.docs is None else list(m.docs.columns)
+            raise KeyError(f"no metadata column {by!r}; the columns are {found}. "
+                           "Pass a column name or one label a document.")
+        values = m.docs[by]
+    else:
+        values = pd.Series(np.asarray(by, dtype=object))
+        if len(values) != m.shape[0]:
+            raise ValueError(f"by has {len(values)} labels for {m.shape[0]} documents")
+    values = pd.Series(values.to_numpy())
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        values = values.astype("Int64")  # years read as floats: label "1990", not "1990.0"
+    values = values.astype(object)
+    return values.where(values.isna(), values.astype(str))
+
+
+def group(m: DTM, by: By) -> Groups:
+    """Sum a DTM's rows by group (see :class:`Groups`)."""
+    codes, labels = pd.factorize(doc_labels(m, by), sort=True)
+    keep = codes >= 0
+    indicator = sparse.csr_matrix(
+        (np.ones(keep.sum(), dtype=np.int64), (codes[keep], np.flatnonzero(keep))),
+        shape=(len(labels), m.shape[0]))
+    present = m.matrix.copy()
+    present.data = np.ones_like(present.data)
+    return Groups(np.asarray(labels, dtype=object), (indicator @ m.matrix).tocsr(),
+                  (indicator @ present).tocsr(), indicator @ m.n_tokens.astype(np.int64),
+                  np.asarray(indicator.sum(axis=1)).ravel().astype(np.int64),
+                  codes.astype(np.int64))
+
+
+def gries_dp(x: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
+    """Gries' DP of every column of ``x`` across its rows (documents).
+
+    Parameters
+    ----------
+    x : scipy.sparse.csr_matrix of shape (n_docs, n_terms)
+    sizes : numpy.ndarray of shape (n_docs,)
+        Document sizes in tokens.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_terms,)
+        NaN for a term that does not occur.
+
+    Notes
+    -----
+    With ``s_i = sizes_i / sum(sizes)`` (document i's share of the tokens), ``v_i`` the
+    term's count in document i and ``f = sum(v_i)``,
+
+    .. math:: DP = \\tfrac12 \\sum_i \\left| \\frac{v_i}{f} - s_i \\right|
+
+    0 means the term is spread exactly like the text (no document dominates); values near
+    1 mean it is concentrated in a few (small) documents. Computed over non-zero cells only:
+    ``DP = (1 + sum_{v_i > 0} (|v_i/f - s_i| - s_i)) / 2``.
+
+    References
+    ----------
+    Gries, S. Th. (2008). Dispersions and adjusted frequencies in corpora.
+    *International Journal of Corpus Linguistics* 13(4), 403-437.
+    """
+    coo = x.tocoo()
+    total = float(np.sum(sizes))
+    share = np.asarray(sizes, dtype=float) / total if total else np.zeros(len(sizes))
+    freq = np.asarray(x.sum(axis=0), dtype=float).ravel()
+    s = share[coo.row]
+    part = np.abs(coo.data / freq[coo.col] - s) - s
+    sums = np.bincount(coo.col, weights=part, minlength=x.shape[1])
+    return np.where(freq > 0, 0.5 * (1.0 + sums), np.nan)
+
+
+def _cells(m: DTM, groups: Groups) -> dict[str, np.ndarray]:
+    """Count, document frequency and Gries' DP of every (group, term) that occurs.
+
+    One pass over the DTM's non-zero cells, vectorized: cells are keyed by
+    ``group * n_terms + term`` and summed with :func:`numpy.bincount`.
+    """
+    x = m.matrix.tocoo()
+    g = groups.codes[x.row]
+    keep = g >= 0
+    row, col, v, g = x.row[keep], x.col[keep], x.data[keep].astype(float), g[keep]
+    key, inverse = np.unique(g * np.int64(m.shape[1]) + col, return_inverse=True)
+    count = np.bincount(inverse, weights=v)
+    total = groups.n_tokens[g].astype(float)
+    share = np.divide(m.n_tokens[row], total, out=np.zeros_like(total), where=total > 0)
+    part = np.abs(v / count[inverse] - share) - share
+    dp = 0.5 * (1.0 + np.bincount(inverse, weights=part))
+    return {"group": key // m.shape[1], "term": key % m.shape[1],
+            "count": count.astype(np.int64), "doc_freq": np.bincount(inverse),
+            "dispersion": np.clip(dp, 0.0, 1.0)}
+
+
+def frequencies(data, *, by: By = None, options: TokenOptions | None = None,
+                top: int | None = None) -> pd.DataFrame:
+    """How often each term occurs, overall or in each group.
+
+    Parameters
+    ----------
+    data : Corpus or DTM
+    by : str or array-like, optional
+        Metadata column, or one label a document; None: the whole corpus (group ``"all"``).
+    options : TokenOptions, optional
+        Tokenization when ``data`` is a corpus.
+    top : int, optional
+        Keep the ``top`` most frequent terms of each group (ties at the cut included).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row a (term, group) with ``count > 0``, columns :data:`FREQUENCY_COLUMNS`:
+
+        - ``count``: occurrences in the group;
+        - ``rel_per_10k = 10_000 * count / n_tokens(group)``;
+        - ``doc_freq``: documents of the group containing the term;
+        - ``rank``: 1 = most frequent in the group (ties share the lowest rank);
+        - ``dispersion``: Gries' DP across the group's documents (0 = spread like the
+          text, near 1 = concentrated in a few documents; see :func:`gries_dp`), so a
+          term that one long document repeats shows up as such.
+
+        Sorted by group, then rank, then term. ``df.attrs``: ``by``, ``top``, ``options``,
+        ``min_df``, ``max_df``, and ``n_tokens`` and ``n_docs`` per group.
+    """
+    m = as_dtm(data, options)
+    groups = group(m, by)
+    cells = _cells(m, groups)
+    out = pd.DataFrame({
+        "term": m.terms[cells["term"]].astype(object),
+        "group": groups.labels[cells["group"]],
+        "count": cells["count"],
+        "rel_per_10k": 1e4 * cells["count"] / groups.n_tokens[cells["group"]],
+        "doc_freq": cells["doc_freq"].astype(np.int64),
+        "dispersion": cells["dispersion"]})
+    out = _ranked(out, "count", top)
+    out.attrs.update(_attrs(m, by, top, groups))
+    return out[FREQUENCY_COLUMNS]
+
+
+def _ranked(out: pd.DataFrame, column: str, top: int | None) -> pd.DataFrame:
+    out["rank"] = (out.groupby("group")[column].rank(method="min", ascending=False)
+                   .astype(np.int64))
+    if top is not None:
+        out = out[out["rank"] <= top]
+    return out.sort_values(["group", "rank", "term"], kind="stable").reset_index(drop=True)
+
+
+def _attrs(m: DTM, by: By, top: int | None, groups: Groups) -> dict:
+    return {"by": by if isinstance(by, str) or by is None else "<labels>", "top": top,
+            "options": m.options.to_dict(), "min_df": m.params.get("min_df"),
+            "max_df": m.params.get("max_df"),
+            "n_tokens": dict(zip(groups.labels.tolist(), groups.n_tokens.tolist())),
+            "n_docs": dict(zip(groups.labels.tolist(), groups.n_docs.tolist()))}
+
+
+def tfidf(data, *, by: By = None, options: TokenOptions | None = None,
+          top: int | None = None) -> pd.DataFrame:
+    """Terms that distinguish each group (or each document) from the others.
+
+    Parameters
+    ----------
+    data : Corpus or DTM
+    by : str or array-like, optional
+        Groups of documents, each treated as one text; None: every document on its own
+        (group = ``doc_id``).
+    options : TokenOptions, optional
+    top : int, optional
+        Keep the ``top`` highest-scoring terms of each group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TFIDF_COLUMNS`, one row a (term, group) with ``count > 0``:
+        ``tf = count / n_tokens(group)``, ``doc_freq`` = number of groups containing the
+        term, ``idf = ln((1 + n_groups) / (1 + doc_freq)) + 1`` (scikit-learn's smoothed
+        idf), ``tfidf = tf * idf``, ``rank`` by ``tfidf`` within the group.
+    """
+    m = as_dtm(data, options)
+    groups = group(m, m.doc_ids if by is None else by)
+    present = groups.counts.copy()
+    present.data = np.ones_like(present.data)
+    n_with = np.asarray(present.sum(axis=0)).ravel()
+    idf = np.log((1 + len(groups.labels)) / (1 + n_with)) + 1
+    coo = groups.counts.tocoo()
+    out = pd.DataFrame({
+        "term": m.terms[coo.col].astype(object), "group": groups.labels[coo.row],
+        "count": coo.data.astype(np.int64), "tf": coo.data / groups.n_tokens[coo.row],
+        "doc_freq": n_with[coo.col].astype(np.int64), "idf": idf[coo.col]})
+    out["tfidf"] = out["tf"] * out["idf"]
+    out = _ranked(out, "tfidf", top)
+    out.attrs.update(_attrs(m, by, top, groups), idf="ln((1 + n_groups) / (1 + doc_freq)) + 1")
+    return out[TFIDF_COLUMNS]
