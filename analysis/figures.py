@@ -141,6 +141,45 @@ def actor_bars(ax, table: pd.DataFrame, *, group: str, value: str, actor: str = 
     ax.set(xlabel=xlabel, title=title)
 
 
+def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: int = 3,
+           colors: dict[str, str] | None = None, xlabel: str = "", title: str = "",
+           fmt: str = "{:.1f}") -> Figure:
+    """Small multiples: one horizontal bar chart per ``facet`` value (key terms per group...).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Long table; each facet's rows are drawn top to bottom in the order given.
+    facet, label, value : str
+        Columns for the panel, the bar label and the bar length.
+    colors : dict, optional
+        Colour per facet value (default :func:`actor_color`, grey for non-actors).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(table[facet].astype(str)))
+    nrows = -(-len(names) // ncols)
+    most = max((table[facet].astype(str) == n).sum() for n in names) if names else 1
+    fig, axes = plt.subplots(nrows, min(ncols, len(names)) or 1, squeeze=False,
+                             figsize=(3.3 * min(ncols, len(names) or 1),
+                                      (0.22 * most + 0.9) * nrows + 0.4))
+    for ax, name in zip(axes.flat, names):
+        rows = table[table[facet].astype(str) == name]
+        color = (colors or {}).get(name, actor_color(name))
+        barh(ax, rows[label].astype(str), rows[value], colors=color,
+             value_labels=[fmt.format(v) for v in rows[value]], xlabel=xlabel, title=name)
+        ax.tick_params(axis="y", labelsize=8)
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    return fig
+
+
 def describe_corpus(corpus) -> str:
     """``"<spec> (<source>, <n> documents)"`` for a Corpus; a string is returned as is."""
     if corpus is None or isinstance(corpus, (str, Path)):
