@@ -13,6 +13,9 @@ Commands
 ``mentions SPEC [--actors CSTO,NATO,UN] --out FILE.csv``
     Every mention of the registry's actors: ``doc_id, actor, start, end, surface,
     sentence_id`` (character offsets into the cleaned text).
+``framing SPEC [--actors CSTO,NATO,UN] [--by FIELD] --out DIR``
+    Actor contexts, frame profiles and differences with bootstrap intervals, tone toward
+    each actor (``tone_by_doc.csv``...), key words of each actor's contexts.
 ``report [--corpus SPEC] [--out DIR]``
     Execute every numbered notebook on the corpus and write the figures to DIR.
 
@@ -60,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
                           help="count UNHCR, CRRF... as their parent organization")
     mentions.add_argument("--out", required=True, help="CSV file to write")
     mentions.add_argument("--text-column", default="text", help="text column of a table spec")
+
+    framing = commands.add_parser("framing", help="frames and tone toward each actor (CSVs)")
+    framing.add_argument("spec", help="corpus spec")
+    framing.add_argument("--actors", default="CSTO,NATO,UN", help="comma-separated actor ids")
+    framing.add_argument("--by", help="metadata field to compare groups by ('bloc', 'origin', "
+                                      "'year' or any column)")
+    framing.add_argument("--frames", help="your own frame dictionary (YAML)")
+    framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    framing.add_argument("--out", required=True, help="folder for the tables")
 
     report = commands.add_parser("report", help="run every notebook and write figures")
     report.add_argument("--corpus", default="factbook", help="corpus spec (default: factbook)")
@@ -120,6 +132,17 @@ def _mentions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _framing(args: argparse.Namespace) -> int:
+    from analysis import framing
+
+    actors = [a.strip() for a in args.actors.split(",") if a.strip()]
+    written = framing.run_cli(args.spec, actors=actors, by=args.by, out_dir=args.out,
+                              frames=args.frames, n_boot=args.n_boot)
+    for name, path in written.items():
+        print(f"{name:22} {path}")
+    return 0
+
+
 def _print_skipped(corpus) -> None:
     skipped = corpus.report.skipped
     if skipped:
@@ -152,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             return _corpus_info(args)
         if args.command == "mentions":
             return _mentions(args)
+        if args.command == "framing":
+            return _framing(args)
         return _report(args)
     except AnalysisError as err:
         print(f"error {err}", file=sys.stderr)

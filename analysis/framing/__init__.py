@@ -1,0 +1,140 @@
+"""Framing: the sentences around each actor, the frames they invoke, and comparisons with CIs.
+
+The research question of the package, step by step::
+
+    from analysis import framing, load, tone
+    corpus = load("../shared/corpora/articles").english()
+    ctx = framing.contexts(corpus, ("CSTO", "NATO", "UN"))   # one row a (doc, actor, sentence)
+    ctx = framing.score_frames(ctx)                          # + frame_<id> columns
+    framing.frame_profile(ctx)                               # share of contexts per frame, 95% CI
+    framing.frame_differences(ctx, compare="actor")          # CSTO - NATO ... with CI, Cohen's h
+    framing.frame_profile(ctx, by="origin")                  # Russian vs Western outlets...
+    framing.key_terms(ctx)                                   # distinctive words of each actor
+    framing.co_mention_network(ctx)                          # who is named with whom
+    tone.tone_by_actor(ctx)                                  # lexicon tone, see analysis.tone
+
+Contexts
+--------
+:func:`contexts` turns the mentions of :func:`analysis.actors.mentions` into one row per
+document, actor and sentence: several mentions of an actor in one sentence make one
+context. With ``unit="window"`` the context is instead the ``window`` word tokens before
+the first and after the last mention of the actor in that sentence. A sentence (window)
+naming two of the actors asked for is a context of each and is flagged ``co_mentioned``;
+its frames and tone are then counted for both actors alike.
+
+Frames
+------
+A frame dictionary (``analysis/data/frames.yml``, or your own YAML in that layout; see
+:func:`load_frames`) lists categories, each with a description, the literature it draws
+on and its terms (words, phrases, ``stem*`` patterns). A context invokes a category when
+one of its terms occurs and is not voided by a negator within ``negation.window`` tokens
+before it; what a negator does (void the hit, keep it, flip it to another category) is set
+per category and documented at the top of the YAML file.
+
+Comparisons and intervals
+-------------------------
+Shares (and mean tone) are ratios over contexts, and contexts of one document are not
+independent. Every interval is therefore a percentile CLUSTER bootstrap (Davison &
+Hinkley 1997, sec. 3.8; Field & Welsh 2007): documents are resampled with replacement
+(within each group when ``by`` is a document attribute, so group sizes stay fixed), each
+keeping all its contexts, and the statistic is recomputed ``n_boot`` times. All cells are
+computed from the SAME resamples, so the interval of a difference (actor A - actor B in
+the same documents, or group 1 - group 2) comes from the bootstrap distribution of the
+difference itself. Differences also report a two-sided bootstrap p-value and an effect
+size: Cohen's h for shares, ``h = 2 asin sqrt(p1) - 2 asin sqrt(p2)`` (0.2 small, 0.5
+medium, 0.8 large; Cohen 1988).
+
+Groups (``by``)
+---------------
+A column of the contexts (any document metadata: ``source``, ``country``, ``year``...), or
+labels, one a context. Three names are derived when the contexts have no such column:
+``"bloc"`` (:func:`member_bloc`: CSTO members, NATO members, others), ``"origin"``
+(:func:`source_origin`: where an outlet comes from) and ``"year"`` (from ``date``).
+
+References
+----------
+Entman, R. M. (1993). Framing: Toward clarification of a fractured paradigm. *Journal of
+Communication* 43(4), 51-58.
+Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.).
+Hillsdale, NJ: Erlbaum.
+Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*.
+Cambridge University Press.
+Field, C. A. & Welsh, A. H. (2007). Bootstrapping clustered data. *Journal of the Royal
+Statistical Society B* 69(3), 369-390.
+
+Modules
+-------
+One module per stage; everything public is re-exported here, so ``framing.contexts(...)``
+is the way to call it.
+
+=========================================  ==================================================
+:mod:`~analysis.framing.actor_contexts`    :func:`contexts`
+:mod:`~analysis.framing.dictionary`        :func:`load_frames`, :class:`FrameDictionary`
+:mod:`~analysis.framing.frames`            :func:`score_frames`, :func:`frame_hits` (negation)
+:mod:`~analysis.framing.batches`           :func:`cached_scores` (cache, process pool)
+:mod:`~analysis.framing.groups`            :func:`group_labels`, :func:`member_bloc`, ...
+:mod:`~analysis.framing.bootstrap`         :func:`cluster_bootstrap`, :func:`cohens_h`
+:mod:`~analysis.framing.compare`           :func:`frame_profile`, :func:`frame_differences`
+:mod:`~analysis.framing.vocabulary`        :func:`key_terms`
+:mod:`~analysis.framing.network`           :func:`co_mention_network`
+:mod:`~analysis.framing.plots`             ``plot_*``
+:mod:`~analysis.framing.cli`               :func:`run_cli`
+=========================================  ==================================================
+"""
+
+from __future__ import annotations
+
+from analysis.framing.actor_contexts import CONTEXT_COLUMNS, DEFAULT_ACTORS, UNITS, contexts
+from analysis.framing.batches import MIN_PARALLEL, cached_scores
+from analysis.framing.bootstrap import Bootstrap, cluster_bootstrap, cohens_h, p_boot
+from analysis.framing.cli import run_cli
+from analysis.framing.compare import (DIFFERENCE_COLUMNS, PROFILE_COLUMNS, comparison_pairs,
+                                      frame_differences, frame_profile, frame_trend)
+from analysis.framing.dictionary import (Category, FrameDictionary, FrameDictionaryError,
+                                         Negation, load_frames)
+from analysis.framing.frames import (FRAME_PREFIX, context_texts, frame_columns, frame_hits,
+                                     score_frames)
+from analysis.framing.groups import (DERIVED_GROUPS, OTHER, by_label, group_labels,
+                                     member_bloc, periods, source_origin)
+from analysis.framing.network import EDGE_COLUMNS, co_mention_network
+from analysis.framing.plots import (plot_differences, plot_frame_profile, plot_key_terms,
+                                    plot_network, plot_tone, plot_trend)
+from analysis.framing.vocabulary import key_terms
+
+__all__ = [
+    "CONTEXT_COLUMNS", "DEFAULT_ACTORS", "DERIVED_GROUPS", "DIFFERENCE_COLUMNS", "EDGE_COLUMNS",
+    "FRAME_PREFIX", "MIN_PARALLEL", "OTHER", "PROFILE_COLUMNS", "UNITS",
+    "Bootstrap", "Category", "FrameDictionary", "FrameDictionaryError", "Negation",
+    "by_label", "cached_scores", "cluster_bootstrap", "co_mention_network", "cohens_h",
+    "comparison_pairs", "context_texts", "contexts", "frame_columns", "frame_differences",
+    "frame_hits", "frame_profile", "frame_trend", "group_labels", "key_terms", "load_frames",
+    "member_bloc", "p_boot", "periods", "plot_differences", "plot_frame_profile",
+    "plot_key_terms", "plot_network", "plot_tone", "plot_trend", "run_cli", "score_frames",
+    "source_origin",
+]
+
+# The single-file module this package replaced exposed the names it imported; they stay
+# reachable (``framing.np``, ``framing.actors_mod``...) for code written against it.
+# Not part of the API: new code imports them from where they come from.
+import hashlib  # noqa: E402, F401
+import json  # noqa: E402, F401
+import re  # noqa: E402, F401
+import sys  # noqa: E402, F401
+import warnings  # noqa: E402, F401
+from bisect import bisect_left, bisect_right  # noqa: E402, F401
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402, F401
+from dataclasses import dataclass, field  # noqa: E402, F401
+from functools import lru_cache, partial  # noqa: E402, F401
+from importlib.resources import files  # noqa: E402, F401
+from itertools import combinations  # noqa: E402, F401
+from pathlib import Path  # noqa: E402, F401
+from typing import Any, Callable, Sequence  # noqa: E402, F401
+
+import numpy as np  # noqa: E402, F401
+import pandas as pd  # noqa: E402, F401
+import yaml  # noqa: E402, F401
+
+from analysis import actors as actors_mod  # noqa: E402, F401
+from analysis.cache import Cache, make_key  # noqa: E402, F401
+from analysis.errors import AnalysisError, E  # noqa: E402, F401
+from analysis.settings import get_settings  # noqa: E402, F401

@@ -1,0 +1,216 @@
+"""Figures of the framing tables: profiles, differences, tone, key terms, network, trend.
+
+Each function takes the tidy table of one analysis and returns a matplotlib Figure
+(save it with :func:`analysis.figures.save_figure`). Actors keep their colours
+(:func:`analysis.figures.actor_color`) across figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.framing.dictionary import load_frames
+
+
+def _axes(ax=None, *, figsize=(6.4, 4.0)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _percent():
+    import matplotlib.ticker as mticker
+
+    return mticker.PercentFormatter(xmax=1, decimals=0)
+
+
+def _dodge(k: int, n: int) -> float:
+    """Vertical offset of the ``k``-th of ``n`` actors drawn on one row."""
+    step = 0.7 / max(n, 1)
+    return (k - (n - 1) / 2) * step
+
+
+def _xerr(rows: pd.DataFrame, value: str) -> np.ndarray:
+    """Distances from ``value`` down to ``ci_low`` and up to ``ci_high``, of shape (2, n)."""
+    return np.vstack([rows[value] - rows["ci_low"], rows["ci_high"] - rows[value]])
+
+
+def plot_frame_profile(profile: pd.DataFrame, *, ax=None, frames=None, title: str = ""):
+    """Dot-and-whisker chart of frame shares per actor (actor colours), with CIs.
+
+    Parameters
+    ----------
+    profile : DataFrame
+        The output of :func:`~analysis.framing.frame_profile`; with a ``group`` column, one
+        panel per group (side by side, same frame order and scale).
+    ax : matplotlib Axes, optional
+        Draw into it (profiles without ``group`` only).
+    frames : FrameDictionary or path, optional
+        For the category labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    labels = load_frames(frames).labels
+    order = list(dict.fromkeys(profile["frame"]))
+    if "group" not in profile.columns:
+        fig, ax = _axes(ax, figsize=(6.4, 0.45 * len(order) + 1.2))
+        _draw_profile(ax, profile, order, labels, title or "Frames by actor")
+        return fig
+    groups = list(dict.fromkeys(profile["group"]))
+    fig, axes = plt.subplots(1, len(groups), sharey=True, sharex=True, squeeze=False,
+                             figsize=(3.4 * len(groups) + 1.6, 0.45 * len(order) + 1.4))
+    for ax, g in zip(axes[0], groups):
+        _draw_profile(ax, profile[profile["group"] == g], order, labels, str(g))
+    for ax in axes[0][1:]:
+        ax.set_xlabel("")
+    fig.suptitle(title or "Frames by actor and group", x=0.02, ha="left", fontweight="bold")
+    return fig
+
+
+def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict,
+                  title: str) -> None:
+    from analysis.figures import actor_color
+
+    actors = list(dict.fromkeys(profile["actor"].astype(str)))
+    for k, actor in enumerate(actors):
+        rows = profile[profile["actor"].astype(str) == actor].set_index("frame")
+        rows = rows.reindex([f for f in order if f in rows.index])
+        ys = np.array([order.index(f) for f in rows.index]) + _dodge(k, len(actors))
+        err = _xerr(rows, "share")
+        ax.errorbar(rows["share"], ys, xerr=np.clip(np.nan_to_num(err), 0, None), fmt="o",
+                    ms=4, capsize=2, color=actor_color(actor),
+                    label=f"{actor} (n={int(rows['n_contexts'].iloc[0]):,})")
+    ax.set_yticks(range(len(order)), [labels.get(f, f) for f in order])
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_percent())
+    ax.set(xlabel="share of contexts invoking the frame (95% CI, documents resampled)",
+           title=title)
+    ax.legend(loc="lower right", fontsize=7)
+
+
+def plot_differences(diffs: pd.DataFrame, *, ax=None, frames=None, title: str = ""):
+    """Forest plot of frame differences (one pair, or ``within`` one group).
+
+    ``diffs`` are rows of :func:`~analysis.framing.frame_differences`.
+    """
+    labels = load_frames(frames).labels
+    names = [f"{labels.get(f, f)}: {a} - {b}" + (f" ({w})" if w else "")
+             for f, a, b, w in zip(diffs["frame"], diffs["a"], diffs["b"], diffs["within"])]
+    fig, ax = _axes(ax, figsize=(6.4, 0.3 * len(diffs) + 1.2))
+    ys = np.arange(len(diffs))
+    ax.errorbar(diffs["diff"], ys, xerr=np.clip(_xerr(diffs, "diff"), 0, None), fmt="o",
+                ms=4, capsize=2, color="#333333")
+    ax.axvline(0, color="#999999", lw=0.8)
+    ax.set_yticks(ys, names)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_percent())
+    ax.set(xlabel="difference in share (percentage points, 95% CI)",
+           title=title or "Frame differences")
+    return fig
+
+
+def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
+    """Mean tone per actor (and group) with CIs, from :func:`analysis.tone.tone_by_actor`."""
+    from analysis.figures import actor_color
+
+    groups = list(dict.fromkeys(table["group"].astype(str))) if "group" in table else [""]
+    actors = list(dict.fromkeys(table["actor"].astype(str)))
+    fig, ax = _axes(ax, figsize=(6.4, 0.5 * len(groups) + 1.6))
+    for k, actor in enumerate(actors):
+        rows = table[table["actor"].astype(str) == actor]
+        pos = [groups.index(str(g)) if "group" in table else 0
+               for g in (rows["group"] if "group" in table else [None] * len(rows))]
+        ys = np.asarray(pos) + _dodge(k, len(actors))
+        ax.errorbar(rows["tone"], ys, xerr=np.clip(_xerr(rows, "tone"), 0, None), fmt="o",
+                    ms=5, capsize=2, color=actor_color(actor), label=actor)
+    ax.axvline(0, color="#999999", lw=0.8)
+    ax.set_yticks(range(len(groups)), groups)
+    ax.invert_yaxis()
+    ax.set(xlabel="mean VADER compound of the actor's contexts (95% CI)",
+           title=title or "Tone toward each actor")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def plot_key_terms(keys: pd.DataFrame, *, top: int = 10, value: str = "g2", title: str = ""):
+    """One panel per group: its ``top`` key terms as bars (actor colours for actor groups).
+
+    ``value`` is the column drawn: the statistic terms are ranked by (``"g2"``, the
+    default) or an effect size (``"log_ratio"``).
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import actor_color, barh
+
+    groups = list(dict.fromkeys(keys["group"].astype(str)))
+    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(3.2 * max(len(groups), 1),
+                                                               0.28 * top + 1.4),
+                             squeeze=False)
+    for ax, g in zip(axes[0], groups):
+        rows = keys[(keys["group"].astype(str) == g) & (keys["direction"] == "target")].head(top)
+        barh(ax, rows["term"], rows[value], colors=actor_color(g),
+             value_labels=[f"{v:.1f}" for v in rows[value]], xlabel=value, title=g)
+    fig.suptitle(title or "Distinctive terms of each actor's contexts", x=0.02, ha="left",
+                 fontweight="bold")
+    return fig
+
+
+def plot_network(edges: pd.DataFrame, *, group: str | None = None, ax=None, title: str = ""):
+    """Co-mention network on a circle: edge width ~ weight, node size ~ units naming it."""
+    from analysis.figures import actor_color
+
+    rows = edges if group is None else edges[edges["group"].astype(str) == str(group)]
+    size = pd.concat([rows.set_index("source")["n_source"], rows.set_index("target")
+                      ["n_target"]]).groupby(level=0).max()
+    nodes = sorted(size.index, key=lambda n: (-size[n], n))
+    pos = _circle(nodes)
+    fig, ax = _axes(ax, figsize=(5.5, 5.5))
+    top = max(rows["weight"].max(), 1) if len(rows) else 1
+    for s, t, w in zip(rows["source"], rows["target"], rows["weight"]):
+        ax.plot(*zip(pos[s], pos[t]), color="#777777", lw=0.5 + 5 * w / top, alpha=0.6,
+                zorder=1)
+    biggest = max(size.max(), 1) if len(size) else 1
+    for n in nodes:
+        ax.scatter(*pos[n], s=80 + 900 * size[n] / biggest, color=actor_color(n), zorder=2,
+                   edgecolor="white")
+        ax.annotate(n, pos[n], xytext=(0, 12), textcoords="offset points", ha="center",
+                    fontsize=8)
+    ax.set(xlim=(-1.4, 1.4), ylim=(-1.4, 1.4), aspect="equal",
+           title=title or f"Co-mentions{'' if group is None else f' ({group})'}")
+    ax.axis("off")
+    return fig
+
+
+def _circle(nodes: list[str]) -> dict[str, tuple[float, float]]:
+    """Positions of ``nodes`` on the unit circle, the first at the top."""
+    angle = np.linspace(0, 2 * np.pi, len(nodes), endpoint=False) + np.pi / 2
+    return {n: (np.cos(a), np.sin(a)) for n, a in zip(nodes, angle)}
+
+
+def plot_trend(trend: pd.DataFrame, *, frame: str, time: str = "year", ax=None,
+               title: str = ""):
+    """Share of contexts invoking ``frame`` over time per actor, with its CI band."""
+    from analysis.figures import actor_color
+
+    fig, ax = _axes(ax)
+    rows = trend[trend["frame"] == frame]
+    for actor, part in rows.groupby("actor", sort=True, observed=True):
+        part = part.sort_values(time)
+        color = actor_color(str(actor))
+        ax.plot(part[time], part["share"], color=color, lw=1.5, label=str(actor))
+        ax.fill_between(part[time], part["ci_low"], part["ci_high"], color=color, alpha=0.2,
+                        lw=0)
+    ax.yaxis.set_major_formatter(_percent())
+    ax.set(xlabel=time, ylabel="share of contexts (95% CI)",
+           title=title or f"Frame over time: {frame}")
+    ax.legend(loc="upper left")
+    return fig
