@@ -89,7 +89,8 @@ fig = figures.panels(key, facet="group", label="term", value="log_ratio",
                      title=f"Key words by {field} (each against the others)")
 figures.save_figure(fig, "keyness-by-group", data=key, corpus=corpus, notebook=NOTEBOOK,
                     out_dir=out_dir, caption=f"Key words of the six largest {field} groups, "
-                    "each against the other five: strongest G² first, bar = log ratio.")
+                    "each against the other five: strongest G² first, bar = log ratio "
+                    "(adjusted p < 0.01; groups without such words are left out).")
 
 # %% [markdown]
 # ## The company each organization keeps
