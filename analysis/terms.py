@@ -46,8 +46,6 @@ class Groups:
     ----------
     labels : numpy.ndarray of str, shape (n_groups,)
     counts : scipy.sparse.csr_matrix of shape (n_groups, n_terms)
-    doc_freq : scipy.sparse.csr_matrix of shape (n_groups, n_terms)
-        Documents of the group containing the term.
     n_tokens : numpy.ndarray of int64, shape (n_groups,)
     n_docs : numpy.ndarray of int64, shape (n_groups,)
     codes : numpy.ndarray of int64, shape (n_docs,)
@@ -56,7 +54,6 @@ class Groups:
 
     labels: np.ndarray
     counts: sparse.csr_matrix
-    doc_freq: sparse.csr_matrix
     n_tokens: np.ndarray
     n_docs: np.ndarray
     codes: np.ndarray
@@ -102,10 +99,10 @@ def group(m: DTM, by: By) -> Groups:
     indicator = sparse.csr_matrix(
         (np.ones(keep.sum(), dtype=np.int64), (codes[keep], np.flatnonzero(keep))),
         shape=(len(labels), m.shape[0]))
-    present = m.matrix.copy()
-    present.data = np.ones_like(present.data)
-    return Groups(np.asarray(labels, dtype=object), (indicator @ m.matrix).tocsr(),
-                  (indicator @ present).tocsr(), indicator @ m.n_tokens.astype(np.int64),
+    counts = (indicator @ m.matrix).tocsr()
+    counts.sort_indices()
+    return Groups(np.asarray(labels, dtype=object), counts,
+                  indicator @ m.n_tokens.astype(np.int64),
                   np.asarray(indicator.sum(axis=1)).ravel().astype(np.int64),
                   codes.astype(np.int64))
 
@@ -204,24 +201,44 @@ def frequencies(data, *, by: By = None, options: TokenOptions | None = None,
     m = as_dtm(data, options)
     groups = group(m, by)
     cells = _cells(m, groups)
-    out = pd.DataFrame({
-        "term": m.terms[cells["term"]].astype(object),
-        "group": groups.labels[cells["group"]],
-        "count": cells["count"],
-        "rel_per_10k": 1e4 * cells["count"] / groups.n_tokens[cells["group"]],
-        "doc_freq": cells["doc_freq"].astype(np.int64),
-        "dispersion": cells["dispersion"]})
-    out = _ranked(out, "count", top)
+    g = cells["group"]
+    cells.update(rel_per_10k=1e4 * cells["count"] / groups.n_tokens[g],
+                 doc_freq=cells["doc_freq"].astype(np.int64))
+    out = _table(m, groups, cells, score=cells["count"], top=top)
     out.attrs.update(_attrs(m, by, top, groups))
     return out[FREQUENCY_COLUMNS]
 
 
-def _ranked(out: pd.DataFrame, column: str, top: int | None) -> pd.DataFrame:
-    out["rank"] = (out.groupby("group")[column].rank(method="min", ascending=False)
-                   .astype(np.int64))
+def _table(m: DTM, groups: Groups, cells: dict[str, np.ndarray], *, score: np.ndarray,
+           top: int | None) -> pd.DataFrame:
+    """Rank cells by ``score`` within their group, cut at ``top``, and make the table.
+
+    ``cells`` come sorted by (group, term); ranking and ordering (group, rank, term) run on
+    integer codes (labels and terms are both sorted), with a stable sort that keeps terms
+    in order within ties, so strings are only made for the rows that are kept.
+    """
+    g, t = cells.pop("group"), cells.pop("term")
+    order = np.lexsort((-score, g))
+    pos = np.arange(len(order))
+    new_group = _breaks(g[order])
+    first = np.maximum.accumulate(np.where(new_group, pos, 0))
+    tied = np.maximum.accumulate(np.where(new_group | _breaks(score[order]), pos, 0))
+    rank = (tied - first + 1).astype(np.int64)  # ties share the lowest rank ("min")
     if top is not None:
-        out = out[out["rank"] <= top]
-    return out.sort_values(["group", "rank", "term"], kind="stable").reset_index(drop=True)
+        order, rank = order[rank <= top], rank[rank <= top]
+    out = pd.DataFrame({"term": m.terms[t[order]].astype(object),
+                        "group": groups.labels[g[order]].astype(object)})
+    for name, values in cells.items():
+        out[name] = values[order]
+    out["rank"] = rank
+    return out
+
+
+def _breaks(x: np.ndarray) -> np.ndarray:
+    """True where a sorted array's value differs from the previous one (and at 0)."""
+    out = np.ones(len(x), dtype=bool)
+    out[1:] = x[1:] != x[:-1]
+    return out
 
 
 def _attrs(m: DTM, by: By, top: int | None, groups: Groups) -> dict:
@@ -249,7 +266,8 @@ def tfidf(data, *, by: By = None, options: TokenOptions | None = None,
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`TFIDF_COLUMNS`, one row a (term, group) with ``count > 0``:
+        Columns :data:`TFIDF_COLUMNS`, one row a (term, group) with ``count > 0``, sorted
+        by group, rank, term:
         ``tf = count / n_tokens(group)``, ``doc_freq`` = number of groups containing the
         term, ``idf = ln((1 + n_groups) / (1 + doc_freq)) + 1`` (scikit-learn's smoothed
         idf), ``tfidf = tf * idf``, ``rank`` by ``tfidf`` within the group.
@@ -261,11 +279,10 @@ def tfidf(data, *, by: By = None, options: TokenOptions | None = None,
     n_with = np.asarray(present.sum(axis=0)).ravel()
     idf = np.log((1 + len(groups.labels)) / (1 + n_with)) + 1
     coo = groups.counts.tocoo()
-    out = pd.DataFrame({
-        "term": m.terms[coo.col].astype(object), "group": groups.labels[coo.row],
-        "count": coo.data.astype(np.int64), "tf": coo.data / groups.n_tokens[coo.row],
-        "doc_freq": n_with[coo.col].astype(np.int64), "idf": idf[coo.col]})
-    out["tfidf"] = out["tf"] * out["idf"]
-    out = _ranked(out, "tfidf", top)
+    tf = coo.data / groups.n_tokens[coo.row]
+    cells = {"group": coo.row, "term": coo.col, "count": coo.data.astype(np.int64), "tf": tf,
+             "doc_freq": n_with[coo.col].astype(np.int64), "idf": idf[coo.col],
+             "tfidf": tf * idf[coo.col]}
+    out = _table(m, groups, cells, score=cells["tfidf"], top=top)
     out.attrs.update(_attrs(m, by, top, groups), idf="ln((1 + n_groups) / (1 + doc_freq)) + 1")
     return out[TFIDF_COLUMNS]

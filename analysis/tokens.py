@@ -9,6 +9,11 @@ Stable API (other modules — terms, keyness, kwic, collocations — build on th
     token_spans("The UN met.", opts)            # every word token with offsets, see below
     m = dtm(corpus, opts, min_df=5)             # DTM: matrix, terms, doc_ids, n_tokens, docs
 
+Also public: :class:`Token`, :class:`DTM`, :func:`count_texts` (the map step of
+:func:`dtm`: counts of a list of texts, no cache), :data:`NGRAM_SEP`, :func:`actor_tokens`
+(actor token -> actor id), :func:`actor_forms`, :func:`stopword_set`,
+:func:`domain_stopwords`, and ``TokenOptions.to_dict()`` for recording parameters.
+
 ``token_spans(text, options, *, filter=False) -> list[Token]``
     ``Token`` is a named tuple ``(token, start, end, keep)``: the *normalized* form
     (lower-cased, possessive ``'s`` dropped, curly apostrophe straightened, actor names
@@ -29,8 +34,10 @@ Tokenization rules
 - A word is a run of letters/digits (``[^\\W_]+``), possibly joined by a hyphen or an
   apostrophe: "Secretary-General", "peace-keeping", "don't" are one token each. A
   possessive ``'s``/``’s`` is dropped ("nation's" -> "nation"). Underscore is never part
-  of a word, so ``_`` in a term always means an n-gram.
-- ``numbers=False`` drops tokens without a letter ("1945", "1990-1991"); "G20", "1990s" stay.
+  of a word, so ``_`` in a term always means an n-gram. An actor name splits a compound:
+  "CSTO-led" -> ``csto``, ``led``.
+- ``numbers=False`` drops tokens that start with a digit and have no letter ("1945",
+  "1990-1991"; "1,000" is two such tokens); "G20", "1990s" stay.
 - ``min_length`` counts characters of the normalized token; stopwords are matched
   case-insensitively against the normalized token.
 - ``stopwords="english"`` is scikit-learn's ``ENGLISH_STOP_WORDS`` (318 words). Beware: it
@@ -59,17 +66,18 @@ the one place to switch.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import sys
 import warnings
 from collections import Counter
-from itertools import count
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
+from itertools import count
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -234,8 +242,9 @@ class _Plan:
     def keeps(self, token: str) -> bool:
         """Whether a (non-actor) normalized token survives the filters."""
         o = self.options
-        return (len(token) >= o.min_length and token.lower() not in self.drop
-                and (o.numbers or not token[0].isdigit() or _HAS_LETTER.search(token) is not None))
+        if len(token) < o.min_length or token.lower() in self.drop:
+            return False
+        return o.numbers or not token[0].isdigit() or _HAS_LETTER.search(token) is not None
 
     def actor_token(self, surface: str) -> str | None:
         """The actor token of a matched surface, or None (memoized)."""
@@ -351,8 +360,8 @@ def _actor_hits(text: str, plan: _Plan) -> list[tuple[int, int, str]]:
         start = m.start()
         if start < resume or (start and text[start - 1].isalnum()):
             continue
-        end = max(found.end() for found in (rx.match(text, start) for rx in plan.actor_rxs)
-                  if found)
+        end = max((found.end() for found in (rx.match(text, start) for rx in plan.actor_rxs)
+                   if found), default=m.end())
         token = plan.actor_token(text[start:end])
         if token is not None:
             out.append((start, end, token))
@@ -556,8 +565,6 @@ def _tokens_of(texts: Sequence[str], options: TokenOptions) -> Iterator[list[str
 
 
 def _no_lemmas(options: TokenOptions) -> TokenOptions:
-    from dataclasses import replace
-
     return replace(options, lemmas=False)
 
 
@@ -614,9 +621,10 @@ def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
         Keep terms in at least ``min_df`` and at most ``max_df`` documents; a float is a
         proportion of documents (scikit-learn's convention).
     cache : bool, default True
-        Read and write the on-disk cache (NPZ, no pickle) keyed by the corpus fingerprint,
-        the options, the stopword and actor lists, ``min_df``, ``max_df`` and the package
-        version.
+        Read and write the on-disk cache, ``<cache_dir>/dtm/<key>.npz`` (arrays only, read
+        with ``allow_pickle=False``) beside ``<key>.json`` (its parameters), keyed by the
+        corpus fingerprint, the options, the stopword and actor lists, ``min_df``,
+        ``max_df`` and the package version.
     workers : int, optional
         Processes (default ``settings.workers``); batches are counted in parallel and their
         vocabularies merged, with the same result as one process.
@@ -630,10 +638,13 @@ def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
 
     Notes
     -----
-    Unigram counts are exactly those of :func:`tokenize`. On that fast path every word is
-    counted with :class:`collections.Counter` and the filters (stopwords, length, numbers)
-    run once per distinct term instead of once per token, which is what makes it faster
-    than scikit-learn's ``CountVectorizer`` on one core; batches run on ``workers`` processes.
+    Counts are exactly those of :func:`tokenize` (tested). For unigrams without lemmas,
+    each document's raw chunks (runs of word characters joined by hyphens or apostrophes)
+    are counted with :class:`collections.Counter`; lower-casing, splitting into words and
+    the filters then run once per DISTINCT chunk, and columns are merged with one sparse
+    product. That keeps per-token work in C and makes one core about as fast as
+    scikit-learn's ``CountVectorizer``; batches of documents run on ``workers`` processes
+    and their vocabularies are merged (``benchmarks/bench_terms.py`` measures both).
     """
     options = options or TokenOptions()
     settings = settings or get_settings()
@@ -648,12 +659,36 @@ def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
         found.docs, found.params = docs, params
         return found
     texts = corpus.docs["text"].tolist()
-    built = _prune(*_count(texts, options, workers or settings.workers, progress), min_df, max_df)
+    counted = _count(texts, options, workers or settings.workers, progress)
+    built = _prune(*counted, min_df, max_df)
     result = DTM(built[0], built[1], np.asarray(corpus.doc_ids, dtype=object), options,
                  built[2], docs, params)
     if use_cache:
-        _write_npz(path, result)
+        _write_entry(path, result)
     return result
+
+
+def _write_entry(path: Path, m: DTM) -> None:
+    """``<key>.json`` (what the entry is, for people) then ``<key>.npz`` (the data)."""
+    from analysis import __version__
+
+    about = {**m.params, "shape": list(m.shape), "nnz": int(m.matrix.nnz),
+             "version": __version__}
+    with atomic_path(path.with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(about, indent=1, default=str), encoding="utf-8")
+    _write_npz(path, m)
+
+
+def count_texts(texts: Sequence[str], options: TokenOptions | None = None, *,
+                workers: int = 1) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Count texts exactly as :func:`dtm` does, without cache or pruning (a map step).
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix of shape (n_texts, n_terms), int32
+    terms : numpy.ndarray of str, shape (n_terms,), sorted
+    """
+    return _count(list(texts), options or TokenOptions(), workers, False)
 
 
 # -- counting: map over batches, reduce by merging vocabularies ----------------------------------
@@ -671,9 +706,22 @@ def _fast_path(options: TokenOptions) -> bool:
 def _count_batch(texts: Sequence[str], options: TokenOptions) -> _Part:
     """Counts of one batch with its own vocabulary (pure: runs in a worker).
 
-    On the fast path every word is counted and the filters run once per distinct term
-    (:func:`_labels`), not once per token.
+    The cyclic garbage collector is paused: nothing here makes cycles, and the millions of
+    short-lived containers would trigger it constantly (in a forked worker each run also
+    touches, and so copies, the parent's memory).
     """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _count_batch_now(texts, options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _count_batch_now(texts: Sequence[str], options: TokenOptions) -> _Part:
+    """On the fast path raw chunks are counted; words, filters and actor marks are
+    resolved once per distinct chunk (:func:`_labels`), not once per token."""
     plan = _plan(options)
     docs = ((_raw_chunks(t, plan) for t in texts) if _fast_path(options)
             else _tokens_of(texts, options))

@@ -22,7 +22,8 @@ def make_corpus(texts, *, source=None, **meta) -> Corpus:
 
 @pytest.fixture
 def corpus():
-    # tokens: d0 peace peace war | d1 peace treaty treaty treaty | d2 war war peace nato | d3 climate
+    # tokens: d0 peace peace war | d1 peace treaty treaty treaty
+    #         d2 war war peace nato | d3 climate
     return make_corpus(["Peace, peace and war.", "Peace treaty; the treaty, a treaty!",
                         "War, war... peace and NATO", "climate"],
                        source=["A", "A", "B", "B"], year=[1990.0, 1991.0, 2000.0, np.nan])
@@ -56,6 +57,8 @@ def test_frequencies_overall_and_top(corpus):
     assert set(df["group"]) == {terms.ALL}
     assert row(df, "peace", "all")["count"] == 4 and row(df, "war", "all")["doc_freq"] == 2
     assert df["count"].sum() == 12
+    ordered = df.sort_values(["group", "rank", "term"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(df, ordered, check_like=False)
     top = terms.frequencies(corpus, by="source", top=1)
     assert sorted(zip(top["group"], top["term"])) == [("A", "peace"), ("A", "treaty"),
                                                        ("B", "war")]
@@ -67,7 +70,8 @@ def test_groups_from_float_years_and_labels_skip_missing(corpus):
     assert "climate" not in set(df["term"])
     labels = ["x", None, "x", "y"]
     by_labels = terms.frequencies(corpus, by=labels)
-    assert row(by_labels, "peace", "x")["count"] == 3 and row(by_labels, "climate", "y")["count"] == 1
+    assert row(by_labels, "peace", "x")["count"] == 3
+    assert row(by_labels, "climate", "y")["count"] == 1
     assert by_labels.attrs["by"] == "<labels>"
 
 

@@ -229,6 +229,8 @@ def test_cache_hit_is_identical_and_options_change_is_a_miss(settings):
     assert len(files) == 1 and not first.from_cache
     with np.load(files[0], allow_pickle=False) as z:
         assert all(z[k].dtype != object for k in z.files)
+    about = json.loads(files[0].with_suffix(".json").read_text())
+    assert about["fingerprint"] == corpus.fingerprint and about["shape"] == list(first.shape)
     again = dtm(corpus, settings=settings)
     assert again.from_cache
     assert (again.matrix != first.matrix).nnz == 0
@@ -278,6 +280,13 @@ def test_worker_processes_give_the_same_matrix(settings, monkeypatch):
     two = dtm(corpus, settings=settings, workers=2, cache=False)
     assert (one.matrix != two.matrix).nnz == 0
     np.testing.assert_array_equal(one.terms, two.terms)
+
+
+def test_count_texts_is_the_map_step_of_dtm(settings):
+    m = dtm(make_corpus(TEXTS), settings=settings)
+    matrix, terms = tokens.count_texts(TEXTS)
+    assert (matrix != m.matrix).nnz == 0
+    np.testing.assert_array_equal(terms, m.terms)
 
 
 def test_empty_texts_and_empty_corpus(settings):
