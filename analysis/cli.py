@@ -16,6 +16,8 @@ Commands
 ``framing SPEC [--actors CSTO,NATO,UN] [--by FIELD] --out DIR``
     Actor contexts, frame profiles and differences with bootstrap intervals, tone toward
     each actor (``tone_by_doc.csv``...), key words of each actor's contexts.
+``topics SPEC --k K [--model lda|nmf] [--seed S] --out DIR``
+    Top terms, document-topic shares and prevalence by group with bootstrap intervals.
 ``report [--corpus SPEC] [--out DIR]``
     Execute every numbered notebook on the corpus and write the figures to DIR.
 
@@ -72,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     framing.add_argument("--frames", help="your own frame dictionary (YAML)")
     framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     framing.add_argument("--out", required=True, help="folder for the tables")
+
+    topics = commands.add_parser("topics", help="fit a topic model, write its tables")
+    topics.add_argument("spec", help="corpus spec")
+    topics.add_argument("--k", type=int, required=True, help="number of topics")
+    topics.add_argument("--model", choices=["lda", "nmf"], default="lda")
+    topics.add_argument("--seed", type=int, default=0, help="random_state (same seed, same files)")
+    topics.add_argument("--out", required=True, help="folder for top_terms.csv, doc_topics.csv, "
+                                                     "prevalence.csv")
 
     report = commands.add_parser("report", help="run every notebook and write figures")
     report.add_argument("--corpus", default="factbook", help="corpus spec (default: factbook)")
@@ -143,6 +153,16 @@ def _framing(args: argparse.Namespace) -> int:
     return 0
 
 
+def _topics(args: argparse.Namespace) -> int:
+    from analysis import topics
+
+    written = topics.run_cli(args.spec, k=args.k, model=args.model, seed=args.seed,
+                             out_dir=args.out)
+    for name, path in (written.items() if isinstance(written, dict) else []):
+        print(f"{name:16} {path}")
+    return 0
+
+
 def _print_skipped(corpus) -> None:
     skipped = corpus.report.skipped
     if skipped:
@@ -177,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             return _mentions(args)
         if args.command == "framing":
             return _framing(args)
+        if args.command == "topics":
+            return _topics(args)
         return _report(args)
     except AnalysisError as err:
         print(f"error {err}", file=sys.stderr)
