@@ -18,6 +18,10 @@ Commands
     each actor (``tone_by_doc.csv``...), key words of each actor's contexts.
 ``topics SPEC --k K [--model lda|nmf] [--seed S] --out DIR``
     Top terms, document-topic shares and prevalence by group with bootstrap intervals.
+``counts SPEC --what terms|mentions|frames [--by FIELD] [--backend local|processes|dask]
+[--scheduler ADDRESS] --out FILE.csv``
+    The counting steps as map-reduce over document partitions, with identical results on
+    every backend. ``corpus to-parquet SPEC --out DIR`` stores a corpus as partitions.
 ``report [--corpus SPEC] [--out DIR]``
     Execute every numbered notebook on the corpus and write the figures to DIR.
 
@@ -55,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="build an article folder from URLs, a feed or a sitemap"))
     webcorpus.add_fetch_arguments(corpus_cmds.add_parser(
         "fetch", help="download a published dataset, checking its sha256"))
+    from analysis.scale import cli as scale_cli
+
+    scale_cli.add_to_parquet_arguments(corpus_cmds.add_parser(
+        "to-parquet", help="store a corpus as partitioned Parquet (for the scale path)"))
+    scale_cli.add_counts_arguments(commands.add_parser(
+        "counts", help="term, mention or frame counts by group on a local pool or Dask"))
 
     mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
     mentions.add_argument("spec", help="corpus spec")
@@ -192,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
                 return webcorpus.run_build(args)
             if args.corpus_command == "fetch":
                 return webcorpus.run_fetch(args)
+            if args.corpus_command == "to-parquet":
+                from analysis.scale import cli as scale_cli
+
+                return scale_cli.run_to_parquet(args)
             return _corpus_info(args)
         if args.command == "mentions":
             return _mentions(args)
@@ -199,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             return _framing(args)
         if args.command == "topics":
             return _topics(args)
+        if args.command == "counts":
+            from analysis.scale import cli as scale_cli
+
+            return scale_cli.run_counts(args)
         return _report(args)
     except AnalysisError as err:
         print(f"error {err}", file=sys.stderr)

@@ -1,0 +1,123 @@
+"""Command-line pieces for ``python -m analysis`` (wired in :mod:`analysis.cli`).
+
+``counts SPEC --what terms|mentions|frames|tone [--by FIELD] [--actors A,B]
+[--backend local|processes|dask] [--scheduler ADDRESS] --out FILE.csv``
+    Counts by group as map-reduce over partitions (see :mod:`analysis.scale`).
+``corpus to-parquet SPEC --out DIR [--rows-per-partition N] [--overwrite]``
+    Store a corpus spec as partitioned Parquet, the input that scales.
+
+Until these are wired into :mod:`analysis.cli`, ``python -m analysis.scale counts ...`` and
+``python -m analysis.scale to-parquet ...`` run them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis.scale.backends import BACKENDS
+from analysis.scale.parquet import ROWS_PER_PARTITION
+
+#: Values of ``--what``.
+WHAT = ("terms", "mentions", "frames", "tone")
+
+
+def add_scale_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add ``--backend`` and ``--scheduler`` to ``parser``."""
+    parser.add_argument("--backend", choices=BACKENDS, default="local",
+                        help="where counting runs: in this process (default), a local "
+                             "process pool, or a Dask cluster")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with "
+                             "--backend dask: a local cluster of 2 workers on 127.0.0.1)")
+    return parser
+
+
+def add_counts_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the arguments of the ``counts`` command (``--backend``/``--scheduler`` included)."""
+    parser.add_argument("spec", help="corpus spec or partitioned Parquet folder")
+    parser.add_argument("--what", choices=WHAT, default="terms", help="what to count")
+    parser.add_argument("--by", default=None, help="metadata field to group documents by")
+    parser.add_argument("--actors", default=None,
+                        help="comma-separated actor ids (mentions: default all found; "
+                             "frames/tone: default CSTO,NATO,UN)")
+    parser.add_argument("--out", required=True, help="CSV file to write")
+    return add_scale_arguments(parser)
+
+
+def add_to_parquet_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the arguments of ``corpus to-parquet``."""
+    parser.add_argument("spec", help="corpus spec ('factbook', folder, archive, table)")
+    parser.add_argument("--out", required=True, help="dataset folder to create")
+    parser.add_argument("--rows-per-partition", type=int, default=ROWS_PER_PARTITION,
+                        help=f"documents a partition (default {ROWS_PER_PARTITION:,})")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing folder")
+    return parser
+
+
+def _actors(value: str | None) -> list[str] | None:
+    return [a.strip() for a in value.split(",") if a.strip()] if value else None
+
+
+def count_table(args: argparse.Namespace):
+    """The table ``counts`` writes, from parsed arguments."""
+    from analysis.scale import count_framing, count_mentions, count_terms
+
+    common = {"by": args.by, "backend": args.backend, "scheduler": args.scheduler}
+    if args.what == "terms":
+        return count_terms(args.spec, **common)
+    if args.what == "mentions":
+        return count_mentions(args.spec, actors=_actors(args.actors), **common)
+    actors = _actors(args.actors) or ["CSTO", "NATO", "UN"]
+    return count_framing(args.spec, actors=actors, **common)[args.what]
+
+
+def run_counts(args: argparse.Namespace) -> int:
+    """``counts``: write the table as CSV (atomically) and print a one-line summary."""
+    import sys
+
+    from analysis.cache import atomic_path
+
+    try:
+        table = count_table(args)
+    except (KeyError, ValueError, FileNotFoundError) as err:
+        print(f"error: {err.args[0] if err.args else err}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    with atomic_path(out) as tmp:
+        table.to_csv(tmp, index=False)
+    groups = table["group"].nunique() if len(table) else 0
+    print(f"{len(table):,} rows ({args.what}, {groups:,} group(s), backend {args.backend}) "
+          f"-> {out}")
+    return 0
+
+
+def run_to_parquet(args: argparse.Namespace) -> int:
+    """``corpus to-parquet``: load the spec and write it as partitioned Parquet."""
+    import analysis
+    from analysis.scale import write_parquet
+
+    corpus = analysis.load(args.spec)
+    written = write_parquet(corpus, args.out, rows_per_partition=args.rows_per_partition,
+                            overwrite=args.overwrite)
+    print(f"{len(written):,} documents in {len(written.partitions()):,} partition(s) "
+          f"-> {written.path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.scale counts|to-parquet ...`` (until wired into the main CLI)."""
+    import sys
+
+    from analysis.errors import AnalysisError
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.scale")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_counts_arguments(commands.add_parser("counts", help="counts by group (CSV)"))
+    add_to_parquet_arguments(commands.add_parser("to-parquet", help="corpus to Parquet"))
+    args = parser.parse_args(argv)
+    try:
+        return run_counts(args) if args.command == "counts" else run_to_parquet(args)
+    except AnalysisError as err:
+        print(f"error {err}", file=sys.stderr)
+        return err.exit_code
