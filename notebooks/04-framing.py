@@ -83,17 +83,19 @@ diffs.sort_values("p_boot").head(10) if "p_boot" in diffs else diffs.head(10)
 # %%
 try:
     by_group = framing.frame_profile(ctx, by=group_field, n_boot=n_boot, random_state=0)
-except (KeyError, ValueError) as err:  # the corpus has no such field
-    print(f"no {group_field!r} groups in this corpus ({err}); using 'source'")
-    by_group = framing.frame_profile(ctx, by="source", n_boot=n_boot, random_state=0)
+except (KeyError, ValueError) as err:  # no countries here: group outlets by origin instead
+    print(f"no {group_field!r} groups in this corpus ({str(err)[:80]}...); using 'origin'")
+    by_group = framing.frame_profile(ctx, by="origin", n_boot=n_boot, random_state=0)
+largest = by_group.groupby("group")["n_docs"].max().nlargest(4).index  # readable panels
+by_group = by_group[by_group["group"].isin(largest)]
 by_group.groupby(["group", "actor"])[["n_contexts", "n_docs"]].first()
 
 # %%
 fig = framing.plot_frame_profile(by_group, title=f"Frames by {by_group.attrs.get('by', 'group')}")
 figures.save_figure(fig, "framing-profile-by-group", data=by_group, corpus=corpus,
                     notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="Frame shares per organization within each group, with 95 % "
-                            "cluster-bootstrap intervals.")
+                    caption="Frame shares per organization within each group (the four "
+                            "largest by documents), with 95 % cluster-bootstrap intervals.")
 
 # %% [markdown]
 # ## Tone
