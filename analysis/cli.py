@@ -16,6 +16,9 @@ Commands
 ``framing SPEC [--actors CSTO,NATO,UN] [--by FIELD] --out DIR``
     Actor contexts, frame profiles and differences with bootstrap intervals, tone toward
     each actor (``tone_by_doc.csv``...), key words of each actor's contexts.
+``terms SPEC [--by FIELD] [--top N] --out FILE.csv``, ``keyness SPEC --by FIELD
+[--target VALUE] [--reference VALUE] --out FILE.csv``, ``kwic SPEC --query Q``
+    Frequencies, keyness (G² with log ratio, BH-adjusted p) and concordance lines.
 ``topics SPEC --k K [--model lda|nmf] [--seed S] --out DIR``
     Top terms, document-topic shares and prevalence by group with bootstrap intervals.
 ``counts SPEC --what terms|mentions|frames [--by FIELD] [--backend local|processes|dask]
@@ -84,6 +87,30 @@ def _parser() -> argparse.ArgumentParser:
     framing.add_argument("--frames", help="your own frame dictionary (YAML)")
     framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     framing.add_argument("--out", required=True, help="folder for the tables")
+
+    terms = commands.add_parser("terms", help="term frequencies (overall or by group)")
+    terms.add_argument("spec", help="corpus spec")
+    terms.add_argument("--by", help="metadata field to group documents by")
+    terms.add_argument("--top", type=int, default=50, help="terms per group (default 50)")
+    terms.add_argument("--out", required=True, help="CSV file to write")
+
+    key = commands.add_parser("keyness", help="key terms of a group against a reference")
+    key.add_argument("spec", help="corpus spec")
+    key.add_argument("--by", required=True, help="metadata field that defines the groups")
+    key.add_argument("--target", help="target group (default: every group against the rest)")
+    key.add_argument("--reference", help="reference group (default: all other groups)")
+    key.add_argument("--measure", choices=["g2", "chi2"], default="g2")
+    key.add_argument("--min-count", type=int, default=5)
+    key.add_argument("--top", type=int, default=None, help="key terms kept per group")
+    key.add_argument("--out", required=True, help="CSV file to write")
+
+    kw = commands.add_parser("kwic", help="concordance lines for a term, regex or actor")
+    kw.add_argument("spec", help="corpus spec")
+    kw.add_argument("--query", required=True, help="word, phrase, glob (secur*), regex or actor")
+    kw.add_argument("--kind", choices=["term", "regex", "actor", "phrase"], default="term")
+    kw.add_argument("--window", type=int, default=7, help="tokens of context on each side")
+    kw.add_argument("--limit", type=int, default=50, help="lines at most (default 50)")
+    kw.add_argument("--out", help="CSV file (default: print the lines)")
 
     topics = commands.add_parser("topics", help="fit a topic model, write its tables")
     topics.add_argument("spec", help="corpus spec")
@@ -163,6 +190,52 @@ def _framing(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write(table, out: str) -> None:
+    from analysis.cache import atomic_path
+
+    with atomic_path(Path(out)) as tmp:
+        table.to_csv(tmp, index=False)
+    print(f"{len(table):,} rows -> {out}")
+
+
+def _terms(args: argparse.Namespace) -> int:
+    import analysis
+    from analysis import terms
+
+    corpus = analysis.load(args.spec)
+    _write(terms.frequencies(corpus, by=args.by, top=args.top), args.out)
+    _print_skipped(corpus)
+    return 0
+
+
+def _keyness(args: argparse.Namespace) -> int:
+    import analysis
+    from analysis import keyness
+
+    corpus = analysis.load(args.spec)
+    table = keyness.keyness(corpus, by=args.by, target=args.target, reference=args.reference,
+                            measure=args.measure, min_count=args.min_count, top=args.top)
+    _write(table, args.out)
+    _print_skipped(corpus)
+    return 0
+
+
+def _kwic(args: argparse.Namespace) -> int:
+    import analysis
+    from analysis import kwic
+
+    corpus = analysis.load(args.spec)
+    lines = kwic.kwic(corpus, args.query, kind=args.kind, window=args.window, sort="right",
+                      limit=args.limit)
+    if args.out:
+        _write(lines, args.out)
+    else:
+        width = max((len(x) for x in lines["left"]), default=0)
+        for row in lines.itertuples():
+            print(f"{row.doc_id:>12}  {row.left:>{width}} [{row.match}] {row.right}")
+    return 0
+
+
 def _topics(args: argparse.Namespace) -> int:
     from analysis import topics
 
@@ -213,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             return _framing(args)
         if args.command == "topics":
             return _topics(args)
+        if args.command in ("terms", "keyness", "kwic"):
+            return {"terms": _terms, "keyness": _keyness, "kwic": _kwic}[args.command](args)
         if args.command == "counts":
             from analysis.scale import cli as scale_cli
 

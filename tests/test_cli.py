@@ -91,3 +91,25 @@ def test_bad_registry_is_one_line_exit_4(tmp_path):
     assert result.returncode == 4
     assert result.stderr.strip().startswith("error E011:") and "actors.yml" in result.stderr
     assert not (tmp_path / "m.csv").exists()
+
+
+def test_terms_keyness_and_kwic_commands(tmp_path, capsys):
+    import pandas as pd
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("NATO expansion worries Moscow. NATO expansion again.", "utf-8")
+    (folder / "b.txt").write_text("The CSTO peacekeeping force left Kazakhstan. Peacekeeping "
+                                  "ended.", "utf-8")
+    (folder / "metadata.csv").write_text("doc_id,source\na,west\nb,east\n", "utf-8")
+    assert main(["terms", str(folder), "--by", "source", "--out", str(tmp_path / "t.csv")]) == 0
+    freq = pd.read_csv(tmp_path / "t.csv")
+    assert freq.query("group == 'west' and term == 'expansion'")["count"].item() == 2
+    assert main(["keyness", str(folder), "--by", "source", "--target", "east", "--min-count",
+                 "1", "--out", str(tmp_path / "k.csv")]) == 0
+    key = pd.read_csv(tmp_path / "k.csv")
+    assert key.iloc[0]["term"] == "peacekeeping" and key.iloc[0]["count_target"] == 2
+    capsys.readouterr()
+    assert main(["kwic", str(folder), "--query", "expansion", "--window", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and all("[expansion]" in line for line in lines)
