@@ -446,13 +446,30 @@ def standard_dtypes(docs: pd.DataFrame) -> pd.DataFrame:
     return docs
 
 
+def _to_datetime(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, errors="coerce", format="mixed", dayfirst=False,
+                          utc=True).dt.tz_localize(None)
+
+
+def _one_date(value: Any):
+    try:
+        return _to_datetime(pd.Series([value])).iloc[0]
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return pd.NaT
+
+
 def _parse_dates(values: pd.Series, doc_ids: pd.Series, report: LoadReport) -> pd.Series:
     """Dates to ``datetime64``; values that are present but unparseable are reported."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values
     present = values.notna() & (values.astype("string").str.strip() != "")
-    parsed = pd.to_datetime(values.where(present), errors="coerce", format="mixed",
-                            dayfirst=False, utc=True).dt.tz_localize(None)
+    try:
+        parsed = _to_datetime(values.where(present))
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        # one value out of range ("-1", "99999") spoils the vectorized parse: go one by one
+        parsed = pd.Series([_one_date(v) for v in values.where(present)], index=values.index)
+    # years such as -1 parse at a coarser unit but do not fit datetime64[ns]: blank them
+    parsed = parsed.where((parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max))
     for doc_id, raw in zip(doc_ids[present & parsed.isna()], values[present & parsed.isna()]):
         report.warn(doc_id, f"date {raw!r} could not be read as a date; left blank")
     return parsed.astype("datetime64[ns]")

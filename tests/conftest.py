@@ -6,8 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 import analysis
+
+# property-based tests keep no example database in the working tree
+hypothesis_settings.register_profile("project", database=None)
+hypothesis_settings.load_profile("project")
 
 #: ``../shared`` beside the repository root: third-party corpora, never copied into the repo.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -176,3 +176,12 @@ def test_csv_with_bom_and_utf8_text(tmp_path, settings):
     corpus = analysis.load(path, settings=settings)
     assert corpus.doc_ids == ["r"]  # the BOM is not part of the first column's name
     assert corpus.texts["r"] == "Договор о коллективной безопасности, ОДКБ."
+
+
+def test_out_of_range_date_is_a_warning_not_a_crash(tmp_path, settings):
+    """Regression: the date "-1" raised OutOfBoundsDatetime (found by the property test)."""
+    path = tmp_path / "t.csv"
+    path.write_text("text,date\nThe CSTO met.,-1\nNATO met.,2024-05-01\n", encoding="utf-8")
+    corpus = analysis.load(path, settings=settings)
+    assert corpus.docs["date"].isna().tolist() == [True, False]
+    assert any("-1" in w["message"] for w in corpus.report.warnings)

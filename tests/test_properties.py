@@ -17,7 +17,7 @@ import analysis
 from analysis import text as textmod
 from analysis.errors import AnalysisError
 
-FAST = hsettings(max_examples=40, deadline=None,
+FAST = hsettings(max_examples=40, deadline=None, database=None,  # writes nothing to the repo
                  suppress_health_check=[HealthCheck.function_scoped_fixture])
 NAMES = st.sampled_from(["a.txt", "b.md", "c.html", "d.htm", "e.txt"])
 
