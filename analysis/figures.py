@@ -143,7 +143,7 @@ def actor_bars(ax, table: pd.DataFrame, *, group: str, value: str, actor: str = 
 
 def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: int = 3,
            colors: dict[str, str] | None = None, xlabel: str = "", title: str = "",
-           fmt: str = "{:.1f}") -> Figure:
+           fmt: str = "{:.1f}", low: str | None = None, high: str | None = None) -> Figure:
     """Small multiples: one horizontal bar chart per ``facet`` value (key terms per group...).
 
     Parameters
@@ -154,6 +154,8 @@ def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: in
         Columns for the panel, the bar label and the bar length.
     colors : dict, optional
         Colour per facet value (default :func:`actor_color`, grey for non-actors).
+    low, high : str, optional
+        Columns with the interval around ``value`` (drawn as whiskers).
 
     Returns
     -------
@@ -170,8 +172,14 @@ def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: in
     for ax, name in zip(axes.flat, names):
         rows = table[table[facet].astype(str) == name]
         color = (colors or {}).get(name, actor_color(name))
-        barh(ax, rows[label].astype(str), rows[value], colors=color,
-             value_labels=[fmt.format(v) for v in rows[value]], xlabel=xlabel, title=name)
+        labels = ([""] * len(rows) if low and high  # whiskers instead of numbers
+                  else [fmt.format(v) for v in rows[value]])
+        barh(ax, rows[label].astype(str), rows[value], colors=color, value_labels=labels,
+             xlabel=xlabel, title=name)
+        if low and high:
+            ax.errorbar(rows[value], range(len(rows)), xerr=[rows[value] - rows[low],
+                        rows[high] - rows[value]], fmt="none", ecolor="black", lw=0.8,
+                        capsize=2)
         ax.tick_params(axis="y", labelsize=8)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)

@@ -24,7 +24,8 @@ ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article
 ACTOR_FIGURES = ["actors-co-mentions", "actors-rate-by-group", "actors-share-of-docs",
                  "terms-top", "keyness-by-group", "collocates-by-actor",
                  "framing-profile", "framing-profile-by-group", "framing-tone",
-                 "framing-key-terms"]
+                 "framing-key-terms", "topics-sweep", "topics-top-terms",
+                 "topics-prevalence"]
 EXPECTED = {"factbook": ["overview-docs-by-group", "overview-length", "overview-memberships",
                          *ACTOR_FIGURES],
             "articles": ["overview-docs-by-group", "overview-length", "overview-languages",
@@ -97,7 +98,8 @@ def test_run_notebooks_writes_the_figures(corpus, notebooks_copy, tmp_path, caps
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert sorted(entries) == sorted(EXPECTED[corpus])
     assert {e["notebook"] for e in entries.values()} == {
-        "01-corpus-overview", "02-actor-mentions", "03-terms-and-keyness", "04-framing"}
+        "01-corpus-overview", "02-actor-mentions", "03-terms-and-keyness", "04-framing",
+        "05-topics"}
     assert all(e["corpus"].startswith(spec) for e in entries.values())
 
 

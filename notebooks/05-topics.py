@@ -1,0 +1,109 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 — Which themes, where: topic models with uncertainty
+#
+# A topic model (LDA, Blei et al. 2003) describes each text as a mixture of *topics*, each
+# topic a distribution over words. We fit it on paragraphs (long texts cover many themes),
+# choose the number of topics with coherence and diversity diagnostics, check that the
+# topics are stable across random seeds, and compare how much of each group's text a topic
+# takes — with bootstrap intervals over documents, the Python answer to stm's
+# `estimateEffect`.
+#
+# **Parameters**: `corpus_spec`, `out_dir`, `group_field`, `k` (topics), `ks` (the sweep),
+# `unit` (`"paragraph"`, `"document"` or `"actor_context"`: the sentences around the
+# organizations), `seed`.
+
+# %% tags=["parameters"]
+corpus_spec = "factbook"
+out_dir = None
+group_field = "region"
+k = 8
+ks = [4, 6, 8, 10, 12]
+unit = "paragraph"
+seed = 0
+
+# %%
+import analysis
+from analysis import figures, topics
+
+figures.apply_style()
+NOTEBOOK = "05-topics"
+corpus = analysis.load(corpus_spec).english()
+field = group_field if group_field in corpus.docs.columns else "source"
+units = topics.units(corpus, unit)
+len(units), units["n_words"].median()
+
+# %% [markdown]
+# ## How many topics?
+#
+# **Coherence** (NPMI: do a topic's top words occur together more than chance?) should be
+# high, **diversity** (the share of distinct words among all topics' top words) too; the
+# held-out **perplexity** of LDA falls as k grows and says little about interpretability.
+# We look for a k where coherence is still high before diversity drops.
+
+# %%
+sweep = topics.sweep(units, ks, seeds=(seed,))
+fig = topics.plot_sweep(sweep)
+figures.save_figure(fig, "topics-sweep", data=sweep, corpus=corpus, notebook=NOTEBOOK,
+                    out_dir=out_dir, caption=f"Topic-model diagnostics by number of topics "
+                    f"(LDA on {unit}s): NPMI and UMass coherence, diversity, perplexity.")
+
+# %% [markdown]
+# ## The topics
+#
+# Each topic's top words, ranked by weight and by relevance (Sievert & Shirley 2014,
+# λ = 0.6, which favours words specific to the topic). The labels are the first three
+# words; `model.labels_` can be edited.
+
+# %%
+model = topics.TopicModel(k, random_state=seed).fit(units)
+top = model.top_terms(8)
+fig = figures.panels(top.assign(topic=top["label"]), facet="topic", label="term",
+                     value="weight", ncols=4, fmt="{:.3f}", xlabel="weight",
+                     title=f"{k} topics (LDA on {unit}s)")
+figures.save_figure(fig, "topics-top-terms", data=top, corpus=corpus, notebook=NOTEBOOK,
+                    out_dir=out_dir, caption="The eight most probable words of each topic.")
+
+# %% [markdown]
+# ## Are they stable?
+#
+# Refit with other seeds and match topics by their top words (Hungarian matching on the
+# Jaccard overlap): values near 1 mean the same topics come back.
+
+# %%
+stable = topics.stability(units, k, seeds=(seed, seed + 1, seed + 2))
+stable.mean_match
+
+# %% [markdown]
+# ## Which groups talk about what?
+#
+# Mean topic share by group, with 95 % intervals from resampling documents (each
+# document's paragraphs are averaged first, so a long document counts once).
+
+# %%
+prev = topics.prevalence(model, by=field, random_state=seed)
+largest = corpus.docs[field].value_counts().index[:6]
+shown = prev[prev["group"].isin(largest)]
+fig = figures.panels(shown.assign(share=100 * shown["mean"], low=100 * shown["ci_low"],
+                                  high=100 * shown["ci_high"]),
+                     facet="label", label="group", value="share", low="low", high="high",
+                     ncols=4, fmt="{:.0f}", xlabel="mean share (%)",
+                     title=f"Topic shares by {field}")
+figures.save_figure(fig, "topics-prevalence", data=shown, corpus=corpus, notebook=NOTEBOOK,
+                    out_dir=out_dir, caption=f"Mean topic share of the documents of the six "
+                    f"largest {field} groups, with 95 % intervals from resampling documents.")
+shown.head(12)
