@@ -267,9 +267,23 @@ def save_figure(fig: Figure, name: str, *, data: pd.DataFrame | pd.Series, capti
     written["csv"] = out / f"{name}.csv"
     _update_index(out, name, {"caption": caption, "notebook": notebook or "",
                               "corpus": label, "data": f"{name}.csv",
+                              "fingerprint": getattr(corpus, "fingerprint", "") or "",
+                              "parameters": _parameters(data),
                               "image": f"{name}.{formats[0]}", "files": sorted(
                                   p.name for p in written.values())})
     return written
+
+
+def _parameters(data: pd.DataFrame | pd.Series) -> str:
+    """The parameters an analysis recorded in ``df.attrs``, as short ``key=value`` text."""
+    parts = []
+    for key, value in sorted(getattr(data, "attrs", {}).items()):
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            parts.append(f"{key}={value}")
+        elif isinstance(value, (list, tuple)) and len(value) <= 6 and all(
+                isinstance(v, (str, int, float)) for v in value):
+            parts.append(f"{key}={','.join(map(str, value))}")
+    return "; ".join(parts)
 
 
 @contextmanager
@@ -308,11 +322,13 @@ def _update_index(out: Path, name: str, entry: dict) -> None:
     rows = ["# Figures", "",
             "Written by `analysis.figures.save_figure`; rebuild with `make report`. "
             "Do not edit by hand.", "",
-            "| figure | caption | notebook | corpus | data |", "| --- | --- | --- | --- | --- |"]
+            "| figure | caption | notebook | corpus (fingerprint) | parameters | data |",
+            "| --- | --- | --- | --- | --- | --- |"]
     for key in sorted(index):
         e = index[key]
         rows.append(f"| [<img src=\"{e['image']}\" alt=\"{key}\" width=\"240\">]({e['image']})"
                     f"<br>`{key}` | {cell(e['caption'])} | {cell(e['notebook'])} | "
-                    f"{cell(e['corpus'])} | [{e['data']}]({e['data']}) |")
+                    f"{cell(e['corpus'])} (`{e.get('fingerprint', '')[:12]}`) | "
+                    f"{cell(e.get('parameters', ''))} | [{e['data']}]({e['data']}) |")
     with _atomic(out / "index.md") as tmp:
         tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
