@@ -477,7 +477,7 @@ def _parse_dates(values: pd.Series, doc_ids: pd.Series, report: LoadReport) -> p
 
 # -- spec dispatch ------------------------------------------------------------------------
 def _reader_for(spec: str | Path, options: dict) -> tuple[Callable, Path | str]:
-    from analysis.readers import folder, table, ungdc
+    from analysis.readers import folder, general_debate as ungdc, table
 
     if isinstance(spec, str) and spec.strip().lower() == "factbook":
         from analysis.readers import factbook

@@ -51,7 +51,7 @@ def run_cli(spec: Any, *, actors: Sequence[str] = DEFAULT_ACTORS, by: str | None
     with ``context_actors=["UN"]`` (there, "the Security Council" is the UN's).
     """
     from analysis import load, tone
-    from analysis.readers.ungdc import SOURCE as UNGDC_SOURCE
+    from analysis.readers.general_debate import SOURCE as UNGDC_SOURCE
 
     corpus = spec if hasattr(spec, "fingerprint") else load(spec)
     sources = set(corpus.docs["source"].dropna().unique())

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.readers import ungdc
+from analysis.readers import general_debate as ungdc
 from conftest import SPEAKERS, UNGDC, shared_path
 
 N_SPEECHES = 10_952
