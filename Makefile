@@ -26,8 +26,8 @@ report: $(STAMP)  ## run every notebook on CORPUS (default: factbook) and write 
 test: $(STAMP)  ## run the whole test suite (package, real corpora, notebooks)
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## the tests without the slow whole-corpus and notebook ones
-	$(BIN)/python -m pytest -m "not slow and not notebooks"
+test-fast: $(STAMP)  ## the tests without the slow whole-corpus, notebook and browser ones
+	$(BIN)/python -m pytest -m "not slow and not notebooks and not browser"
 
 benchmark: $(STAMP)  ## time corpus loading against the baseline loop (prints ratios)
 	$(BIN)/python benchmarks/bench_load.py
