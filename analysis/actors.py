@@ -45,6 +45,7 @@ import pandas as pd
 import yaml
 
 from analysis.errors import AnalysisError, E
+from analysis.patterns import form_atoms, form_key, trie_pattern
 
 #: Allowed values of an actor's ``kind``.
 KINDS = ("international_organization", "alliance", "regional_organization", "partnership",
@@ -54,10 +55,6 @@ MENTION_COLUMNS = ["doc_id", "actor", "start", "end", "surface", "sentence_id"]
 #: List fields of an actor entry (merged, not replaced, by a user's file).
 LIST_FIELDS = ("aliases", "names", "contextual", "anaphora")
 
-_SEP = r"[\s\u200c\-\u2010\u2011\u2012\u2013]*"          # a space or hyphen in a form
-_TAIL = r"[^\W\d_]*"                                       # "*": any word ending
-_APOS = "['\u2019]"
-_SEP_CHARS = re.compile(r"[\s\u200c\-\u2010\u2011\u2012\u2013]+")
 _RIGHT_EDGE = r"(?![^\W\d_])"                              # no letter right after a hit
 _ARABIC_CLITICS = set("وفبكل")
 _DETERMINERS = {"the", "our", "this"}
@@ -205,7 +202,7 @@ class Registry:
             yield from (_Form(a.id, "name", t) for t in a.names)
             for c in a.contextual:
                 yield _Form(a.id, "contextual", c.form,
-                            frozenset(_key(t, False) for t in c.after))
+                            frozenset(form_key(t, False) for t in c.after))
             if anaphora:
                 yield from (_Form(a.id, "anaphora", t) for t in a.anaphora)
 
@@ -238,7 +235,7 @@ class Registry:
     def _check_unique_forms(self) -> None:
         owner: dict[tuple[bool, str], str] = {}
         for f in self._forms(anaphora=False):
-            key = (f.type != "name", _key(f.text, f.type != "name"))
+            key = (f.type != "name", form_key(f.text, f.type != "name"))
             if owner.setdefault(key, f.actor) != f.actor:
                 raise RegistryError(f"{self.source}: the form {f.text!r} belongs to both "
                                     f"{owner[key]!r} and {f.actor!r}; keep it in one actor.")
@@ -334,11 +331,11 @@ def _merge_entry(old: dict | None, new: dict) -> dict:
     drop = [str(t) for t in new.get("remove") or []]
     for key in ("aliases", "names", "anaphora"):
         cased = key != "names"                    # names are matched ignoring case
-        gone = {_key(t, cased) for t in drop}
-        merged[key] = [t for t in merged.get(key) or [] if _key(t, cased) not in gone]
-    gone = {_key(t, True) for t in drop}
+        gone = {form_key(t, cased) for t in drop}
+        merged[key] = [t for t in merged.get(key) or [] if form_key(t, cased) not in gone]
+    gone = {form_key(t, True) for t in drop}
     merged["contextual"] = [c for c in merged.get("contextual") or []
-                            if _key(c.get("form", ""), True) not in gone]
+                            if form_key(c.get("form", ""), True) not in gone]
     return merged
 
 
@@ -363,51 +360,6 @@ def _strings(entry: dict, key: str) -> tuple[str, ...]:
 
 
 # -- compiling the forms ------------------------------------------------------------------
-def _key(text: str, cased: bool) -> str:
-    """Lookup key of a form or a matched surface: separators removed, case folded for names."""
-    key = _SEP_CHARS.sub("", text).replace("\u2019", "'")
-    return key if cased else key.casefold()
-
-
-def _atoms(text: str, cased: bool) -> tuple[str, ...]:
-    """Regex atoms of a form: one a character, separators and ``*`` made flexible."""
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        if ch in " -\u2010\u2011\u2012\u2013":
-            if not out or out[-1] != _SEP:
-                out.append(_SEP)
-        elif ch == "*":
-            out.append(_TAIL)
-        elif ch in "'\u2019":
-            out.append(_APOS)
-        elif cased or i == 0 or len(ch.lower()) != 1 or len(ch.upper()) != 1 \
-                or ch.lower() == ch.upper():
-            out.append(re.escape(ch))
-        else:
-            out.append(f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]")
-    return tuple(out)
-
-
-def _trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
-    """One regex for many atom sequences, factored as a trie (longest match first)."""
-    root: dict = {}
-    for seq in sequences:
-        node = root
-        for atom in seq:
-            node = node.setdefault(atom, {})
-        node[None] = {}
-    return _emit(root)
-
-
-def _emit(node: dict) -> str:
-    kids = sorted((a for a in node if a is not None), key=lambda a: (a in (_SEP, _TAIL), a))
-    if not kids:
-        return ""
-    alts = [atom + _emit(node[atom]) for atom in kids]
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return f"(?:{body})?" if None in node else body
-
-
 class _Matcher:
     """Compiled regexes and lookups for one registry (see the module docstring)."""
 
@@ -416,7 +368,7 @@ class _Matcher:
         forms = list(registry._forms(anaphora=anaphora))
         cased = [f for f in forms if f.type != "name"]
         names = [f for f in forms if f.type == "name"]
-        self.regexes = [re.compile(f"(?:{_trie_pattern(_atoms(f.text, c) for f in group)})"
+        self.regexes = [re.compile(f"(?:{trie_pattern(form_atoms(f.text, c) for f in group)})"
                                    + _RIGHT_EDGE)
                         for group, c in ((cased, True), (names, False)) if group]
         self.lookup: dict[tuple[bool, str], list[_Form]] = {}
@@ -424,16 +376,16 @@ class _Matcher:
         for f in forms:
             is_cased = f.type != "name"
             if "*" in f.text:
-                self.wild.append((re.compile("".join(_atoms(f.text, is_cased))), f))
+                self.wild.append((re.compile("".join(form_atoms(f.text, is_cased))), f))
             else:
-                self.lookup.setdefault((is_cased, _key(f.text, is_cased)), []).append(f)
+                self.lookup.setdefault((is_cased, form_key(f.text, is_cased)), []).append(f)
         self.ancestors = {a.id: registry.ancestors(a.id) for a in registry}
 
     def forms_of(self, surface: str) -> list[_Form]:
         """The registry forms a matched surface came from (several only for anaphora)."""
-        found = self.lookup.get((True, _key(surface, True)))
+        found = self.lookup.get((True, form_key(surface, True)))
         if found is None:
-            found = self.lookup.get((False, _key(surface, False)))
+            found = self.lookup.get((False, form_key(surface, False)))
         if found is None:
             found = [f for rx, f in self.wild if rx.fullmatch(surface)]
         return found or []
@@ -545,8 +497,8 @@ def _resolve_contextual(text: str, hits: list[_Hit], i: int, named: dict[int, se
         return None
     if family & (named.get(hit.sentence, set()) | context_actors):
         return form.actor
-    earlier = {_key(h.surface, False) for h in hits[:i] if h.actor == form.actor}
-    licensed = form.after | {_key(form.text, False)}
+    earlier = {form_key(h.surface, False) for h in hits[:i] if h.actor == form.actor}
+    licensed = form.after | {form_key(form.text, False)}
     return form.actor if earlier & licensed else None
 
 

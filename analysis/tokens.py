@@ -86,6 +86,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.cache import atomic_path, make_key
+from analysis.patterns import form_atoms, form_key, trie_pattern
 from analysis.settings import Settings, get_settings
 
 #: Joins the words of an n-gram term.
@@ -112,8 +113,6 @@ _WORD = re.compile(r"(?<![^\W_]['’])[^\W_]+(?:[-'’](?![sS](?![^\W_]))[^\W_]+
 #: raw chunks and turns each DISTINCT chunk into words once (:func:`_chunk_terms`).
 _CHUNK = re.compile(r"\w+(?:[-'’]\w+)*+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_SEP = r"[\s\-\u2010-\u2013]*"
-_SEP_CHARS = re.compile(r"[\s\-\u2010-\u2013]+")
 
 
 @dataclass(frozen=True)
@@ -253,9 +252,9 @@ class _Plan:
         return self.surfaces[surface]
 
     def _actor_token(self, surface: str) -> str | None:
-        actor = self.cased.get(_form_key(surface))
+        actor = self.cased.get(form_key(surface))
         if actor is None:
-            actor = self.folded.get(_form_key(surface).casefold())
+            actor = self.folded.get(form_key(surface).casefold())
         if actor is None:
             actor = next((a for rx, a in self.wild if rx.fullmatch(surface)), None)
         if actor is None:
@@ -273,11 +272,11 @@ def _plan(options: TokenOptions) -> _Plan:
             [f for f in forms if f[2]], [f for f in forms if not f[2]]) if group]
     for form, actor, is_cased in forms:
         if "*" in form:
-            plan.wild.append((re.compile("".join(_atoms(form, is_cased))), actor))
+            plan.wild.append((re.compile("".join(form_atoms(form, is_cased))), actor))
         elif is_cased:
-            plan.cased.setdefault(_form_key(form), actor)
+            plan.cased.setdefault(form_key(form), actor)
         else:
-            plan.folded.setdefault(_form_key(form).casefold(), actor)
+            plan.folded.setdefault(form_key(form).casefold(), actor)
         plan.actor_ids[actor.lower() if options.lowercase else actor] = actor
     return plan
 
@@ -300,50 +299,7 @@ def _signature(options: TokenOptions) -> str:
 
 
 def _compile_forms(forms: list[tuple[str, str, bool]]) -> re.Pattern:
-    return re.compile(_trie([_atoms(f, c) for f, _, c in forms]) + r"(?![^\W\d_])")
-
-
-def _form_key(text: str) -> str:
-    return _SEP_CHARS.sub("", text).replace("\u2019", "'")
-
-
-def _atoms(form: str, cased: bool) -> tuple[str, ...]:
-    """Regex atoms of an actor form, one a character (separators and ``*`` flexible)."""
-    out: list[str] = []
-    for i, ch in enumerate(form):
-        if ch in " -\u2010\u2011\u2012\u2013":
-            atom = _SEP
-        elif ch == "*":
-            atom = r"[^\W\d_]*"
-        elif ch in "'\u2019":
-            atom = "['\u2019]"
-        elif cased or i == 0 or ch.lower() == ch.upper() or len(ch.swapcase()) != 1:
-            atom = re.escape(ch)
-        else:
-            atom = f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]"
-        if not (atom == _SEP and out and out[-1] == _SEP):
-            out.append(atom)
-    return tuple(out)
-
-
-def _trie(sequences: Iterable[tuple[str, ...]]) -> str:
-    """One regex for many atom sequences, factored as a trie; the longest match wins."""
-    root: dict = {}
-    for seq in sequences:
-        node = root
-        for atom in seq:
-            node = node.setdefault(atom, {})
-        node[None] = {}
-    return _emit(root)
-
-
-def _emit(node: dict) -> str:
-    kids = sorted(a for a in node if a is not None)
-    if not kids:
-        return ""
-    alts = [atom + _emit(node[atom]) for atom in kids]
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return f"(?:{body})?" if None in node else body
+    return re.compile(trie_pattern(form_atoms(f, c) for f, _, c in forms) + r"(?![^\W\d_])")
 
 
 # -- tokenizing -----------------------------------------------------------------------------
