@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,11 +27,27 @@ _DONE = "meta.json"
 
 
 def make_key(*parts: Any) -> str:
-    """A short stable hash of JSON-serialisable parts (plus the package version)."""
+    """A short stable hash of JSON-serialisable parts (plus the package's code version)."""
+    blob = json.dumps([code_version(), *parts], sort_keys=True, default=str).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package version and a hash of its source and data files.
+
+    Part of every cache key, so a changed rule (a new actor alias, a fixed cleaning step)
+    invalidates cached results even when the version number stays the same.
+    """
     from analysis import __version__
 
-    blob = json.dumps([__version__, *parts], sort_keys=True, default=str).encode()
-    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+    root = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".yml", ".csv", ".txt") and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return f"{__version__}+{h.hexdigest()}"
 
 
 @contextmanager

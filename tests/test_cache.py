@@ -191,3 +191,13 @@ def test_cache_put_get_roundtrip(tmp_path):
     assert data == {"n": 2}
     pd.testing.assert_frame_equal(tables["t"], frame, check_dtype=False)
     assert sorted(p.name for p in (tmp_path / "step").iterdir()) == ["k"]  # no temp left over
+
+
+def test_key_changes_when_the_package_code_changes(monkeypatch):
+    """A fixed rule invalidates cached results even without a new version number."""
+    from analysis import cache
+
+    assert cache.code_version().startswith(analysis.__version__ + "+")
+    before = make_key("load", "x")
+    monkeypatch.setattr(cache, "code_version", lambda: "0.1.0+another-source-hash")
+    assert make_key("load", "x") != before
