@@ -48,8 +48,7 @@ def doc_term_matrix(texts: list, options: TokenOptions) -> tuple[sparse.csr_matr
     terms : numpy.ndarray of str, shape (n_terms,), sorted
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
-    raw, chunks = tokens._merge([tokens._count_batch(texts, options)], len(texts))
-    return tokens._relabel(raw, tokens._labels(chunks, options))
+    return tokens.count_texts(texts, options)
 
 
 def term_partial(docs: pd.DataFrame, *, by: By, options: TokenOptions) -> Tables:
