@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     corpus = commands.add_parser("corpus", help="inspect a corpus")
     corpus_cmds = corpus.add_subparsers(dest="corpus_command", required=True)
     info = corpus_cmds.add_parser("info", help="summarize a corpus spec")
-    info.add_argument("spec", help="'factbook', a folder, an archive (.tgz/.zip) or a table")
+    info.add_argument("spec", help="'factbook', 'ungdc', a folder, an archive (.tgz/.zip) "
+                      "or a table")
     info.add_argument("--json", action="store_true", help="print the summary as JSON")
     info.add_argument("--text-column", default="text", help="text column of a table spec")
     info.add_argument("--speakers", help="UNGDC speaker table (.xlsx) to join, or 'auto'")
@@ -78,6 +79,22 @@ def _parser() -> argparse.ArgumentParser:
                           help="count UNHCR, CRRF... as their parent organization")
     mentions.add_argument("--out", required=True, help="CSV file to write")
     mentions.add_argument("--text-column", default="text", help="text column of a table spec")
+
+    ents = commands.add_parser("entities", help="spaCy entities with actors and countries "
+                                                "normalized (CSVs)")
+    ents.add_argument("spec", help="corpus spec")
+    ents.add_argument("--mode", choices=["full", "actor_sentences"], default="full",
+                      help="parse whole documents, or only sentences naming an actor "
+                           "(fast on large corpora such as the UNGDC)")
+    ents.add_argument("--window", type=int, default=0,
+                      help="sentences either side of an actor sentence (actor_sentences)")
+    ents.add_argument("--by", help="metadata field for entity frequencies by group")
+    ents.add_argument("--actors", default="CSTO,NATO,UN",
+                      help="actors whose co-occurring entities are listed")
+    ents.add_argument("--top", type=int, default=50, help="entities kept per group / actor")
+    ents.add_argument("--out", required=True, help="folder for entities.csv, "
+                                                   "frequencies.csv, cooccurrence.csv")
+    ents.add_argument("--text-column", default="text", help="text column of a table spec")
 
     framing = commands.add_parser("framing", help="frames and tone toward each actor (CSVs)")
     framing.add_argument("spec", help="corpus spec")
@@ -179,6 +196,31 @@ def _mentions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _entities(args: argparse.Namespace) -> int:
+    import analysis
+    from analysis import actors, entities
+
+    wanted = [a.strip() for a in args.actors.split(",") if a.strip()]
+    corpus = analysis.load(args.spec, text_column=args.text_column)
+    ents = entities.entities(corpus, mode=args.mode, window=args.window)
+    by = args.by if args.by in corpus.docs.columns else None
+    if args.by and by is None:
+        print(f"note: no column {args.by!r} in the corpus; frequencies are overall")
+    found = actors.mentions(corpus, wanted)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    _write(ents, out / "entities.csv")
+    _write(entities.entity_frequencies(ents, corpus, by=by, top=args.top),
+           out / "frequencies.csv")
+    _write(entities.actor_cooccurrence(ents, found, top=args.top), out / "cooccurrence.csv")
+    a = ents.attrs
+    print(f"{len(ents):,} entities in {a['n_docs']:,} documents ({a['n_parsed']:,} parsed now, "
+          f"{a['n_cached']:,} from the cache, {len(a['skipped']):,} skipped: not English, "
+          "empty or failed)")
+    _print_skipped(corpus)
+    return 0
+
+
 def _framing(args: argparse.Namespace) -> int:
     from analysis import framing
 
@@ -190,7 +232,7 @@ def _framing(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(table, out: str) -> None:
+def _write(table, out: str | Path) -> None:
     from analysis.cache import atomic_path
 
     with atomic_path(Path(out)) as tmp:
@@ -284,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             return _mentions(args)
         if args.command == "framing":
             return _framing(args)
+        if args.command == "entities":
+            return _entities(args)
         if args.command == "topics":
             return _topics(args)
         if args.command in ("terms", "keyness", "kwic"):

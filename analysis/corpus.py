@@ -5,6 +5,9 @@ Supported specs
 ``"factbook"``
     Built-in, offline: CIA World Factbook country profiles (security-relevant sections)
     with country, ISO3, region and organization memberships.
+``"ungdc"``
+    The UN General Debate Corpus archive named by the settings (``ANALYSIS_UNGDC``);
+    the same as passing the archive's path.
 a folder
     ``.txt``, ``.md``, ``.html``/``.htm`` files, optional ``metadata.csv`` keyed by
     ``doc_id`` (the file stem) and/or YAML front matter. A folder in the UN General Debate
@@ -476,13 +479,18 @@ def _parse_dates(values: pd.Series, doc_ids: pd.Series, report: LoadReport) -> p
 
 
 # -- spec dispatch ------------------------------------------------------------------------
-def _reader_for(spec: str | Path, options: dict) -> tuple[Callable, Path | str]:
+def _reader_for(spec: str | Path, settings: Settings) -> tuple[Callable, Path | str]:
     from analysis.readers import folder, general_debate as ungdc, table
 
-    if isinstance(spec, str) and spec.strip().lower() == "factbook":
+    named = spec.strip().lower() if isinstance(spec, str) else None
+    if named == "factbook":
         from analysis.readers import factbook
 
         return factbook.read, "factbook"
+    if named == "ungdc":
+        if not settings.ungdc_path.is_file():
+            raise AnalysisError(E.E017, path=settings.ungdc_path)
+        return ungdc.read, settings.ungdc_path
     path = Path(spec).expanduser()
     if path.is_dir():
         return (ungdc.read if ungdc.looks_like(path) else folder.read), path
@@ -557,7 +565,7 @@ def load(spec: Spec, *, text_column: str = "text", quotes: str = "keep", strict:
                               settings=settings, progress=progress, **reader_options)
                          for s in spec])
     start = time.perf_counter()
-    reader, target = _reader_for(spec, reader_options)
+    reader, target = _reader_for(spec, settings)
     name = str(spec)
     options = {"text_column": text_column, **reader_options} if reader.__module__.endswith(
         "table") else dict(reader_options)

@@ -12,8 +12,8 @@ from enum import Enum
 class E(Enum):
     """Error codes: (exit code, message template with ``{placeholders}``)."""
 
-    E001 = (2, "corpus spec {spec!r} is not 'factbook', an existing folder, a .tgz/.tar.gz/.zip "
-               "archive or a .csv/.tsv/.jsonl/.parquet table. Check the path, or run "
+    E001 = (2, "corpus spec {spec!r} is not 'factbook', 'ungdc', an existing folder, a "
+               ".tgz/.tar.gz/.zip archive or a .csv/.tsv/.jsonl/.parquet table. Check the path, or run "
                "`python -m analysis corpus info factbook` to try the built-in corpus.")
     E002 = (3, "{path}: no documents could be read ({n_skipped} skipped; first: {first}). "
                "Check that the folder holds .txt/.md/.html files or the table a text column.")
@@ -49,6 +49,9 @@ class E(Enum):
                "command again.")
     E016 = (2, "{value!r} is not a SHA-256 checksum (64 hexadecimal digits). Copy the checksum "
                "published with the dataset (e.g. from its SHA256SUMS file).")
+    E017 = (2, "corpus spec 'ungdc': the UN General Debate Corpus archive is not at {path}. "
+               "Download UNGDC_1946-2024.tgz from its Harvard Dataverse page "
+               "(doi:10.7910/DVN/0TJX8Y) and set ANALYSIS_UNGDC to the file's path.")
 
     @property
     def exit_code(self) -> int:

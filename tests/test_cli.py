@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from analysis.cli import main
@@ -113,3 +115,47 @@ def test_terms_keyness_and_kwic_commands(tmp_path, capsys):
     assert main(["kwic", str(folder), "--query", "expansion", "--window", "2"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and all("[expansion]" in line for line in lines)
+
+
+def test_entities_command_writes_three_tables(tmp_path, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "The Collective Security Treaty Organization (CSTO) sent troops to Kazakhstan in "
+        "January 2022. Vladimir Putin said the CSTO mission had ended.\n", "utf-8")
+    (folder / "b.txt").write_text(
+        "NATO ministers met in Brussels. Jens Stoltenberg said NATO would help Ukraine.\n",
+        "utf-8")
+    (folder / "metadata.csv").write_text("doc_id,outlet\na,tass\nb,reuters\n", "utf-8")
+    out = tmp_path / "ents"
+    assert main(["entities", str(folder), "--by", "outlet", "--out", str(out)]) == 0
+    ents = pd.read_csv(out / "entities.csv", keep_default_na=False)
+    assert {"doc_id", "start", "end", "text", "label", "ent_id"} <= set(ents.columns)
+    assert ((ents["ent_id"] == "CSTO") & (ents["label"] == "ORG")).sum() == 3
+    assert "KAZ" in set(ents["ent_id"]) and "UKR" in set(ents["ent_id"])
+    freq = pd.read_csv(out / "frequencies.csv", keep_default_na=False)
+    assert set(freq["outlet"]) == {"tass", "reuters"}
+    assert freq.query("outlet == 'reuters' and ent_id == 'NATO'")["count"].item() == 2
+    co = pd.read_csv(out / "cooccurrence.csv", keep_default_na=False)
+    assert "KAZ" in set(co.loc[co["actor"] == "CSTO", "ent_id"])
+    assert "CSTO" not in set(co.loc[co["actor"] == "CSTO", "ent_id"])  # not its own neighbour
+    assert "2 documents" in capsys.readouterr().out
+
+
+def test_named_ungdc_spec_missing_archive_says_where_to_get_it(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "analysis", "corpus", "info", "ungdc"],
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "ANALYSIS_UNGDC": str(tmp_path / "no.tgz")})
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert line.startswith("error E017:") and "no.tgz" in line and "ANALYSIS_UNGDC" in line
+
+
+def test_named_ungdc_spec_loads_the_archive(shared_file, monkeypatch):
+    archive = shared_file("corpora/UNGDC_1946-2024.tgz")
+    monkeypatch.setenv("ANALYSIS_UNGDC", str(archive))
+    import analysis
+
+    assert analysis.get_settings().ungdc_path == archive
+    reader, target = analysis.corpus._reader_for("ungdc", analysis.get_settings())
+    assert target == archive and reader.__module__.endswith("general_debate")
