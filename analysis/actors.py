@@ -740,6 +740,50 @@ def mention_counts(mentions: pd.DataFrame, docs: Any, by: str | Sequence[str] | 
     return out
 
 
+def mention_shares(mentions: pd.DataFrame, docs: Any, by: str, *,
+                   actors: Sequence[str] | None = None, n_boot: int = 1000, ci: float = 0.95,
+                   random_state: int | None = 0) -> pd.DataFrame:
+    """Share of the documents in each group that name each actor, with bootstrap intervals.
+
+    Documents are resampled with replacement within their group (a stratified
+    nonparametric bootstrap, Efron & Tibshirani 1993, ch. 13), and the interval is the
+    percentile interval of the resampled shares.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        The output of :func:`mentions`.
+    docs : Corpus or DataFrame
+        ``doc_id``, ``n_words`` (or ``text``) and the ``by`` column.
+    by : str
+        Metadata column that defines the groups (e.g. a period or a bloc).
+    actors : list of str, optional
+        As in :func:`mention_counts`.
+    n_boot : int, default 1000
+    ci : float, default 0.95
+    random_state : int, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by, actor, n_docs, n_docs_mentioning, share, low, high``.
+    """
+    from analysis.framing.bootstrap import cluster_bootstrap
+
+    table = docs.docs if hasattr(docs, "fingerprint") else pd.DataFrame(docs)
+    per_doc = mention_counts(mentions, table, actors=actors)
+    per_doc = per_doc.merge(table[["doc_id", by]].astype({"doc_id": "string"}), on="doc_id")
+    per_doc["named"] = per_doc["n_mentions"] > 0
+    boot = cluster_bootstrap(per_doc, ["named"], by=by, n_boot=n_boot,
+                             random_state=random_state)
+    low, high = boot.interval(ci)
+    out = boot.cells.rename(columns={"group": by})[[by, "actor", "n_docs"]]
+    out["n_docs_mentioning"] = boot.sums[:, 0].astype("int64")
+    out["share"], out["low"], out["high"] = boot.estimate[:, 0], low[:, 0], high[:, 0]
+    out.attrs.update(by=by, n_boot=n_boot, ci=ci)
+    return out
+
+
 def co_mentions(mentions: pd.DataFrame, level: str = "sentence", *,
                 max_actors: int | None = None, involving: Sequence[str] = ()) -> pd.DataFrame:
     """Pairs of actors named in the same sentence (or document).

@@ -857,7 +857,8 @@ def entity_frequencies(ents: pd.DataFrame, docs: Any = None, *,
 
 def actor_cooccurrence(ents: pd.DataFrame, mentions: pd.DataFrame, *,
                        level: str = "sentence", top: int | None = 10,
-                       labels: Sequence[str] | None = NAMED_LABELS) -> pd.DataFrame:
+                       labels: Sequence[str] | None = NAMED_LABELS,
+                       max_orgs: int | None = None) -> pd.DataFrame:
     """The entities named most often in the same sentence (or document) as each actor.
 
     An entity counts once for each actor named in its unit, except where it is that
@@ -878,6 +879,10 @@ def actor_cooccurrence(ents: pd.DataFrame, mentions: pd.DataFrame, *,
     labels : list of str, optional
         Entity labels counted (default: :data:`NAMED_LABELS`, names rather than numbers
         and dates; None: all).
+    max_orgs : int, optional
+        Leave out units naming more than ``max_orgs`` organizations (``ORG`` entities):
+        lists such as the factbook's membership lines, where every acronym sits beside
+        every other and the model mislabels some of them as people or places.
 
     Returns
     -------
@@ -889,6 +894,13 @@ def actor_cooccurrence(ents: pd.DataFrame, mentions: pd.DataFrame, *,
     if level not in ("sentence", "document"):
         raise ValueError(f"level must be 'sentence' or 'document', not {level!r}")
     unit = ["doc_id", "sentence_id"] if level == "sentence" else ["doc_id"]
+    if max_orgs is not None:
+        n_orgs = ents[ents["label"] == "ORG"].groupby(unit).size()
+        lists = n_orgs[n_orgs > max_orgs].index
+        ents = ents[~pd.MultiIndex.from_frame(ents[unit]).isin(lists)] if len(unit) > 1 \
+            else ents[~ents["doc_id"].isin(lists)]
+        mentions = mentions[~pd.MultiIndex.from_frame(mentions[unit]).isin(lists)] \
+            if len(unit) > 1 else mentions[~mentions["doc_id"].isin(lists)]
     e = ents if labels is None else ents[ents["label"].isin(list(labels))]
     e = e.astype({"doc_id": "string"}).reset_index(drop=True)
     e = e.assign(_row=np.arange(len(e)), key=_entity_key(e))

@@ -32,7 +32,9 @@ OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
              "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
 #: One fixed colour per actor, the same in every figure; anything else is "other" (grey).
 ACTOR_COLORS = {"CSTO": OKABE_ITO["vermillion"], "NATO": OKABE_ITO["blue"],
-                "UN": OKABE_ITO["sky_blue"], "other": "#999999"}
+                "UN": OKABE_ITO["sky_blue"], "SCO": OKABE_ITO["bluish_green"],
+                "CIS": OKABE_ITO["reddish_purple"], "EU": OKABE_ITO["orange"],
+                "other": "#999999"}
 FORMATS = ("png", "svg", "pdf")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CAPTION_GID = "analysis-caption"
@@ -71,7 +73,7 @@ def apply_style() -> None:
 
 
 def actor_color(actor: str) -> str:
-    """The fixed colour of ``actor`` (``"CSTO"``, ``"NATO"``, ``"UN"``), grey for any other."""
+    """The fixed colour of ``actor`` (CSTO, NATO, UN and the peers SCO, CIS, EU), else grey."""
     return ACTOR_COLORS.get(actor, ACTOR_COLORS["other"])
 
 
@@ -139,6 +141,35 @@ def actor_bars(ax, table: pd.DataFrame, *, group: str, value: str, actor: str = 
     ax.margins(x=0.15)
     ax.legend(loc="lower right")
     ax.set(xlabel=xlabel, title=title)
+
+
+def timeline(ax, table: pd.DataFrame, *, x: str, y: str, actor: str = "actor",
+             events: dict | None = None, xlabel: str = "", ylabel: str = "",
+             title: str = "") -> None:
+    """One line per actor over time, in the actor's colour, with dated events marked.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    table : DataFrame
+        Long table: one row an (x, actor) with the ``y`` column (missing x: drawn as 0).
+    x, y, actor : str
+        Column names (``x`` numeric, e.g. the year).
+    events : dict, optional
+        ``{x value: label}``: a dotted vertical line and its label at the top, e.g.
+        ``{2010: "GA resolution"}``.
+    """
+    for name, rows in table.groupby(actor, sort=False, observed=True):
+        rows = rows.sort_values(x)
+        ax.plot(rows[x], rows[y], marker="o", markersize=3, linewidth=1.4,
+                color=actor_color(str(name)), label=str(name))
+    for when, label in (events or {}).items():
+        ax.axvline(when, color="#555555", linestyle=":", linewidth=1)
+        ax.annotate(label, (when, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                    textcoords="offset points", va="top", fontsize=8, color="#333333")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper right")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
 
 
 def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: int = 3,

@@ -1,19 +1,26 @@
 """Run the numbered notebooks on a corpus: the figures folder, rebuilt from one call.
 
 :func:`run_notebooks` executes ``notebooks/NN-*.ipynb`` in order with papermill, injecting
-``corpus_spec`` and ``out_dir`` into each notebook's ``parameters`` cell, and writes the
+``corpus_spec`` and ``out_dir`` into each notebook's ``parameters`` cell (only the parameters
+a notebook declares), and writes the
 executed copies to ``notebooks/_executed/`` (git-ignored); the source notebooks are never
 overwritten. The jupytext percent script ``NN-name.py`` is the source of truth: when its
 ``.ipynb`` is missing or older, the ``.ipynb`` is regenerated from it first (without outputs,
 with stable cell ids), so editing the script is enough.
+
+A notebook about one particular corpus declares it as a further ``<name>_spec`` parameter
+(the case study's ``ungdc_spec = "ungdc"``); when that corpus cannot be found, the
+notebook is skipped with the reason printed, and the others still run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from analysis.errors import AnalysisError, E
 from analysis.figures import _atomic
@@ -68,6 +75,40 @@ def find_notebooks(notebooks_dir: Path) -> list[Path]:
             else notebooks_dir / f"{s}.ipynb" for s in stems]
 
 
+@contextmanager
+def _headless() -> Iterator[None]:
+    """``ANALYSIS_HEADLESS=1`` for the kernels started inside (see :mod:`analysis.widgets`)."""
+    before = os.environ.get("ANALYSIS_HEADLESS")
+    os.environ["ANALYSIS_HEADLESS"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["ANALYSIS_HEADLESS"]
+        else:
+            os.environ["ANALYSIS_HEADLESS"] = before
+
+
+def _missing_corpus(declared: dict, given: dict) -> str | None:
+    """Why a notebook's own ``<name>_spec`` corpus cannot be read, or None if it can."""
+    import ast
+
+    from analysis.corpus import _reader_for
+    from analysis.settings import get_settings
+
+    for name, info in declared.items():
+        if not name.endswith("_spec") or name == "corpus_spec":
+            continue
+        try:
+            spec = given[name] if name in given else ast.literal_eval(info["default"])
+            _reader_for(spec, get_settings())
+        except AnalysisError as err:
+            return str(err)
+        except (ValueError, SyntaxError):  # a default that is an expression: let it run
+            continue
+    return None
+
+
 def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str | Path, *,
                   notebooks_dir: str | Path | None = None,
                   executed_dir: str | Path | None = None, kernel_name: str = "python3",
@@ -118,11 +159,19 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
     for i, nb in enumerate(notebooks, 1):
         out = target / nb.name
         step = f"[{i}/{len(notebooks)}] {nb.name}"
+        declared = papermill.inspect_notebook(nb)
+        mine = {k: v for k, v in params.items() if k in declared}
+        missing = _missing_corpus(declared, mine)
+        if missing:
+            print(f"{step}: skipped, its corpus is missing: {missing}", flush=True)
+            continue
         print(f"{step}: running", flush=True)
         start = time.perf_counter()
         try:
-            papermill.execute_notebook(nb, out, parameters=params, kernel_name=kernel_name,
-                                       cwd=str(Path.cwd()), progress_bar=False, log_output=False)
+            with _headless():
+                papermill.execute_notebook(nb, out, parameters=mine, kernel_name=kernel_name,
+                                           cwd=str(Path.cwd()), progress_bar=False,
+                                           log_output=False)
         except PapermillExecutionError as err:
             print(f"{step}: failed after {time.perf_counter() - start:.1f} s", flush=True)
             first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()

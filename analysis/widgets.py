@@ -1,13 +1,21 @@
 """Interactive explorers for JupyterLab (ipywidgets) that degrade to static output.
 
-Each function returns a widget when a live kernel with a front end can show it, and in
-any case displays a static first result, so a notebook executed headless (papermill,
-nbval, ``make report``) still shows something meaningful and never waits for input.
+In JupyterLab each function returns a widget whose first result is already drawn. Run
+headless — by :func:`analysis.report.run_notebooks` (``make report``), the notebook tests,
+or anywhere ``ANALYSIS_HEADLESS=1`` is set — it displays that first result as ordinary
+static output instead (an HTML table, a figure) and returns None, so the executed
+notebook, its HTML export and the figures index show it and nothing waits for input.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import os
+from typing import Any, Callable, Sequence
+
+
+def headless() -> bool:
+    """Whether notebooks run without a front end (``ANALYSIS_HEADLESS`` set and not "0")."""
+    return os.environ.get("ANALYSIS_HEADLESS", "0") not in ("", "0")
 
 
 def concordance_explorer(corpus: Any, query: str = "peacekeeping", *, window: int = 7,
@@ -28,67 +36,108 @@ def concordance_explorer(corpus: Any, query: str = "peacekeeping", *, window: in
 
     Returns
     -------
-    ipywidgets.VBox
+    ipywidgets.VBox or None
         Search box, kind selector and the concordance (rendered with
-        :func:`analysis.kwic.kwic_html`).
+        :func:`analysis.kwic.kwic_html`); None when :func:`headless` (the concordance of
+        ``query`` is displayed instead).
     """
-    import ipywidgets as w
-    from IPython.display import HTML, display
-
-    from analysis.kwic import kwic, kwic_html
-
     meta = [m for m in meta if m in corpus.docs.columns]
+
+    def show(text: str, kind: str) -> None:
+        from IPython.display import HTML, display
+
+        from analysis.kwic import kwic, kwic_html
+
+        try:
+            lines = kwic(corpus, text, kind=kind, window=window, meta=meta, sort="right",
+                         limit=limit)
+        except (ValueError, KeyError) as err:  # a bad regex or unknown actor id
+            print(f"{type(err).__name__}: {err}")
+            return
+        print(f"{len(lines)} line(s) shown (at most {limit}) for {text!r}")
+        display(HTML(kwic_html(lines, max_rows=limit)))
+
+    if headless():
+        show(query, "term")
+        return None
+    import ipywidgets as w
+
     box = w.Text(value=query, description="query", continuous_update=False)
     kind = w.ToggleButtons(options=["term", "regex", "actor"], value="term",
                            description="kind")
-    out = w.Output()
-
-    def show(*_):
-        out.clear_output()
-        with out:
-            try:
-                lines = kwic(corpus, box.value, kind=kind.value, window=window, meta=meta,
-                             sort="right", limit=limit)
-            except (ValueError, KeyError) as err:  # a bad regex or unknown actor id
-                print(f"{type(err).__name__}: {err}")
-                return
-            print(f"{len(lines)} line(s) shown (at most {limit}) for {box.value!r}")
-            display(HTML(kwic_html(lines, max_rows=limit)))
-
-    box.observe(show, names="value")
-    kind.observe(show, names="value")
-    show()
-    return w.VBox([w.HBox([box, kind]), out])
+    return _live([box, kind], lambda: show(box.value, kind.value))
 
 
-def actor_group_picker(table, *, actor: str = "actor", group: str, value: str,
-                       plot) -> Any:
-    """Dropdowns to pick an actor and groups from a tidy table and redraw a plot.
+def actor_group_picker(table, *, group: str, value: str, actor: str = "actor",
+                       plot: Callable | None = None, first: int = 8, xlabel: str = "",
+                       title: str = "") -> Any:
+    """Lists to pick actors and groups from a tidy table, redrawing a plot of the choice.
 
     Parameters
     ----------
     table : DataFrame
-        Long table with ``actor``, ``group`` and ``value`` columns.
-    plot : callable
-        ``plot(subset)`` draws the chosen rows (and shows the figure).
+        Long table with ``actor``, ``group`` and ``value`` columns (e.g. mention rates
+        or frame shares by group).
+    group, value, actor : str
+        Column names.
+    plot : callable, optional
+        ``plot(subset)`` draws the chosen rows; default: bars per group, one per actor in
+        its colour (:func:`analysis.figures.actor_bars`) labelled with ``xlabel``, ``title``.
+    first : int, default 8
+        Groups selected at the start (in the table's order), and shown when headless.
+
+    Returns
+    -------
+    ipywidgets.VBox or None
+        The two lists above the plot; None when :func:`headless` (the plot of every actor
+        and the ``first`` groups is displayed instead).
     """
+    actors = list(dict.fromkeys(table[actor].astype(str)))
+    groups = list(dict.fromkeys(table[group].astype(str)))
+
+    def draw(chosen_actors, chosen_groups) -> None:
+        subset = table[table[actor].astype(str).isin(chosen_actors)
+                       & table[group].astype(str).isin(chosen_groups)]
+        if plot is not None:
+            plot(subset)
+        else:
+            _bars(subset, group=group, value=value, actor=actor, xlabel=xlabel, title=title)
+
+    if headless():
+        draw(actors, groups[:first])
+        return None
     import ipywidgets as w
 
-    actors = sorted(table[actor].astype(str).unique())
-    groups = sorted(table[group].astype(str).unique())
-    pick_actor = w.SelectMultiple(options=actors, value=tuple(actors), description=actor)
-    pick_group = w.SelectMultiple(options=groups, value=tuple(groups[:8]), description=group,
-                                  rows=min(8, len(groups)))
+    pick_actor = w.SelectMultiple(options=actors, value=tuple(actors), description=actor,
+                                  rows=min(6, len(actors)))
+    pick_group = w.SelectMultiple(options=groups, value=tuple(groups[:first]),
+                                  description=group, rows=min(8, len(groups)))
+    return _live([pick_actor, pick_group], lambda: draw(pick_actor.value, pick_group.value))
+
+
+def _bars(subset, *, group: str, value: str, actor: str, xlabel: str, title: str) -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import actor_bars
+
+    n = subset[group].nunique()
+    fig, ax = plt.subplots(figsize=(7, 0.55 * max(n, 1) + 1.5))
+    actor_bars(ax, subset, group=group, value=value, actor=actor, xlabel=xlabel, title=title)
+    plt.show()
+
+
+def _live(controls: list, draw: Callable[[], None]):
+    """Controls in a row above an output area that ``draw()`` refills on every change."""
+    import ipywidgets as w
+
     out = w.Output()
 
     def redraw(*_):
         out.clear_output(wait=True)
-        subset = table[table[actor].astype(str).isin(pick_actor.value)
-                       & table[group].astype(str).isin(pick_group.value)]
         with out:
-            plot(subset)
+            draw()
 
-    pick_actor.observe(redraw, names="value")
-    pick_group.observe(redraw, names="value")
+    for control in controls:
+        control.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([pick_actor, pick_group]), out])
+    return w.VBox([w.HBox(controls), out])

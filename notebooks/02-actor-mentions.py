@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 02 — Where are the CSTO, NATO and the UN named?
+# # 02 — Where are the CSTO, NATO and the UN named, and beside whom?
 #
 # Every comparison of framing starts from one question: *where does a text talk about
 # which organization?* An organization has many names — the CSTO is also the "Collective
@@ -25,21 +25,28 @@
 # Council" is one UN mention, "UNESCO" is not the UN, and "Security Council" alone counts
 # as the UN's only where the text makes that clear.
 #
+# The second half looks beyond the registry: spaCy's named-entity recognizer finds the
+# countries, places, people and other organizations in the same texts, so we can ask which
+# of them are named beside each organization.
+#
 # **Parameters**: `corpus_spec`, `out_dir` (as in notebook 01), `group_field` (the
-# metadata column to compare groups by) and `actors_of_interest`.
+# metadata column to compare groups by), `actors_of_interest`, and `entity_mode`:
+# `"full"` parses whole documents; `"actor_sentences"` only the sentences naming an
+# actor, which makes the UN General Debate Corpus (32 million words) practical.
 
 # %% tags=["parameters"]
 corpus_spec = "factbook"
 out_dir = None
 group_field = "region"
 actors_of_interest = ["CSTO", "NATO", "UN"]
+entity_mode = "full"
 
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
 
 import analysis
-from analysis import actors, figures
+from analysis import actors, entities, figures, widgets
 
 figures.apply_style()
 NOTEBOOK = "02-actor-mentions"
@@ -117,6 +124,14 @@ figures.save_figure(fig, "actors-rate-by-group", data=table, corpus=corpus,
                             "(the 12 largest groups by words).")
 
 # %% [markdown]
+# In JupyterLab, pick the organizations and groups to compare below (hold Ctrl or Shift
+# to choose several); run headless, it draws all three for the first eight groups.
+
+# %%
+widgets.actor_group_picker(table, group=field, value="per_10k_words",
+                           xlabel="mentions per 10,000 words")
+
+# %% [markdown]
 # ## Named together
 #
 # Two organizations named in the same sentence are compared, contrasted or linked
@@ -142,7 +157,53 @@ if len(top_pairs):
                                 "four organizations in it), most frequent first.")
 
 # %% [markdown]
+# ## Beyond the registry: named entities
+#
+# spaCy's statistical recognizer (`en_core_web_sm`, its F-score for organizations is about
+# 0.8) marks names of people (`PERSON`), countries and cities (`GPE`), other places
+# (`LOC`), nationalities and groups (`NORP`) and organizations (`ORG`). Before it runs, an
+# entity ruler built from the actor registry labels every name of our organizations, so
+# "ODKB" and "the Collective Security Treaty Organization" both come out as `ORG` with the
+# id `CSTO`. Countries are normalized to ISO3 codes ("Russia", "the Russian Federation"
+# and "Russian" are all `RUS`). Only English documents are parsed; results are cached per
+# document, so a second run is near-instant.
+
+# %%
+ents = entities.entities(corpus, mode=entity_mode)
+print(f"{len(ents):,} entities in {ents.attrs['n_docs']:,} documents "
+      f"({ents.attrs['n_cached']:,} from the cache; {len(ents.attrs['skipped'])} skipped)")
+ents.head(8)
+
+# %%
+entities.entity_frequencies(ents, labels=["GPE", "ORG", "PERSON", "NORP"], top=15)
+
+# %% [markdown]
+# ## Who and what is named beside each organization?
+#
+# For each organization, the entities named in the same sentences (its own mentions left
+# out): the countries it is discussed with, the people who speak for it, the other
+# organizations it is set beside. Sentences naming more than six organizations are lists
+# (the factbook's membership lines), not talk about the organization: we leave them out.
+
+# %%
+beside = entities.actor_cooccurrence(ents, found, top=10, max_orgs=6)
+beside.groupby("actor").head(5)
+
+# %%
+if len(beside):
+    fig = figures.panels(beside.assign(entity=beside["name"] + " (" + beside["label"] + ")"),
+                         facet="actor", label="entity", value="count", fmt="{:.0f}",
+                         xlabel="sentences naming both", title="Named beside each organization")
+    figures.save_figure(fig, "entities-beside-actors", data=beside, corpus=corpus,
+                        notebook=NOTEBOOK, out_dir=out_dir,
+                        caption="The entities (spaCy NER; actors and countries normalized) "
+                                "named most often in the same sentence as each organization, "
+                                "its own mentions and lists of over six organizations excluded.")
+
+# %% [markdown]
 # ## What next
 #
 # With the mentions in hand, the next notebooks look at the words around each
 # organization (keyness, collocations, concordances) and compare their framing.
+# `python -m analysis entities SPEC --by FIELD --out DIR` writes the entity tables above
+# for any corpus.

@@ -13,7 +13,8 @@ import yaml
 
 import analysis
 from analysis import actors
-from analysis.actors import RegistryError, load_registry, mention_counts, mentions
+from analysis.actors import (RegistryError, load_registry, mention_counts, mention_shares,
+                             mentions)
 from conftest import ARTICLES, SEED, UNGDC, shared_path
 
 ANNOTATIONS = Path(__file__).parent / "data" / "actor_annotations.csv"
@@ -334,6 +335,24 @@ def test_mention_counts_per_document_and_group():
         "per_10k_words": pytest.approx(2 / 300 * 10_000)}
     assert by.loc[("west", "NATO"), "n_mentions"] == 0
     assert len(by) == 4
+
+
+def test_mention_shares_with_bootstrap_intervals():
+    n = 40  # period "early": 4 of 20 documents name NATO; "late": 15 of 20
+    texts = pd.Series(["NATO met." if (i < 4 or 20 <= i < 35) else "Nothing here."
+                       for i in range(n)], index=[f"d{i}" for i in range(n)])
+    docs = pd.DataFrame({"doc_id": texts.index, "text": texts.values,
+                         "period": ["early"] * 20 + ["late"] * 20})
+    m = mentions(texts, ["NATO", "UN"])
+    shares = mention_shares(m, docs, "period", n_boot=500).set_index(["period", "actor"])
+    early, late = shares.loc[("early", "NATO")], shares.loc[("late", "NATO")]
+    assert (early["n_docs"], early["n_docs_mentioning"], early["share"]) == (20, 4, 0.2)
+    assert late["share"] == 0.75
+    assert 0.0 <= early["low"] < 0.2 < early["high"] <= 0.5
+    assert early["high"] < late["low"]  # clearly apart
+    assert shares.loc[("late", "UN"), ["share", "low", "high"]].tolist() == [0.0, 0.0, 0.0]
+    again = mention_shares(m, docs, "period", n_boot=500).set_index(["period", "actor"])
+    assert again.equals(shares)  # seeded
 
 
 def test_co_mentions_by_sentence_and_document():

@@ -355,3 +355,20 @@ def test_actor_cooccurrence_by_hand():
     assert "DATE" in set(everything["label"])
     with pytest.raises(ValueError, match="level"):
         actor_cooccurrence(ents, ments, level="paragraph")
+
+
+def test_actor_cooccurrence_leaves_out_lists_of_organizations():
+    ents = _hand_ents()  # sentence a/0 names one organization (CSTO), a/1 one (NATO)
+    ments = pd.DataFrame({"doc_id": ["a", "a"], "actor": ["CSTO", "NATO"], "start": [0, 60],
+                          "end": [4, 64], "surface": ["CSTO", "NATO"], "sentence_id": [0, 1]})
+    assert len(actor_cooccurrence(ents, ments, max_orgs=1)) == 4  # nothing left out
+    listed = pd.concat([ents, pd.DataFrame(  # a/0 becomes a list: CSTO, CIS, SCO
+        {"doc_id": "a", "start": [32, 36], "end": [35, 39], "text": ["CIS", "SCO"],
+         "label": "ORG", "ent_id": ["CIS", "SCO"], "sentence_id": 0})], ignore_index=True)
+    kept = actor_cooccurrence(listed, ments, max_orgs=2)
+    assert set(kept["actor"]) == {"NATO"}  # the CSTO's only sentence was a list
+    assert {(r.actor, r.ent_id or r.name) for r in kept.itertuples()} == {
+        ("NATO", "RUS"), ("NATO", "Putin")}
+    assert len(actor_cooccurrence(listed, ments, max_orgs=3)) == 6  # RUS, KAZ, CIS, SCO too
+    doc = actor_cooccurrence(listed, ments, level="document", max_orgs=2)
+    assert doc.empty  # document a names 4 organizations

@@ -136,10 +136,25 @@ def test_corrupt_index_is_reported_not_overwritten(tmp_path, data):
     assert (tmp_path / "index.json").read_text(encoding="utf-8") == "{not json"
 
 
+def test_timeline_draws_one_line_per_actor_and_marks_events():
+    table = pd.DataFrame({"year": [2003, 2004, 2005, 2003, 2004, 2005],
+                          "actor": ["CSTO"] * 3 + ["SCO"] * 3, "n": [1, 0, 4, 2, 2, 3]})
+    fig, ax = plt.subplots()
+    figures.timeline(ax, table, x="year", y="n", events={2004: "observer status"},
+                     ylabel="speeches")
+    lines = {ln.get_label(): ln for ln in ax.get_lines() if not ln.get_label().startswith("_")}
+    assert set(lines) == {"CSTO", "SCO"}
+    assert list(lines["CSTO"].get_ydata()) == [1, 0, 4]
+    assert lines["CSTO"].get_color() == ACTOR_COLORS["CSTO"]
+    assert [t.get_text() for t in ax.texts] == ["observer status"]
+    assert ax.get_ylim()[0] == 0 and ax.get_ylabel() == "speeches"
+    plt.close(fig)
+
+
 def test_style_is_colour_blind_safe_with_fixed_actor_colours():
-    assert set(ACTOR_COLORS) == {"CSTO", "NATO", "UN", "other"}
-    actors = [ACTOR_COLORS[a] for a in ("CSTO", "NATO", "UN")]
-    assert len(set(actors)) == 3 and set(actors) <= set(figures.OKABE_ITO.values())
+    assert set(ACTOR_COLORS) == {"CSTO", "NATO", "UN", "SCO", "CIS", "EU", "other"}
+    actors = [ACTOR_COLORS[a] for a in ACTOR_COLORS if a != "other"]
+    assert len(set(actors)) == 6 and set(actors) <= set(figures.OKABE_ITO.values())
     assert figures.actor_color("OSCE") == ACTOR_COLORS["other"]
     figures.apply_style()
     assert matplotlib.rcParams["savefig.dpi"] == 300

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import jupytext
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -19,17 +20,22 @@ from analysis.report import default_notebooks_dir, run_notebooks, sync_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SCRIPTS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
-ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "articles"
 #: The figures each corpus should produce (the articles have no membership columns).
 ACTOR_FIGURES = ["actors-co-mentions", "actors-rate-by-group", "actors-share-of-docs",
+                 "entities-beside-actors",
                  "terms-top", "keyness-by-group", "collocates-by-actor",
                  "framing-profile", "framing-profile-by-group", "framing-tone",
                  "framing-key-terms", "topics-sweep", "topics-top-terms",
                  "topics-prevalence"]
-EXPECTED = {"factbook": ["overview-docs-by-group", "overview-length", "overview-memberships",
-                         *ACTOR_FIGURES],
-            "articles": ["overview-docs-by-group", "overview-length", "overview-languages",
-                         *ACTOR_FIGURES]}
+WALKTHROUGH = ["walkthrough-mentions", "walkthrough-keyness", "walkthrough-framing"]
+EXPECTED = {"factbook": [*WALKTHROUGH, "overview-docs-by-group", "overview-length",
+                         "overview-memberships", *ACTOR_FIGURES],
+            "articles": [*WALKTHROUGH, "overview-docs-by-group", "overview-length",
+                         "overview-languages", *ACTOR_FIGURES]}
+#: The case study reads the UN General Debate Corpus whatever corpus the others run on.
+CASE_STUDY = "06-case-study-un-csto"
+CASE_FIGURES = ["case-csto-speeches-per-year", "case-csto-share-by-period",
+                "case-csto-speakers", "case-csto-frames"]
 
 
 @pytest.fixture(autouse=True)
@@ -65,8 +71,10 @@ def test_stored_notebook_is_output_free_and_in_step_with_its_script(script, tmp_
         f"{stored.name} differs from {script.name}: run jupytext --sync {script.name}"
     params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(params) == 1
-    assert {"corpus_spec", "out_dir"} <= {ln.split("=")[0].strip()
-                                          for ln in "".join(params[0]["source"]).splitlines()}
+    names = {ln.split("=")[0].strip() for ln in "".join(params[0]["source"]).splitlines()}
+    # the corpus to run on (the case study names its own corpus: ungdc_spec)
+    assert "out_dir" in names and ("corpus_spec" in names or script.stem == CASE_STUDY)
+    assert any(n.endswith("_spec") for n in names)
 
 
 def test_sync_regenerates_the_same_ipynb(notebooks_copy):
@@ -77,30 +85,61 @@ def test_sync_regenerates_the_same_ipynb(notebooks_copy):
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("corpus", ["factbook", "articles"])
-def test_run_notebooks_writes_the_figures(corpus, notebooks_copy, tmp_path, capsys):
-    if corpus == "articles" and not ARTICLES.is_dir():
-        pytest.skip(f"{ARTICLES} is not available")
-    spec = "factbook" if corpus == "factbook" else str(ARTICLES)
+def test_run_notebooks_writes_the_figures(corpus, notebooks_copy, tmp_path, capsys,
+                                          monkeypatch, shared_file):
+    spec = "factbook" if corpus == "factbook" else str(shared_file("corpora/articles"))
+    # without the UN General Debate archive the case study is skipped, the rest still run
+    monkeypatch.setenv("ANALYSIS_UNGDC", str(tmp_path / "absent" / "UNGDC_1946-2024.tgz"))
     out = tmp_path / "figs"
     executed = run_notebooks(spec, out, notebooks_dir=notebooks_copy,
                              executed_dir=tmp_path / "exec")
-    assert [p.name for p in executed] == [s.with_suffix(".ipynb").name for s in SCRIPTS]
+    others = [s for s in SCRIPTS if s.stem != CASE_STUDY]
+    assert [p.name for p in executed] == [s.with_suffix(".ipynb").name for s in others]
     assert all(p.parent == tmp_path / "exec" and p.is_file() for p in executed)
-    assert "done in" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "done in" in printed
+    assert f"{CASE_STUDY}.ipynb: skipped, its corpus is missing: E017" in printed
+    _check_figures(out, EXPECTED[corpus])
+    entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert sorted(entries) == sorted(EXPECTED[corpus])
+    assert {e["notebook"] for e in entries.values()} == {s.stem for s in others}
+    assert all(e["corpus"].startswith(spec) for e in entries.values())
+
+
+def _check_figures(out: Path, names: list[str]) -> None:
     index = (out / "index.md").read_text(encoding="utf-8")
-    for name in EXPECTED[corpus]:
+    for name in names:
         for ext in ("png", "svg", "csv"):
             assert (out / f"{name}.{ext}").is_file(), f"{name}.{ext}"
         assert f"({name}.png)" in index and f"[{name}.csv]" in index
         assert (out / f"{name}.png").stat().st_size > 10_000
         with Image.open(out / f"{name}.png") as img:
             assert [round(v) for v in img.info["dpi"]] == [300, 300]
+
+
+@pytest.mark.notebooks
+def test_case_study_on_the_general_debate(tmp_path, monkeypatch, shared_file):
+    monkeypatch.setenv("ANALYSIS_UNGDC", str(shared_file("corpora/UNGDC_1946-2024.tgz")))
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy2(NOTEBOOKS / f"{CASE_STUDY}.py", folder)
+    out = tmp_path / "figs"
+    [executed] = run_notebooks("factbook", out, notebooks_dir=folder,
+                               executed_dir=tmp_path / "exec")
+    _check_figures(out, CASE_FIGURES)
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
-    assert sorted(entries) == sorted(EXPECTED[corpus])
-    assert {e["notebook"] for e in entries.values()} == {
-        "01-corpus-overview", "02-actor-mentions", "03-terms-and-keyness", "04-framing",
-        "05-topics"}
-    assert all(e["corpus"].startswith(spec) for e in entries.values())
+    assert {e["corpus"].split(" ")[0] for e in entries.values()} == {"ungdc"}
+    text = "".join("".join(o.get("text", "")) for c in jupytext.read(executed).cells
+                   for o in c.get("outputs", []))
+    # the key results the notebook's conclusions quote (the 1946-2024 release)
+    assert "6,204 speeches, 1992–2024" in text
+    assert "1992-2004 -> 2005-2009: 3/83 -> 9/34 speeches" in text
+    assert "2005-2009 -> 2010-2024: 9/34 -> 23/92 speeches" in text and "p = 1" in text
+    assert "96% of the CSTO's 48 mentions come from its members' speeches, 42% from" in text
+    assert text.count("dialogue with NATO, including through the Collective Security") == 1
+    shares = pd.read_csv(out / "case-csto-share-by-period.csv")
+    members = shares.query("actor == 'CSTO' and speakers == 'CSTO members'")
+    assert (members["low"] <= members["share"]).all() and (members["share"] <= members["high"]).all()
 
 
 @pytest.mark.notebooks
