@@ -32,6 +32,12 @@ EXPECTED = {"factbook": [*WALKTHROUGH, "overview-docs-by-group", "overview-lengt
                          "overview-memberships", *ACTOR_FIGURES],
             "articles": [*WALKTHROUGH, "overview-docs-by-group", "overview-length",
                          "overview-languages", *ACTOR_FIGURES]}
+#: Lines the walkthrough prints on each corpus (loader report; the running example's counts).
+WALKTHROUGH_SAYS = {
+    "factbook": {"factbook: 255 read, 1 skipped, 0 warnings, 0 duplicates",
+                 "The CSTO is named 27 times in 8 of 255 documents (3%)"},
+    "articles": {"57 read, 0 skipped, 0 warnings, 0 duplicates",
+                 "The CSTO is named 202 times in 28 of 57 documents (49%)"}}
 #: The case study reads the UN General Debate Corpus whatever corpus the others run on.
 CASE_STUDY = "06-case-study-un-csto"
 CASE_FIGURES = ["case-csto-speeches-per-year", "case-csto-share-by-period",
@@ -104,6 +110,17 @@ def test_run_notebooks_writes_the_figures(corpus, notebooks_copy, tmp_path, caps
     assert sorted(entries) == sorted(EXPECTED[corpus])
     assert {e["notebook"] for e in entries.values()} == {s.stem for s in others}
     assert all(e["corpus"].startswith(spec) for e in entries.values())
+    # key results the walkthrough's worked examples print
+    walk = _printed(executed[0])
+    assert executed[0].stem == "00-walkthrough"
+    for phrase in WALKTHROUGH_SAYS[corpus]:
+        assert phrase in walk, phrase
+
+
+def _printed(notebook: Path) -> str:
+    """Everything the executed notebook's cells printed (stream outputs)."""
+    return "".join("".join(o.get("text", "")) for c in jupytext.read(notebook).cells
+                   for o in c.get("outputs", []))
 
 
 def _check_figures(out: Path, names: list[str]) -> None:
@@ -129,8 +146,7 @@ def test_case_study_on_the_general_debate(tmp_path, monkeypatch, shared_file):
     _check_figures(out, CASE_FIGURES)
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert {e["corpus"].split(" ")[0] for e in entries.values()} == {"ungdc"}
-    text = "".join("".join(o.get("text", "")) for c in jupytext.read(executed).cells
-                   for o in c.get("outputs", []))
+    text = _printed(executed)
     # the key results the notebook's conclusions quote (the 1946-2024 release)
     assert "6,204 speeches, 1992–2024" in text
     assert "1992-2004 -> 2005-2009: 3/83 -> 9/34 speeches" in text
