@@ -1,0 +1,97 @@
+"""Choosing k: fit several numbers of topics (and seeds) and measure each fit.
+
+:func:`sweep` returns coherence (UMass, NPMI), exclusivity, diversity, held-out perplexity
+(document completion on held-out documents) and stability across seeds in one tidy table;
+:func:`~analysis.topics.plot_sweep` draws it.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.topics.diagnostics import _top_indices, coherence, diversity, exclusivity
+from analysis.topics.matching import compare_runs
+from analysis.topics.matrix import _align, unit_dtm
+from analysis.topics.model import TopicModel
+from analysis.topics.text_units import _as_units
+
+
+def sweep(units, ks: Sequence[int], *, model: str = "lda", seeds: Sequence[int] = (0,),
+          holdout: float = 0.1, n: int = 10, **params) -> pd.DataFrame:
+    """Fit several numbers of topics (and seeds) and measure each fit.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame or Corpus
+    ks : list of int
+    model : {"lda", "nmf"}
+    seeds : list of int, default (0,)
+        With two or more seeds the table also reports stability.
+    holdout : float, default 0.1
+        LDA: share of *documents* (all their units) held out, the same for every fit, to
+        measure held-out perplexity by document completion (:meth:`TopicModel.perplexity`);
+        the other diagnostics come from the fit on the rest.
+        0 fits on everything and reports in-sample perplexity. Ignored for NMF.
+    n : int, default 10
+        Top terms for coherence, exclusivity and stability (diversity uses 25).
+    **params
+        Further :class:`TopicModel` parameters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row a fit: ``model, k, seed, umass, npmi, exclusivity, diversity, perplexity,
+        stability`` (mean matched Jaccard of this k's runs; NaN with one seed).
+    """
+    from tqdm.auto import tqdm
+
+    table = _as_units(units)
+    train, test = _split(table, holdout if model == "lda" else 0.0)
+    rows = []
+    jobs = [(k, s) for k in ks for s in seeds]
+    fitted: dict[int, list[TopicModel]] = {}
+    for k, seed in tqdm(jobs, desc="topic sweep", leave=False, disable=len(jobs) < 3):
+        tm = TopicModel(k, model=model, random_state=seed, **params).fit(train)
+        fitted.setdefault(k, []).append(tm)
+        rows.append(_fit_metrics(tm, n, test))
+    out = pd.DataFrame(rows)
+    stab = {k: compare_runs(ms, n=n).mean_match if len(ms) > 1 else np.nan
+            for k, ms in fitted.items()}
+    out["stability"] = out["k"].map(stab).astype(float)
+    out.attrs.update(holdout=holdout if model == "lda" else 0.0, n=n,
+                     perplexity="held-out" if len(test) else "in-sample",
+                     params={k: v for k, v in params.items() if k != "options"})
+    return out
+
+
+def _split(table: pd.DataFrame, holdout: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Units of a seeded random ``holdout`` share of documents apart (fixed seed 0)."""
+    docs = pd.unique(table["doc_id"].astype(str))
+    n_test = int(round(holdout * len(docs)))
+    if n_test == 0 or len(docs) - n_test < 2:
+        return table, table.iloc[:0]
+    test_docs = set(np.random.default_rng(0).choice(docs, n_test, replace=False))
+    is_test = table["doc_id"].astype(str).isin(test_docs).to_numpy()
+    return table[~is_test].reset_index(drop=True), table[is_test].reset_index(drop=True)
+
+
+def _fit_metrics(tm: TopicModel, n: int, test: pd.DataFrame) -> dict:
+    phi = tm.topic_term_
+    if n == 10:
+        umass, npmi = tm.umass_, tm.npmi_
+    else:
+        X = unit_dtm(tm.units_, tm._options(), cache=tm.cache)
+        X = _align(X, tm.terms_)
+        top = _top_indices(phi, n)
+        umass, npmi = coherence(top, X, measure="umass"), coherence(top, X, measure="npmi")
+    if tm.model == "lda":
+        perplexity = tm.perplexity(test) if len(test) else tm.perplexity_
+    else:
+        perplexity = np.nan
+    return {"model": tm.model, "k": int(tm.k), "seed": tm.random_state,
+            "umass": float(np.mean(umass)), "npmi": float(np.mean(npmi)),
+            "exclusivity": float(np.mean(exclusivity(phi, n=n))),
+            "diversity": diversity(phi, n=25), "perplexity": float(perplexity)}
