@@ -16,6 +16,9 @@ import datetime
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
+
+import numpy as np
 
 #: Byte-order marks and the codec that reads past them.
 _BOMS = (
@@ -36,9 +39,13 @@ _INVISIBLE = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
     "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
 })
-_INVISIBLE_ASCII = {k: v for k, v in _INVISIBLE.items() if k < 128}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_INVISIBLE_NON_ASCII = {k: v for k, v in _INVISIBLE.items() if k >= 128}
+#: The ASCII part of :data:`_INVISIBLE` as a ``bytes.translate`` table.
+_INVISIBLE_BYTES = bytes.maketrans(b"\t\x0c", b" \n")
+#: C0 control characters other than tab, line feed, form feed and carriage return.
 _CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b" + bytes(range(0x0e, 0x20)) + b"\x7f"
+#: The ASCII characters :meth:`str.strip` removes.
+_ASCII_WHITESPACE = bytes(c for c in range(128) if chr(c).isspace())
 #: A line-final hyphen before a letter (the letter before it is checked in _join_hyphen:
 #: a leading look-behind would keep the regex engine from scanning for the "-" quickly).
 _HYPHEN_BREAK = re.compile(r"-[ ]*\n[ ]*(?=[^\W\d_])")
@@ -145,38 +152,87 @@ def normalize(text: str, *, quotes: str = "keep") -> str:
     -------
     str
         The normalized text, stripped at both ends.
+
+    Notes
+    -----
+    In order: line ends unified, NFC, invisible characters removed or replaced, quotes
+    folded, C0 control characters removed, runs of spaces collapsed, spaces before a line
+    end removed, runs of blank lines cut to one. The steps after the quotes change only
+    ASCII characters, so they run on the UTF-8 bytes (see :func:`_tidy_spaces`).
+    """
+    return normalize_encoded(text, quotes=quotes)[0]
+
+
+def normalize_encoded(text: str, *, quotes: str = "keep",
+                      utf8: bytes | None = None) -> tuple[str, bytes]:
+    """:func:`normalize`, returning the UTF-8 bytes of the result as well.
+
+    ``utf8``, the UTF-8 bytes of ``text`` when the caller has them (the file's content),
+    saves encoding the text again. The loader hashes and stores the bytes.
     """
     if quotes not in ("keep", "ascii"):
         raise ValueError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.isascii():  # O(1): ASCII text is NFC and has no typographic characters
-        text = _translate_present(text, _INVISIBLE_ASCII)
-    else:
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-        text = _translate_present(text, _INVISIBLE)
+        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
+    data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+    if not data.isascii():  # ASCII text is NFC and has no typographic characters
+        fixed = text
+        if not _nfc_safe(data) and not unicodedata.is_normalized("NFC", fixed):
+            fixed = unicodedata.normalize("NFC", fixed)
+        fixed = _translate_present(fixed, _INVISIBLE_NON_ASCII)
         if quotes == "ascii":
-            text = _translate_present(text, _QUOTE_FOLD)
-    if _has_control(text):
-        text = _CONTROL.sub("", text)
-    if "  " in text:
-        text = _SPACES.sub(" ", text)
-    if " \n" in text:
-        text = text.replace(" \n", "\n")
-    if "\n\n\n" in text:
-        text = _MULTI_BLANK.sub("\n\n", text)
-    return text.strip()
+            fixed = _translate_present(fixed, _QUOTE_FOLD)
+        if fixed is not text:
+            data = fixed.encode("utf-8", "surrogatepass")
+    data = _strip_utf8(_tidy_spaces(data.translate(_INVISIBLE_BYTES, _CONTROL_BYTES)))
+    return data.decode("utf-8", "surrogatepass"), data
 
 
-def _has_control(text: str) -> bool:
-    """Whether the text holds a C0 control character other than tab and line breaks.
+def _strip_utf8(data: bytes) -> bytes:
+    """``data.decode().strip().encode()`` for UTF-8 bytes, decoding only if an end is not ASCII
+    (and so perhaps one of the other characters :meth:`str.strip` removes)."""
+    data = data.strip(_ASCII_WHITESPACE)
+    if data[:1] >= b"\x80" or data[-1:] >= b"\x80":
+        data = data.decode("utf-8", "surrogatepass").strip().encode("utf-8", "surrogatepass")
+    return data
 
-    Deleting those bytes from the UTF-8 form and comparing lengths runs in C at memory
-    speed, several times faster than a regular-expression scan over a long text.
+
+def _nfc_safe(data: bytes) -> bool:
+    """Whether UTF-8 text is NFC for certain, judged from its bytes.
+
+    True when every character is below U+0300 or in U+2002-U+203F (spaces, dashes, quotes,
+    bullets of General Punctuation): such characters have a canonical combining class of
+    0, no canonical decomposition and never compose with a neighbour (Unicode
+    NFC_Quick_Check = Yes), so a text of them is NFC. Cheaper than
+    :func:`unicodedata.is_normalized`, which is asked when this is False.
     """
-    data = text.encode("utf-8", "surrogatepass")
-    return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+    a = np.frombuffer(data, dtype=np.uint8)
+    n_high = np.count_nonzero(a >= 0xCC)  # the first bytes of characters from U+0300 on
+    return n_high == 0 or n_high == np.count_nonzero(  # ... all of U+2002-U+203F (E2 80 82+)
+        (a[:-2] == 0xE2) & (a[1:-1] == 0x80) & (a[2:] >= 0x82))
+
+
+def _tidy_spaces(data: bytes) -> bytes:
+    """Collapse runs of spaces, drop spaces before line ends, cut runs of blank lines to one.
+
+    Works on UTF-8 bytes without control characters (:func:`normalize` removes them first),
+    where the only bytes up to 32 are space and line feed; equal to ``re.sub("  +", " ")``,
+    then ``.replace(" \\n", "\\n")``, then ``re.sub("\\n[ ]*\\n(?:[ ]*\\n)+", "\\n\\n")``, at
+    numpy speed.
+    """
+    a = np.frombuffer(data, dtype=np.uint8)
+    # a space before a space or a line end goes: runs become one space, none ends a line
+    drop = (a[:-1] == 32) & (a[1:] <= 32)
+    if drop.any():
+        keep = np.ones(len(a), dtype=bool)
+        np.logical_not(drop, out=keep[:-1])
+        a = a[keep]
+    # with no spaces before line ends left, blank-line runs are runs of line feeds: keep two
+    newline = a == 10
+    drop = newline[2:] & newline[1:-1] & newline[:-2]
+    if drop.any():
+        a = a[np.concatenate(([True, True], ~drop))]
+    return data if len(a) == len(data) else a.tobytes()
 
 
 def _translate_present(text: str, table: dict[int, str | None]) -> str:
@@ -186,6 +242,10 @@ def _translate_present(text: str, table: dict[int, str | None]) -> str:
         if char in text:
             text = text.replace(char, value or "")
     return text
+
+
+#: How a line that closes a sentence ends (see :func:`is_hard_wrapped`).
+_LINE_CLOSERS = (".", "!", "?", ":", '"', "\u201d")
 
 
 def is_hard_wrapped(text: str) -> bool:
@@ -198,9 +258,9 @@ def is_hard_wrapped(text: str) -> bool:
     if n_lines < 8 or len(text) / n_lines > 110:
         return False
     lines = text.split("\n", 120)[:120]
-    body = [ln for ln in lines if ln.strip()]
-    open_ended = sum(not ln.rstrip().endswith((".", "!", "?", ":", '"', "\u201d")) for ln in body)
-    return open_ended > 0.6 * len(body)
+    body = list(filter(None, map(str.rstrip, lines)))  # the lines that are not blank
+    closed = sum(map(str.endswith, body, repeat(_LINE_CLOSERS)))
+    return len(body) - closed > 0.6 * len(body)
 
 
 def repair_wraps(text: str) -> str:
@@ -209,9 +269,10 @@ def repair_wraps(text: str) -> str:
     Only applied to text that :func:`is_hard_wrapped`; other text is returned unchanged.
     Paragraphs are kept as blank-line-separated blocks: a blank line or an indented line
     starts a new paragraph. Page footers of UN documents between blank lines ("31 10-55396")
-    are removed so the sentence they interrupt is joined again. A line-final hyphen between letters is removed when the next
-    line starts in lower case ("revi-/talize" -> "revitalize") and kept otherwise
-    ("Secretary-/General" -> "Secretary-General"), as textacy does.
+    are removed so the sentence they interrupt is joined again. A line-final hyphen between
+    letters is removed when the next line starts in lower case ("revi-/talize" ->
+    "revitalize") and kept otherwise ("Secretary-/General" -> "Secretary-General"), as
+    textacy does.
 
     Parameters
     ----------
@@ -222,19 +283,63 @@ def repair_wraps(text: str) -> str:
     -------
     str
     """
+    return repair_wraps_encoded(text)[0]
+
+
+def repair_wraps_encoded(text: str, utf8: bytes | None = None) -> tuple[str, bytes | None]:
+    """:func:`repair_wraps`, returning the UTF-8 bytes of the result as well (None if unknown).
+
+    ``utf8`` is the UTF-8 bytes of ``text`` if known; they are returned for a text that is
+    not hard-wrapped.
+    """
     if not is_hard_wrapped(text):
-        return text
+        return text, utf8
+    given = text
     if _PAGE_FOOTER.search(text):
         text = _PAGE_FOOTER.sub("\n", text)
     if "-\n" in text or "- \n" in text:
         text = _HYPHEN_BREAK.sub(_join_hyphen, text)
+    if "\x00" not in text:
+        same = text is given and utf8 is not None
+        joined = _join_lines(utf8 if same else text.encode("utf-8", "surrogatepass"))
+        if joined is not None:
+            joined = _strip_utf8(joined)
+            return joined.decode("utf-8", "surrogatepass"), joined
     text = text.replace("\n\n", "\x00").replace("\n ", "\x00").replace("\n", " ")
     text = text.replace("\x00", "\n\n")
     if "\n\n\n" in text or "\n \n" in text:
         text = _MULTI_BLANK.sub("\n\n", text)
     if "  " in text:
         text = _SPACES.sub(" ", text)
-    return text.replace("\n\n ", "\n\n").strip()
+    return text.replace("\n\n ", "\n\n").strip(), None
+
+
+def _join_lines(data: bytes) -> bytes | None:
+    """The line joining of :func:`repair_wraps` for normalized text, on its UTF-8 bytes.
+
+    A line break followed by a space, or a pair of them, ends a paragraph ("\\n\\n");
+    any other line break becomes a space. Returns None for text that is not in the form
+    :func:`normalize` leaves (runs of spaces, spaces before a line end, more than one
+    blank line): :func:`repair_wraps` then takes its general, slower way.
+    """
+    a = np.frombuffer(data, dtype=np.uint8)
+    space, newline = a == 32, a == 10
+    if (space[:-1] & (space[1:] | newline[1:])).any() or \
+            (newline[2:] & newline[1:-1] & newline[:-2]).any():
+        return None
+    pair = newline[:-1] & newline[1:]  # a blank line: stays
+    lone = newline.copy()
+    lone[:-1] &= ~pair
+    lone[1:] &= ~pair
+    out = a.copy()
+    starts = lone[:-1] & space[1:]  # an indented line starts a paragraph
+    out[1:][starts] = 10
+    out[:-1][lone[:-1] & ~space[1:]] = 32
+    out[-1:][lone[-1:]] = 32
+    drop = pair[:-1] & space[2:]  # no space opens a paragraph
+    if drop.any():
+        out = out[np.concatenate(([True, True], ~drop))]
+    return out.tobytes()
 
 
 def _join_hyphen(match: re.Match) -> str:
@@ -332,7 +437,7 @@ def _looks_english(sample: str) -> bool:
     words = sample.lower().split()
     if len(words) < 40:
         return False
-    return sum(w in ENGLISH_FUNCTION_WORDS for w in words) >= ENGLISH_SHARE * len(words)
+    return sum(map(ENGLISH_FUNCTION_WORDS.__contains__, words)) >= ENGLISH_SHARE * len(words)
 
 
 #: Lines that are site navigation when they stand alone at the top or bottom of a page copy.

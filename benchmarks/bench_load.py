@@ -2,7 +2,9 @@
 
 Prints, for the UN General Debate archive, the factbook and the articles folder: the
 baseline (read and decode every file, nothing else), a cold load (cache off), a warm load
-(from the on-disk cache), and their ratios to the baseline, all in this one run.
+(from the on-disk cache), and their ratios to the baseline, all in this one run. Wall
+times are medians; ``cpu s`` columns are CPU seconds of this process and its worker
+processes (summed), which other work on the machine disturbs less than wall time.
 
 Run: ``make benchmark`` (or ``python benchmarks/bench_load.py [--repeat N]``).
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import statistics
 import tarfile
 import tempfile
@@ -57,13 +61,27 @@ def baseline_factbook() -> int:
     return n
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
+def cpu_seconds() -> float:
+    """CPU time of this process and its live worker processes (Linux: read from /proc)."""
+    total = sum(os.times()[:4])  # self and reaped children, user and system
+    for child in multiprocessing.active_children():
+        try:
+            stat = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def timed(fn, repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds of ``repeat`` calls."""
+    times, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        cpu, start = cpu_seconds(), time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        cpus.append(cpu_seconds() - cpu)
+    return statistics.median(times), statistics.median(cpus)
 
 
 def main() -> None:
@@ -78,17 +96,18 @@ def main() -> None:
              ("ungdc", UNGDC, lambda: baseline_tgz(UNGDC))]
     print(f"workers={cold.workers}  repeat={args.repeat} (median)")
     print(f"{'corpus':10} {'docs':>6} {'baseline s':>11} {'cold s':>8} {'cold/base':>10} "
-          f"{'warm s':>8} {'warm/base':>10}")
+          f"{'warm s':>8} {'warm/base':>10} {'base cpu s':>11} {'cold cpu s':>11}")
     for name, spec, baseline in cases:
         if spec != "factbook" and not Path(spec).exists():
             print(f"{name:10} missing: {spec}")
             continue
-        base = timed(baseline, args.repeat)
-        t_cold = timed(lambda: analysis.load(spec, settings=cold, progress=False), args.repeat)
+        base, c_base = timed(baseline, args.repeat)
+        t_cold, c_cold = timed(lambda: analysis.load(spec, settings=cold, progress=False),
+                               args.repeat)
         corpus = analysis.load(spec, settings=warm, progress=False)  # fills the cache
-        t_warm = timed(lambda: analysis.load(spec, settings=warm, progress=False), args.repeat)
+        t_warm, _ = timed(lambda: analysis.load(spec, settings=warm, progress=False), args.repeat)
         print(f"{name:10} {len(corpus):>6} {base:>11.2f} {t_cold:>8.2f} {t_cold / base:>10.2f} "
-              f"{t_warm:>8.2f} {t_warm / base:>10.2f}")
+              f"{t_warm:>8.2f} {t_warm / base:>10.2f} {c_base:>11.2f} {c_cold:>11.2f}")
 
 
 if __name__ == "__main__":

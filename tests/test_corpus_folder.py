@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import gzip
 import io
 import shutil
 import tarfile
@@ -406,6 +407,15 @@ def test_unsafe_archive_members_are_skipped(tmp_path, settings):
                                (f"{archive.name}::/etc/evil2.txt", "absolute path in archive")]
     assert reasons[2:] == [("g.tar::link.txt", "not a regular file (link or device) in archive")]
     assert not (tmp_path / "evil.txt").exists()
+
+
+def test_tgz_of_several_gzip_members_is_read_whole(tmp_path, settings):
+    folder = _dup_folder(tmp_path / "f")
+    data = gzip.decompress(_tar_folder(folder, tmp_path / "f.tgz").read_bytes())
+    half = len(data) // 2  # "cat a.gz b.gz" is a valid gzip file too
+    (tmp_path / "two.tgz").write_bytes(gzip.compress(data[:half]) + gzip.compress(data[half:]))
+    two = analysis.load(tmp_path / "two.tgz", settings=settings)
+    assert two.fingerprint == analysis.load(tmp_path / "f.tgz", settings=settings).fingerprint
 
 
 def test_broken_archive_is_e005(tmp_path, settings):

@@ -8,13 +8,15 @@ import io
 import json
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 import analysis
-from analysis import text as textmod
+from analysis import dedupe, text as textmod
+from analysis.corpus import count_words
 from analysis.errors import AnalysisError
 
 FAST = hsettings(max_examples=40, deadline=None, database=None,  # writes nothing to the repo
@@ -68,6 +70,33 @@ def test_cleaning_functions_are_total(text):
     assert isinstance(stripped, str) and isinstance(found, dict)
     assert textmod.detect_language(cleaned)[0]
     assert textmod.normalize(cleaned) == cleaned  # normalizing twice changes nothing
+
+
+def _reference_sketch(data: bytes, k: int = dedupe.K) -> tuple[int, ...]:
+    """Bottom-k clause sketch as first written: split, hash, sort, one text at a time."""
+    if len(data) > 2 * dedupe.SAMPLE_BYTES:
+        data = data[:dedupe.SAMPLE_BYTES] + b". " + data[-dedupe.SAMPLE_BYTES:]
+    pieces = data.replace(b", ", b". ").split(b". ")
+    return tuple(sorted({zlib.crc32(p) for p in pieces if len(p) >= dedupe.MIN_PIECE})[:k])
+
+
+CLAUSY = st.lists(st.sampled_from([".", ",", " ", ". ", ", ", ",.", "é", "\n", "word " * 6,
+                                   "x" * 30, "y" * 7000]), max_size=60).map("".join)
+
+
+@FAST
+@given(st.lists(CLAUSY, max_size=6), st.sampled_from([dedupe.K, 3]))
+def test_sketches_of_many_texts_are_each_texts_sketch(texts, k):
+    data = [t.encode() for t in texts]
+    assert dedupe.sketches(data, k) == [_reference_sketch(d, k) for d in data]
+
+
+@FAST
+@given(st.text(st.sampled_from(list(" \n.aé")), max_size=200))
+def test_count_words_counts_as_str_count_does(text):
+    expected = (text.count(" ") + text.count("\n") - text.count("\n\n") - text.count("\n ")
+                + 1) if text else 0
+    assert count_words(text) == count_words(text.encode()) == expected
 
 
 cells = st.one_of(st.none(), st.text(max_size=40), st.integers(), st.floats(allow_nan=True))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
+
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from analysis import text as T
 from conftest import SEED
@@ -100,6 +105,71 @@ def test_normalize_collapses_blank_lines_and_crlf():
 
 def test_normalize_lone_cr_is_a_line_break():
     assert T.normalize("First line.\rSecond line.") == "First line.\nSecond line."
+
+
+# The regular-expression steps normalize() and repair_wraps() once ran on str, kept here as
+# the reference their byte-level (numpy) versions must equal.
+def _reference_tidy(text: str) -> str:
+    text = re.sub(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", "", text)
+    text = re.sub("  +", " ", text).replace(" \n", "\n")
+    return re.sub(r"\n[ ]*\n(?:[ ]*\n)+", "\n\n", text).strip()
+
+
+def _reference_repair(text: str) -> str:
+    if not T.is_hard_wrapped(text):
+        return text
+    text = T._HYPHEN_BREAK.sub(T._join_hyphen, T._PAGE_FOOTER.sub("\n", text))
+    text = text.replace("\n\n", "\x00").replace("\n ", "\x00").replace("\n", " ")
+    text = re.sub(r"\n[ ]*\n(?:[ ]*\n)+", "\n\n", text.replace("\x00", "\n\n"))
+    return re.sub("  +", " ", text).replace("\n\n ", "\n\n").strip()
+
+
+SPACEY = st.text(st.sampled_from(list(" \n\t\r\x0c\x00\x07\x1f\x7fab.é\u00a0\u2003\u3000\u2029")),
+                 max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPACEY)
+def test_normalize_tidies_spaces_as_the_regular_expressions_do(text):
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\x0c", "\n").replace("\u00a0", " ").replace("\u2029", "\n\n")
+    assert T.normalize(text) == _reference_tidy(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["word", "Word", "revi-", "-", "é", " ", "\n", "\n\n", "\n ",
+                                 "  ", " \n", "\x00", "\u2003", ".", "31 10-55396"]),
+                max_size=120))
+def test_repair_wraps_joins_lines_as_the_regular_expressions_do(parts):
+    text = "".join(parts)
+    for given_text in (text, T.normalize(text)):  # the general path, and the numpy one
+        assert T.repair_wraps(given_text) == _reference_repair(given_text)
+
+
+def test_encoded_variants_return_the_utf8_of_their_text():
+    for raw in ("Caf\u00e9  \u201cquoted\u201d \r\n\n\n\u2003end\u3000 ", WRAPPED, "x\x00y"):
+        text, data = T.normalize_encoded(raw)
+        assert text == T.normalize(raw) and data == text.encode()
+        joined, data = T.repair_wraps_encoded(text, data)
+        assert joined == T.repair_wraps(text) and data in (None, joined.encode())
+    text = "Caf\u00e9 au lait"
+    assert T.normalize_encoded(text, utf8=text.encode())[1] == text.encode()
+
+
+def test_nfc_safe_characters_never_change_under_nfc():
+    # below U+0300 and U+2002-U+203F: no decomposition, combining class 0, and never the
+    # second character of a canonical composition
+    seconds = set()
+    for cp in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    safe = [*range(0x300), *range(0x2002, 0x2040)]
+    assert not [cp for cp in safe if cp in seconds or unicodedata.combining(chr(cp))
+                or unicodedata.normalize("NFC", chr(cp)) != chr(cp)]
+    assert T._nfc_safe("x\u2014y\u201cz\u00e9".encode())
+    assert not T._nfc_safe("e\u0301".encode()) and not T._nfc_safe("\u2000".encode())
+    assert T.normalize("a\u2000e\u0301") == "a\u2002\u00e9"  # not safe: NFC is applied
 
 
 # -- repair_wraps ---------------------------------------------------------------------------

@@ -120,8 +120,9 @@ class read:  # noqa: N801 - a generator-like reader with a known total
         self.total = (sum(1 for _ in self.path.rglob("*.txt")) if self.path.is_dir() else None)
 
     def __iter__(self) -> Iterator[RawDoc]:
+        in_archive = self.path.is_file()
         for name, data in _iter_files(self.path, self.report):
-            origin = f"{self.path.name}::{name}" if self.path.is_file() else str(self.path / name)
+            origin = f"{self.path.name}::{name}" if in_archive else str(self.path / name)
             match = _SPEECH.search(name)
             if match is None:
                 self.report.skip(origin, "not a speech file (expected Session NN - YYYY/"
