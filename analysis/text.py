@@ -272,7 +272,8 @@ def repair_wraps(text: str) -> str:
     are removed so the sentence they interrupt is joined again. A line-final hyphen between
     letters is removed when the next line starts in lower case ("revi-/talize" ->
     "revitalize") and kept otherwise ("Secretary-/General" -> "Secretary-General"), as
-    textacy does.
+    textacy does — and kept too when the same text writes that compound with a hyphen
+    elsewhere ("Confidence-/building" where "confidence-building" occurs).
 
     Parameters
     ----------
@@ -343,10 +344,34 @@ def _join_lines(data: bytes) -> bytes | None:
 
 
 def _join_hyphen(match: re.Match) -> str:
-    text, start = match.string, match.start()
+    text, start, end = match.string, match.start(), match.end()
     if start == 0 or not text[start - 1].isalpha():
         return match.group(0)  # "1990-\n1991", " -\n": not a word cut in two
-    return "" if text[match.end()].islower() else "-"
+    if not text[end].islower():
+        return "-"  # "Secretary-\nGeneral"
+    return "-" if _hyphenated_elsewhere(text, start, end) else ""
+
+
+def _hyphenated_elsewhere(text: str, start: int, end: int) -> bool:
+    """Whether the text writes the word pair around a line-final hyphen with a hyphen
+    elsewhere ("Confidence-\nbuilding" beside "confidence-building"): then the hyphen is
+    part of the compound and stays. One ``str.find`` per line-final hyphen, so cheap."""
+    left = start
+    while left > 0 and text[left - 1].isalpha():
+        left -= 1
+    right = end
+    while right < len(text) and text[right].isalpha():
+        right += 1
+    first, second = text[left:start].lower(), "-" + text[end:right]
+    at = text.find(second)
+    while at != -1:
+        after = at + len(second)
+        if (text[max(at - len(first), 0):at].lower() == first
+                and not text[at - len(first) - 1:at - len(first)].isalpha()
+                and not text[after:after + 1].isalpha()):
+            return True
+        at = text.find(second, at + 1)
+    return False
 
 
 def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:

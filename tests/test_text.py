@@ -363,3 +363,14 @@ def test_detect_language_reads_start_and_middle_only():
     assert T.detect_language(RUSSIAN * 2)[0] == "ru"
     assert len(text) > 2 * T.LANG_SAMPLE
     assert T.detect_language(text)[0] == "en"
+
+
+def test_repair_wraps_keeps_a_compound_hyphen_the_text_uses_elsewhere():
+    lines = ["the Conference on Interaction and Confidence-", "building Measures in Asia met",
+             "to strengthen confidence-building measures and", "to revi-", "talize the",
+             "peace-", "keeping operations while self-keeping", "and unpeace-keeping stand"]
+    repaired = T.repair_wraps("\n".join(lines * 2) + "\n")
+    assert repaired.count("Confidence-building Measures") == 2  # hyphenated elsewhere: kept
+    assert repaired.count("revitalize") == 2  # no evidence: joined, as textacy does
+    # "-keeping" occurs elsewhere, but after other words ("self", "unpeace"): joined
+    assert repaired.count("the peacekeeping operations") == 2
