@@ -121,6 +121,20 @@ def test_jsonl_bad_lines_skipped_with_line_numbers(tmp_path, settings):
     assert pd.isna(corpus.docs["n"].iloc[2])
 
 
+def test_jsonl_lone_surrogate_is_skipped_not_fatal(tmp_path, settings):
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"doc_id": "j1", "text": A}),
+        '{"doc_id": "j2", "text": "The CSTO met \\ud800 in Moscow."}',
+        '{"doc_id": "j3", "text": "A pair \\ud83d\\ude00 is fine. ' + B + '"}',
+    ]) + "\n", encoding="utf-8")
+    corpus = analysis.load(path, settings=settings)
+    assert corpus.doc_ids == ["j1", "j3"]
+    assert "\U0001f600" in corpus.texts.iloc[1]
+    [skip] = corpus.report.skipped
+    assert skip["origin"] == f"{path}:2" and "lone UTF-16 surrogate" in skip["reason"]
+
+
 def test_parquet(tmp_path, settings):
     path = tmp_path / "t.parquet"
     pd.DataFrame({"doc_id": ["p1", "p2"], "text": [A, B], "year": [2020, 2021],

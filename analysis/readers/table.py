@@ -54,8 +54,22 @@ def _read_jsonl(path: Path, report: LoadReport) -> pd.DataFrame:
             if not isinstance(row, dict):
                 report.skip(f"{path}:{lineno}", f"line {lineno} is not a JSON object")
                 continue
+            if "\\ud" in line.lower() and _lone_surrogate(row):
+                report.skip(f"{path}:{lineno}", f"line {lineno} holds a lone UTF-16 surrogate "
+                            "escape (\\ud800-\\udfff without its pair), which is not text; "
+                            "fix or remove that escape")
+                continue
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _lone_surrogate(row: dict) -> bool:
+    """Whether a JSON object holds a string that UTF-8 cannot encode (a lone surrogate)."""
+    try:
+        json.dumps(row, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class read:  # noqa: N801 - an iterable reader with a known total
