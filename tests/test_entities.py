@@ -372,3 +372,46 @@ def test_actor_cooccurrence_leaves_out_lists_of_organizations():
     assert len(actor_cooccurrence(listed, ments, max_orgs=3)) == 6  # RUS, KAZ, CIS, SCO too
     doc = actor_cooccurrence(listed, ments, level="document", max_orgs=2)
     assert doc.empty  # document a names 4 organizations
+
+
+# -- every corpus kind ----------------------------------------------------------------------
+def _small(kind: str, tmp_path) -> analysis.Corpus:
+    """A few documents naming the CSTO, read through each kind of loader."""
+    from conftest import shared_path
+
+    if kind == "archive":  # the UN General Debate archive: Russia and Kazakhstan, 2011
+        corpus = analysis.load(shared_path("corpora/UNGDC_1946-2024.tgz"))
+        return corpus.filter(corpus.docs["doc_id"].isin(["RUS_66_2011", "KAZ_66_2011"]))
+    articles = shared_path("corpora/articles")
+    if kind == "folder":
+        corpus = analysis.load(articles)
+        return corpus.filter(corpus.docs["doc_id"].isin(["002", "010"]))
+    if kind == "table":
+        path = tmp_path / "t.jsonl"
+        docs = analysis.load(articles).docs.head(4)
+        docs[["doc_id", "text", "source"]].to_json(path, orient="records", lines=True)
+        return analysis.load(path)
+    corpus = analysis.load("factbook")
+    return corpus.filter(corpus.docs["iso3"].isin(["KAZ", "ARM"]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["factbook", "folder", "archive", "table"])
+def test_mentions_and_entities_on_every_corpus_kind(kind, tmp_path):
+    corpus = _small(kind, tmp_path)
+    assert 2 <= len(corpus) <= 4
+    found = mentions(corpus, ["CSTO", "NATO", "UN"])
+    ents = entities(corpus, mode="actor_sentences")
+    texts = corpus.docs.set_index("doc_id")["text"]
+    assert all(texts[r.doc_id][r.start:r.end] == r.text for r in ents.itertuples())
+    csto = ents[ents["ent_id"] == "CSTO"]
+    assert (csto["label"] == "ORG").all()
+    # every CSTO mention in an English document is the ruler's CSTO entity, at the same place
+    english = found[found["doc_id"].isin(corpus.english().doc_ids) & (found["actor"] == "CSTO")]
+    assert set(zip(csto["doc_id"], csto["start"])) == set(zip(english["doc_id"],
+                                                              english["start"]))
+    assert len(csto) >= 2
+    freq = entity_frequencies(ents, corpus, by="doc_id")
+    assert set(freq["doc_id"]) <= set(corpus.doc_ids)
+    near = actor_cooccurrence(ents, found, top=5)
+    assert "CSTO" in set(near["actor"])
