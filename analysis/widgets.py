@@ -81,8 +81,10 @@ def actor_group_picker(table, *, group: str, value: str, actor: str = "actor",
     group, value, actor : str
         Column names.
     plot : callable, optional
-        ``plot(subset)`` draws the chosen rows; default: bars per group, one per actor in
-        its colour (:func:`analysis.figures.actor_bars`) labelled with ``xlabel``, ``title``.
+        ``plot(subset)`` draws the chosen rows with matplotlib (e.g.
+        :func:`analysis.framing.plot_frame_profile`; the figure is shown after it returns);
+        default: bars per group, one per actor in its colour
+        (:func:`analysis.figures.actor_bars`) labelled with ``xlabel`` and ``title``.
     first : int, default 8
         Groups selected at the start (in the table's order), and shown when headless.
 
@@ -96,12 +98,15 @@ def actor_group_picker(table, *, group: str, value: str, actor: str = "actor",
     groups = list(dict.fromkeys(table[group].astype(str)))
 
     def draw(chosen_actors, chosen_groups) -> None:
+        import matplotlib.pyplot as plt
+
         subset = table[table[actor].astype(str).isin(chosen_actors)
                        & table[group].astype(str).isin(chosen_groups)]
         if plot is not None:
             plot(subset)
         else:
             _bars(subset, group=group, value=value, actor=actor, xlabel=xlabel, title=title)
+        plt.show()
 
     if headless():
         draw(actors, groups[:first])
@@ -123,7 +128,6 @@ def _bars(subset, *, group: str, value: str, actor: str, xlabel: str, title: str
     n = subset[group].nunique()
     fig, ax = plt.subplots(figsize=(7, 0.55 * max(n, 1) + 1.5))
     actor_bars(ax, subset, group=group, value=value, actor=actor, xlabel=xlabel, title=title)
-    plt.show()
 
 
 def _live(controls: list, draw: Callable[[], None]):

@@ -44,7 +44,7 @@ n_boot = 1000
 
 # %%
 import analysis
-from analysis import figures, framing, tone
+from analysis import figures, framing, tone, widgets
 
 figures.apply_style()
 NOTEBOOK = "04-framing"
@@ -82,12 +82,12 @@ diffs.sort_values("p_boot").head(10) if "p_boot" in diffs else diffs.head(10)
 
 # %%
 try:
-    by_group = framing.frame_profile(ctx, by=group_field, n_boot=n_boot, random_state=0)
+    profiles = framing.frame_profile(ctx, by=group_field, n_boot=n_boot, random_state=0)
 except (KeyError, ValueError) as err:  # no countries here: group outlets by origin instead
     print(f"no {group_field!r} groups in this corpus ({str(err)[:80]}...); using 'origin'")
-    by_group = framing.frame_profile(ctx, by="origin", n_boot=n_boot, random_state=0)
-largest = by_group.groupby("group")["n_docs"].max().nlargest(4).index  # readable panels
-by_group = by_group[by_group["group"].isin(largest)]
+    profiles = framing.frame_profile(ctx, by="origin", n_boot=n_boot, random_state=0)
+largest = profiles.groupby("group")["n_docs"].max().nlargest(4).index  # readable panels
+by_group = profiles[profiles["group"].isin(largest)]
 by_group.groupby(["group", "actor"])[["n_contexts", "n_docs"]].first()
 
 # %%
@@ -96,6 +96,14 @@ figures.save_figure(fig, "framing-profile-by-group", data=by_group, corpus=corpu
                     notebook=NOTEBOOK, out_dir=out_dir,
                     caption="Frame shares per organization within each group (the four "
                             "largest by documents), with 95 % cluster-bootstrap intervals.")
+
+# %% [markdown]
+# In JupyterLab, pick the organizations and the groups to compare (hold Ctrl or Shift to
+# choose several); run headless, it draws the first two groups in the table.
+
+# %%
+widgets.actor_group_picker(profiles, group="group", value="share", first=2,
+                           plot=lambda rows: framing.plot_frame_profile(rows))
 
 # %% [markdown]
 # ## Tone
