@@ -15,6 +15,40 @@ MISSING = "(missing)"
 OTHER = "(other)"
 
 
+#: Columns tried, in order, when the asked-for grouping field cannot split the corpus.
+GROUP_FALLBACKS = ("region", "country", "year", "source", "lang")
+
+
+def group_field(corpus, preferred: str) -> str:
+    """The metadata column to compare groups by: ``preferred`` if it splits the corpus.
+
+    A column splits the corpus when it exists and has at least two distinct values;
+    otherwise the first of :data:`GROUP_FALLBACKS` that does (the UN General Debate has no
+    ``region`` and a single ``source``, so it falls back to ``country``).
+
+    Parameters
+    ----------
+    corpus : Corpus or DataFrame
+    preferred : str
+
+    Returns
+    -------
+    str
+        The column name (``preferred`` itself when nothing splits the corpus).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "source": ["x", "x"], "lang": ["en", "ru"]})
+    >>> group_field(docs, "region")
+    'lang'
+    """
+    docs = corpus.docs if hasattr(corpus, "fingerprint") else corpus
+    for name in (preferred, *GROUP_FALLBACKS):
+        if name in docs.columns and docs[name].nunique(dropna=True) >= 2:
+            return name
+    return preferred
+
+
 def by_group(corpus, field: str, *, top: int | None = None) -> pd.DataFrame:
     """Documents and words per value of a metadata field.
 

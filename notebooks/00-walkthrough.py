@@ -35,7 +35,8 @@
 #   General Debate archive.
 # - `out_dir`: where the figures go; `None` means the project's `figures/` folder.
 # - `group_field`: the metadata column whose groups we compare (`region` for the
-#   factbook; if the corpus has no such column, `source`).
+#   factbook; if it does not split the corpus, the first of `region`, `country`, `year`,
+#   `source`, `lang` that does).
 # - `actors_of_interest`: the organizations we follow; the first one is the running example.
 # - `keyness_target`: the group whose key words we look at; `None` picks the group that
 #   names the first organization most often.
@@ -59,8 +60,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import analysis
-from analysis import (actors, collocations, figures, framing, keyness, kwic, report, terms,
-                      tone, topics)
+from analysis import (actors, collocations, figures, framing, keyness, kwic, overview, report,
+                      terms, tone, topics)
 
 figures.apply_style()
 NOTEBOOK = "00-walkthrough"
@@ -85,7 +86,7 @@ pd.set_option("display.max_colwidth", 80)
 
 # %%
 corpus = analysis.load(corpus_spec)
-field = group_field if group_field in corpus.docs.columns else "source"
+field = overview.group_field(corpus, group_field)
 english = corpus.english()
 print(corpus.report.summary())
 corpus

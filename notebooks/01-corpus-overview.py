@@ -28,7 +28,8 @@
 #   a folder of texts, a table, or the UN General Debate archive.
 # - `out_dir`: where figures go; `None` means the project's `figures/` folder.
 # - `group_field`: the metadata column to break the corpus down by (for example `region`,
-#   `source` or `country`). If the corpus has no such column we use `source`.
+#   `source` or `country`). If it does not split the corpus, the first of `region`,
+#   `country`, `year`, `source`, `lang` that does.
 
 # %% tags=["parameters"]
 corpus_spec = "factbook"
@@ -109,7 +110,7 @@ corpus.report.duplicates
 # noisy estimates; a group that holds most of the words dominates any pooled statistic.
 
 # %%
-field = group_field if group_field in corpus.docs.columns else "source"
+field = overview.group_field(corpus, group_field)
 groups = overview.by_group(corpus, field, top=15)
 groups
 

@@ -46,12 +46,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import analysis
-from analysis import actors, entities, figures, widgets
+from analysis import actors, entities, figures, overview, widgets
 
 figures.apply_style()
 NOTEBOOK = "02-actor-mentions"
 corpus = analysis.load(corpus_spec)
-field = group_field if group_field in corpus.docs.columns else "source"
+field = overview.group_field(corpus, group_field)
 registry = actors.load_registry()
 
 # %% [markdown]

@@ -40,12 +40,12 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import analysis
-from analysis import collocations, figures, keyness, kwic, terms, widgets
+from analysis import collocations, figures, keyness, kwic, overview, terms, widgets
 
 figures.apply_style()
 NOTEBOOK = "03-terms-and-keyness"
 corpus = analysis.load(corpus_spec).english()
-field = group_field if group_field in corpus.docs.columns else "source"
+field = overview.group_field(corpus, group_field)
 len(corpus)
 
 # %% [markdown]

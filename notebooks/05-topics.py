@@ -38,12 +38,12 @@ seed = 0
 
 # %%
 import analysis
-from analysis import figures, topics
+from analysis import figures, overview, topics
 
 figures.apply_style()
 NOTEBOOK = "05-topics"
 corpus = analysis.load(corpus_spec).english()
-field = group_field if group_field in corpus.docs.columns else "source"
+field = overview.group_field(corpus, group_field)
 units = topics.units(corpus, unit)
 len(units), units["n_words"].median()
 

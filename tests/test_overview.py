@@ -88,3 +88,12 @@ def test_factbook_overview_adds_up(factbook):
     assert overview.lengths(factbook)["n_docs"].sum() == 255
     members = overview.memberships(factbook).set_index("organization")["n_docs"]
     assert (members["CSTO"], members["NATO"], members["UN"]) == (6, 32, 193)
+
+
+def test_group_field_falls_back_to_a_column_that_splits_the_corpus():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "source": ["UNGDC"] * 3,
+                         "country": ["RUS", "KAZ", "RUS"], "lang": ["en"] * 3})
+    assert overview.group_field(docs, "country") == "country"
+    assert overview.group_field(docs, "region") == "country"  # no region; one source
+    assert overview.group_field(docs, "source") == "country"  # a single source splits nothing
+    assert overview.group_field(docs.drop(columns="country"), "region") == "region"  # nothing does
