@@ -374,6 +374,21 @@ def _hyphenated_elsewhere(text: str, start: int, end: int) -> bool:
     return False
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``text[start:end]`` without whitespace at either end, as new offsets.
+
+    Examples
+    --------
+    >>> strip_span(" the CSTO  ", 0, 11)
+    (1, 9)
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
     """Reduce an HTML page to its article text and metadata, fetching nothing.
 

@@ -184,7 +184,7 @@ def test_second_run_reads_the_cache_without_spacy(settings, monkeypatch):
         raise AssertionError("spaCy was loaded although every document is cached")
 
     monkeypatch.setattr(spacy, "load", no_spacy)
-    monkeypatch.setattr(en, "_PIPELINES", {})
+    monkeypatch.setattr(en.pipeline, "_PIPELINES", {})
     second = entities(docs, settings=settings)
     pd.testing.assert_frame_equal(first, second)
     assert (second.attrs["n_parsed"], second.attrs["n_cached"]) == (0, 3)
@@ -200,11 +200,11 @@ def test_second_run_reads_the_cache_without_spacy(settings, monkeypatch):
 
 
 def test_shared_documents_are_parsed_once_and_shards_merge(settings, monkeypatch):
-    monkeypatch.setattr(en, "SHARD_DOCS", 2)
-    monkeypatch.setattr(en, "MAX_SHARDS", 2)
+    monkeypatch.setattr(en.store, "SHARD_DOCS", 2)
+    monkeypatch.setattr(en.store, "MAX_SHARDS", 2)
     texts = {f"d{i}": f"Talks {i} between Armenia and NATO in Yerevan." for i in range(5)}
     first = entities(table(**dict(list(texts.items())[:3])), settings=settings, n_process=1)
-    store = en._Store(_config_of(settings), settings, True)
+    store = en.store._Store(_config_of(settings), settings, True)
     assert len(store.keys()) == 2                                   # 2 + 1 documents
     both = entities(table(**texts), settings=settings, n_process=1)
     assert (both.attrs["n_parsed"], both.attrs["n_cached"]) == (2, 3)
@@ -228,7 +228,7 @@ def _config_of(settings) -> str:
 
 # -- processes ----------------------------------------------------------------------------
 def test_two_processes_give_the_same_table(monkeypatch):
-    monkeypatch.setattr(en, "TASK_CHARS", 1_000)                   # several tasks a worker
+    monkeypatch.setattr(en.parse, "TASK_CHARS", 1_000)                   # several tasks a worker
     sentences = list(SENTENCES.values()) + [
         "Kazakhstan and Uzbekistan left the CSTO in 2012, while Tajikistan hosted Russian troops.",
         "The United Nations Development Programme worked with Kyrgyzstan and UNICEF.",

@@ -248,16 +248,18 @@ def test_cache_hit_is_identical_and_options_change_is_a_miss(settings):
 def test_editing_a_word_list_is_a_cache_miss(settings, monkeypatch):
     corpus = make_corpus(TEXTS)
     dtm(corpus, settings=settings)
-    monkeypatch.setattr(tokens, "domain_stopwords", lambda: frozenset({"peace"}))
-    tokens._signature.cache_clear()
-    tokens._plan.cache_clear()
+    edited_list = lambda: frozenset({"peace"})  # noqa: E731
+    monkeypatch.setattr(tokens.options, "domain_stopwords", edited_list)  # the word list
+    monkeypatch.setattr(tokens.matrix, "domain_stopwords", edited_list)  # the cache key
+    tokens.matrix._signature.cache_clear()
+    tokens.plan._plan.cache_clear()
     try:
         edited = dtm(corpus, settings=settings)
         assert not edited.from_cache and "peace" not in set(edited.terms)
     finally:
         monkeypatch.undo()
-        tokens._signature.cache_clear()
-        tokens._plan.cache_clear()
+        tokens.matrix._signature.cache_clear()
+        tokens.plan._plan.cache_clear()
     assert dtm(corpus, settings=settings).from_cache
 
 
@@ -274,7 +276,7 @@ def test_cache_off_and_damaged_entries(settings):
 
 
 def test_worker_processes_give_the_same_matrix(settings, monkeypatch):
-    monkeypatch.setattr(tokens, "MIN_PARALLEL_DOCS", 0)
+    monkeypatch.setattr(tokens.counting, "MIN_PARALLEL_DOCS", 0)
     corpus = make_corpus([TEXTS[i % 4] + f" word{i % 7}" for i in range(300)])
     one = dtm(corpus, settings=settings, workers=1, cache=False)
     two = dtm(corpus, settings=settings, workers=2, cache=False)

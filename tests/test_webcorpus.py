@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import analysis
+from analysis import text as textmod
 from analysis import webcorpus
 from analysis.errors import AnalysisError, E
 from analysis.webcorpus import build, doc_id_for, fetch_dataset, normalize_url
@@ -143,8 +144,8 @@ def serving(mp: pytest.MonkeyPatch) -> Iterator[Site]:
     for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
                 "ALL_PROXY"):
         mp.delenv(var, raising=False)
-    mp.setattr(webcorpus, "BACKOFF_SECONDS", 0.01)
-    mp.setattr(webcorpus, "FLUSH_SECONDS", 0.0)
+    mp.setattr(webcorpus.client, "BACKOFF_SECONDS", 0.01)
+    mp.setattr(webcorpus.store, "FLUSH_SECONDS", 0.0)
     site = Site()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -341,7 +342,7 @@ def test_interrupted_run_leaves_only_complete_files(site, tmp_path, monkeypatch)
     paths = ["/csto-summit", "/nato-summit", "/un-assembly", "/un-security-council"]
     urls = add_pages(site, *paths)
     out = tmp_path / "web"
-    real, calls = webcorpus._write_text, []
+    real, calls = webcorpus.store._write_text, []
 
     def disk_full_on_third(path, text):
         calls.append(path)
@@ -350,12 +351,12 @@ def test_interrupted_run_leaves_only_complete_files(site, tmp_path, monkeypatch)
             raise OSError(28, "No space left on device")                # ...then the crash
         real(path, text)
 
-    monkeypatch.setattr(webcorpus, "_write_text", disk_full_on_third)
+    monkeypatch.setattr(webcorpus.store, "_write_text", disk_full_on_third)
     with pytest.raises(OSError, match="No space left"):
         build(out, urls=urls, **FAST, concurrency=1)
     assert len(list(out.glob("*.txt"))) == 2
     assert_complete(out)
-    monkeypatch.setattr(webcorpus, "_write_text", real)
+    monkeypatch.setattr(webcorpus.store, "_write_text", real)
     before = site.article_hits()
     report = build(out, urls=urls, **FAST)
     assert sum((site.article_hits() - before).values()) == 2   # the two not yet written
@@ -400,24 +401,24 @@ def test_unreachable_robots_means_disallow(site, tmp_path):
 
 
 def test_retry_after_forms():
-    assert webcorpus._retry_after({"Retry-After": "7"}) == 7.0
+    assert webcorpus.client._retry_after({"Retry-After": "7"}) == 7.0
     later = email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60),
                                         usegmt=True)
-    assert 55 <= webcorpus._retry_after({"Retry-After": later}) <= 60
-    assert webcorpus._retry_after({"Retry-After": "soon"}) is None
-    assert webcorpus._retry_after({}) is None
+    assert 55 <= webcorpus.client._retry_after({"Retry-After": later}) <= 60
+    assert webcorpus.client._retry_after({"Retry-After": "soon"}) is None
+    assert webcorpus.client._retry_after({}) is None
 
 
 def test_date_falls_back_to_htmldate(site, tmp_path, monkeypatch):
     url = site.add("/undated", page_html(*PAGES["/nato-summit"]))
-    real = webcorpus.textmod.html_to_text
+    real = textmod.html_to_text
 
     def without_date(html, *, url=None):
         text, meta = real(html, url=url)
         meta.pop("date", None)
         return text, meta
 
-    monkeypatch.setattr(webcorpus.textmod, "html_to_text", without_date)
+    monkeypatch.setattr(textmod, "html_to_text", without_date)
     build(tmp_path / "web", urls=[url], **FAST)
     assert read_rows(tmp_path / "web")[url]["date"] == "2024-07-10"
 

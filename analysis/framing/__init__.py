@@ -112,29 +112,3 @@ __all__ = [
     "plot_key_terms", "plot_network", "plot_tone", "plot_trend", "run_cli", "score_frames",
     "source_origin",
 ]
-
-# The single-file module this package replaced exposed the names it imported; they stay
-# reachable (``framing.np``, ``framing.actors_mod``...) for code written against it.
-# Not part of the API: new code imports them from where they come from.
-import hashlib  # noqa: E402, F401
-import json  # noqa: E402, F401
-import re  # noqa: E402, F401
-import sys  # noqa: E402, F401
-import warnings  # noqa: E402, F401
-from bisect import bisect_left, bisect_right  # noqa: E402, F401
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402, F401
-from dataclasses import dataclass, field  # noqa: E402, F401
-from functools import lru_cache, partial  # noqa: E402, F401
-from importlib.resources import files  # noqa: E402, F401
-from itertools import combinations  # noqa: E402, F401
-from pathlib import Path  # noqa: E402, F401
-from typing import Any, Callable, Sequence  # noqa: E402, F401
-
-import numpy as np  # noqa: E402, F401
-import pandas as pd  # noqa: E402, F401
-import yaml  # noqa: E402, F401
-
-from analysis import actors as actors_mod  # noqa: E402, F401
-from analysis.cache import Cache, make_key  # noqa: E402, F401
-from analysis.errors import AnalysisError, E  # noqa: E402, F401
-from analysis.settings import get_settings  # noqa: E402, F401

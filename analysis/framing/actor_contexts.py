@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import actors as actors_mod
 from analysis.cache import Cache, make_key
 from analysis.settings import get_settings
+from analysis.text import strip_span
 
 #: The actors compared by default.
 DEFAULT_ACTORS = ("CSTO", "NATO", "UN")
@@ -177,7 +178,7 @@ def _doc_contexts(doc_id: str, text: str, hits: list[tuple], unit: str,
 def _sentence_units(text: str, spans: _Spans) -> tuple[dict, dict]:
     """Each span's sentence offsets, and the other actors named in that sentence."""
     starts = actors_mod.sentence_starts(text) + [len(text)]
-    units = {k: _strip(text, starts[k[1]], starts[k[1] + 1]) for k in spans}
+    units = {k: strip_span(text, starts[k[1]], starts[k[1] + 1]) for k in spans}
     named: dict[int, set[str]] = {}
     for actor, sid in spans:
         named.setdefault(sid, set()).add(actor)
@@ -188,7 +189,7 @@ def _window_units(text: str, spans: _Spans, window: int) -> tuple[dict, dict]:
     """Each span's word-window offsets, and the other actors' spans overlapping it."""
     words = [w.span() for w in _WORD.finditer(text)]
     word_starts = [w[0] for w in words]
-    units = {k: _strip(text, *_window(words, word_starts, lo, hi, window))
+    units = {k: strip_span(text, *_window(words, word_starts, lo, hi, window))
              for k, (lo, hi, _) in spans.items()}
     others = {k: {o for (o, osid), span in spans.items() if o != k[0]
                   and _overlaps(span, *units[k])} for k in spans}
@@ -207,14 +208,6 @@ def _window(words: list[tuple[int, int]], starts: list[int], lo: int, hi: int,
 
 def _overlaps(span: tuple[int, int, int], a: int, b: int) -> bool:
     return span[0] < b and span[1] > a
-
-
-def _strip(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
 
 
 def _context_frame(rows: list[tuple], docs: pd.DataFrame) -> pd.DataFrame:

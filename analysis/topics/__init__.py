@@ -114,30 +114,3 @@ __all__ = [
     "frex", "match_topics", "plot_sweep", "plot_trend", "prevalence", "prevalence_difference",
     "prevalence_trend", "relevance", "run_cli", "stability", "sweep", "unit_dtm", "units",
 ]
-
-# The single-file module this package replaced exposed the names it imported; they stay
-# reachable (``topics.np``, ``topics.TokenOptions``...) for code written against it.
-# Not part of the API: new code imports them from where they come from.
-import hashlib  # noqa: E402, F401
-import json  # noqa: E402, F401
-import os  # noqa: E402, F401
-import re  # noqa: E402, F401
-import shutil  # noqa: E402, F401
-import tempfile  # noqa: E402, F401
-import warnings  # noqa: E402, F401
-from dataclasses import dataclass, field  # noqa: E402, F401
-from pathlib import Path  # noqa: E402, F401
-from typing import Any, Iterable, Sequence  # noqa: E402, F401
-
-import numpy as np  # noqa: E402, F401
-import pandas as pd  # noqa: E402, F401
-from scipy import sparse  # noqa: E402, F401
-from scipy.optimize import linear_sum_assignment  # noqa: E402, F401
-from scipy.special import psi  # noqa: E402, F401
-from scipy.stats import rankdata  # noqa: E402, F401
-from sklearn.base import BaseEstimator  # noqa: E402, F401
-from sklearn.decomposition import NMF, LatentDirichletAllocation  # noqa: E402, F401
-
-from analysis.cache import Cache, atomic_path, make_key  # noqa: E402, F401
-from analysis.settings import Settings  # noqa: E402, F401
-from analysis.tokens import DTM, TokenOptions, dtm, tokenize  # noqa: E402, F401

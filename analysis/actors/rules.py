@@ -1,0 +1,185 @@
+"""Finding the mentions in one document: sentences and the rules that resolve each hit.
+
+Given the hits of :mod:`analysis.actors.matcher`, a hit is dropped when it is an all-caps
+word of the document's language next to other all-caps words (the registry's
+``caps_words``, e.g. French "UN"). Names and one-word aliases count as their actor; a
+multi-word alias counts unless it is part of a longer name it does not belong to (a
+capitalised word, or one + "and", right before it: "National Security Council", "Peace and
+Security Council"). A contextual form ("Security Council", "CST") counts when it
+abbreviates the mention just before it ("Collective Security Treaty (CST)"); otherwise not
+when it is part of another name (also "Security Council of Kyrgyzstan"), and then only
+when its sentence names its actor (or an ancestor), when the corpus is about the actor
+(``context_actors``), or when the document named the actor earlier by a form that licenses
+it (its ``after`` list, or the form itself). An anaphor after "the", "our" or "this" ("the
+Alliance") goes to the most recently named actor that uses it. The rules are also written
+at the top of ``analysis/data/actors.yml``.
+
+Sentences
+---------
+``sentence_id`` counts sentences from 0 within a document. A sentence ends at a line break,
+or at ``. ! ? …`` (and ``؟ । 。``) plus optional closing quotes/brackets, followed by
+whitespace and a capital letter, digit, opening quote or a letter of a script without case;
+not after a single capital letter ("U.N.", "U.S.", initials) or Mr./Ms./Mrs./Dr./St./No./vs.
+It is a fast approximation, good enough for "same sentence" co-mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from analysis.patterns import form_key
+
+if TYPE_CHECKING:
+    from analysis.actors.matcher import _Matcher
+    from analysis.actors.registry import Registry, _Form
+
+_DETERMINERS = {"the", "our", "this"}
+_SENTENCE_END = re.compile(
+    r"[\n.!?…。؟।](?:(?<=\n)\s*|(?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z]\.)(?<!\bMr\.)(?<!\bMs\.)"
+    r"(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)[.!?…]*[\"'”’»)\]]*\s+"
+    r"(?=[\"'“‘«(\[]*[^\W_a-z]))")
+_PREV_WORD = re.compile(r"([^\W\d_][\w'’.\-]*|&)\s+$")
+_OF_NEXT = re.compile(r"\s+of\s+(?:the\s+)?(?=[^\W\d_])")
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    surface: str
+    forms: list[_Form]
+    sentence: int = 0
+    actor: str | None = None
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Offsets at which the sentences of ``text`` start (see the module docstring)."""
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def _doc_mentions(text: str, lang: str | None, matcher: _Matcher,
+                  context_actors: frozenset[str] = frozenset()) -> list[_Hit]:
+    hits = [_Hit(s, e, text[s:e], matcher.forms_of(text[s:e])) for s, e in matcher.hits(text)]
+    hits = [h for h in hits if h.forms and not _caps_word(text, h, lang, matcher.registry)]
+    if not hits:
+        return []
+    starts = sentence_starts(text)
+    for i, h in enumerate(hits):
+        h.sentence = bisect_right(starts, h.start) - 1
+        form = h.forms[0]
+        if form.type == "name" or (form.type == "alias" and (
+                " " not in form.text or not _part_of_other_name(text, hits, i, starts, None))):
+            h.actor = form.actor
+    named = _named_by_sentence(hits, matcher)
+    for i, h in enumerate(hits):
+        if h.forms[0].type == "contextual":
+            h.actor = _resolve_contextual(text, hits, i, named, starts, matcher, context_actors)
+        elif h.forms[0].type == "anaphora":
+            h.actor = _resolve_anaphor(text, hits, i)
+    return [h for h in hits if h.actor is not None]
+
+
+def _caps_word(text: str, hit: _Hit, lang: str | None, registry: Registry) -> bool:
+    """An all-caps alias that is a word of the document's language, inside all-caps text."""
+    langs = registry.caps_words.get(hit.surface)
+    if not langs or not lang or str(lang).split("-")[0].lower() not in langs:
+        return False
+    before = re.search(r"([^\W\d_]+)[^\w]*$", text[max(0, hit.start - 40):hit.start])
+    after = re.match(r"[^\w]*([^\W\d_]+)", text[hit.end:hit.end + 40])
+    return any(m and len(m.group(1)) > 1 and m.group(1).isupper() for m in (before, after))
+
+
+def _named_by_sentence(hits: list[_Hit], matcher: _Matcher) -> dict[int, set[str]]:
+    """Actors (and their ancestors) named by an alias or a name, per sentence."""
+    named: dict[int, set[str]] = {}
+    for h in hits:
+        if h.actor is not None:
+            named.setdefault(h.sentence, set()).update([h.actor, *matcher.ancestors[h.actor]])
+    return named
+
+
+def _resolve_contextual(text: str, hits: list[_Hit], i: int, named: dict[int, set[str]],
+                        starts: list[int], matcher: _Matcher,
+                        context_actors: frozenset[str]) -> str | None:
+    """The actor of a contextual hit, or None when the context does not make it clear."""
+    hit, form = hits[i], hits[i].forms[0]
+    family = {form.actor, *matcher.ancestors[form.actor]}
+    if _bracketed_after(text, hits, i, family):
+        return form.actor
+    if _part_of_other_name(text, hits, i, starts, family):
+        return None
+    if family & (named.get(hit.sentence, set()) | context_actors):
+        return form.actor
+    earlier = {form_key(h.surface, False) for h in hits[:i] if h.actor == form.actor}
+    licensed = form.after | {form_key(form.text, False)}
+    return form.actor if earlier & licensed else None
+
+
+def _bracketed_after(text: str, hits: list[_Hit], i: int, family: set[str]) -> bool:
+    """``<mention of actor> (FORM)``: the form abbreviates the mention just before it."""
+    if i == 0 or hits[i - 1].actor not in family:
+        return False
+    between, after = text[hits[i - 1].end:hits[i].start], text[hits[i].end:hits[i].end + 3]
+    return re.fullmatch(r"\s*\(\s*", between) is not None and after.lstrip().startswith(")")
+
+
+def _part_of_other_name(text: str, hits: list[_Hit], i: int, starts: list[int],
+                        family: set[str] | None) -> bool:
+    """Whether a hit is part of a longer name it does not belong to.
+
+    True for a capitalised word right before ("National Security Council", "South-East
+    Asia Collective Security Treaty"; not a sentence's first word, not "Moscow-led"),
+    a capitalised word + "and" before ("Peace and Security Council"), or "of <Capital>"
+    after ("Security Council of Kyrgyzstan"), unless those words belong to a mention of
+    the same actor (``family``: the actor and its ancestors; None: any actor).
+    """
+    hit = hits[i]
+    prev = None if starts[hit.sentence] == hit.start else _word_before(text, hit.start)
+    if prev is not None and prev.group(1) in ("and", "&"):
+        prev = _word_before(text, prev.start(1))
+        if prev is not None and _capitalised(prev.group(1)) \
+                and not _ends_mention(hits, i, prev.start(1), family):
+            return True
+    elif prev is not None and _capitalised(prev.group(1)):
+        at_sentence_start = starts[bisect_right(starts, prev.start(1)) - 1] == prev.start(1)
+        if not at_sentence_start and not _ends_mention(hits, i, prev.start(1), family):
+            return True
+    nxt = _OF_NEXT.match(text, hit.end) if family is not None else None
+    if nxt and text[nxt.end()].isupper():
+        following = hits[i + 1] if i + 1 < len(hits) else None
+        return not (following and following.start == nxt.end()
+                    and (following.actor or following.forms[0].actor) in family)
+    return False
+
+
+def _word_before(text: str, pos: int) -> re.Match | None:
+    return _PREV_WORD.search(text, max(0, pos - 60), pos)
+
+
+def _capitalised(word: str) -> bool:
+    """"Kazakh", "South-East", "Kazakhstan's" yes; "the", "Moscow-led" no."""
+    return word.split("-")[-1][:1].isupper()
+
+
+def _ends_mention(hits: list[_Hit], i: int, word_start: int, family: set[str] | None) -> bool:
+    """Whether the hit before ``hits[i]`` ends inside the word starting at ``word_start``."""
+    if i == 0 or hits[i - 1].end <= word_start:
+        return False
+    before = hits[i - 1]
+    return family is None or (before.actor or before.forms[0].actor) in family
+
+
+def _resolve_anaphor(text: str, hits: list[_Hit], i: int) -> str | None:
+    """``the Alliance`` -> the most recently named actor that uses this anaphor, if any."""
+    hit = hits[i]
+    prev = re.search(r"(\w+)\s+$", text[max(0, hit.start - 20):hit.start])
+    if not prev or prev.group(1).lower() not in _DETERMINERS:
+        return None
+    candidates = {f.actor for f in hit.forms}
+    for h in reversed(hits[:i]):
+        if h.forms[0].type in ("alias", "name") and h.actor in candidates:
+            return h.actor
+    return None

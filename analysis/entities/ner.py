@@ -1,0 +1,167 @@
+"""The entry point :func:`entities`: named entities of every English document, normalized.
+
+Method: documents without text or not in English are skipped and reported; the others are
+hashed (:func:`analysis.dedupe.text_hash`) and looked up in the per-document cache
+(:mod:`~analysis.entities.store`); the rest are parsed (:mod:`~analysis.entities.parse`).
+Rows are then put in document and text order, actor ids become ``ent_id`` and country
+names their ISO3 code (:func:`~analysis.entities.countries.country_code`, looked up when
+results are returned, not cached).
+"""
+
+from __future__ import annotations
+
+import time
+from importlib.metadata import version
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis import dedupe
+from analysis.actors import Registry, load_registry
+from analysis.actors.mention_layer import _as_docs
+from analysis.cache import make_key
+from analysis.entities.countries import COUNTRY_LABELS, country_code
+from analysis.entities.parse import _run
+from analysis.entities.pipeline import _model_info
+from analysis.entities.ruler import ACTOR_LABEL, _registry_key
+from analysis.entities.store import _concat, _Store
+from analysis.settings import Settings, get_settings
+
+
+#: Columns of the table :func:`entities` returns.
+ENTITY_COLUMNS = ["doc_id", "start", "end", "text", "label", "ent_id", "sentence_id"]
+MODES = ("full", "actor_sentences")
+
+
+def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "full",
+             window: int = 0, n_process: int | None = None, batch_size: int = 32,
+             cache: bool = True, progress: bool | None = None,
+             registry: Registry | None = None, settings: Settings | None = None
+             ) -> pd.DataFrame:
+    """Named entities of every English document, actors and countries normalized.
+
+    Parameters
+    ----------
+    corpus : Corpus or DataFrame
+        A corpus, or a table with ``doc_id``, ``text`` and optionally ``lang`` (without
+        it, or where it is missing, a document counts as English).
+    labels : list of str, optional
+        Entity labels to return (default: all the model's; actors are ``"ORG"``).
+    mode : {"full", "actor_sentences"}
+        ``"full"`` parses whole documents. ``"actor_sentences"`` parses only the sentences
+        naming a registry actor (found by :func:`analysis.actors.mentions`), plus
+        ``window`` sentences either side: about a fifth of the UN General Debate Corpus.
+        Offsets still refer to the full text. Near a cut, the model sees less context, so
+        a few entities can differ from full mode's.
+    window : int, default 0
+        Sentences before and after each actor sentence also parsed (``actor_sentences``).
+    n_process : int, optional
+        Processes that parse (default: ``settings.workers``, or 1 for inputs under
+        :data:`MIN_PARALLEL_CHARS` characters). On Linux they are forked workers that
+        share the loaded model and return only entity spans; elsewhere spaCy's own
+        ``nlp.pipe(n_process=...)``.
+    batch_size : int, default 32
+        Texts per ``nlp.pipe`` batch (a worker gets about :data:`TASK_CHARS` characters
+        at a time).
+    cache : bool, default True
+        Read and write per-document results in the on-disk cache.
+    progress : bool, optional
+        Show a progress bar (default: for more than a million characters to parse).
+    registry : Registry, optional
+        Actors for the ruler and the sentence selection (default: the built-in registry).
+    settings : Settings, optional
+        Model (``spacy_model``), workers and cache folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id, start, end, text, label, ent_id, sentence_id``, one row an
+        entity in document and text order; ``text == doc_text[start:end]``. ``ent_id`` is
+        the actor id (``ORG`` from the registry), an ISO3 code (``GPE``/``LOC``/``NORP``,
+        see :func:`country_code`) or ``""``; ``sentence_id`` is the sentence of
+        :func:`analysis.actors.sentence_starts`. ``attrs`` records ``skipped`` (documents
+        not in English, without text, or that spaCy failed on: ``doc_id, lang, reason``),
+        ``model``, ``mode``, ``window``, ``labels``, ``n_docs``, ``n_parsed`` (documents
+        parsed now), ``n_cached`` (read from the cache), ``n_process`` and ``seconds``.
+
+    Raises
+    ------
+    AnalysisError
+        E008 if ``settings.spacy_model`` is not installed.
+
+    Examples
+    --------
+    >>> ents = entities(load("factbook"))          # doctest: +SKIP
+    >>> ents[ents.ent_id == "KAZ"].text.value_counts()  # doctest: +SKIP
+    """
+    began = time.perf_counter()
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if window < 0:
+        raise ValueError(f"window must be 0 or more sentences, not {window!r}")
+    settings = settings or get_settings()
+    registry = registry or load_registry()
+    model_id, known = _model_info(settings.spacy_model)
+    unknown = sorted(set(labels or ()) - set(known) - {ACTOR_LABEL})
+    if unknown:
+        raise ValueError(f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: "
+                         f"{', '.join(known)}")
+    docs, skipped = _english(_as_docs(corpus))
+    hashes = [dedupe.text_hash(t) for t in docs["text"]]
+    config = make_key("entities", model_id, version("spacy"), _registry_key(registry),
+                      ACTOR_LABEL, mode, window if mode == "actor_sentences" else 0)
+    store = _Store(config, settings, cache)
+    wanted = set(hashes)
+    table, covered = store.load(wanted)
+    todo = list({h: t for h, t in zip(hashes, docs["text"]) if h not in covered}.items())
+    if todo:
+        fresh, failed, n_process = _run(
+            todo, store, mode=mode, window=window, registry=registry,
+            model=settings.spacy_model, n_process=n_process, batch_size=batch_size,
+            progress=progress, settings=settings)
+        table = _concat([table, fresh])
+        bad = {f["doc_hash"]: f["reason"] for f in failed}
+        skipped += [{"doc_id": str(d), "lang": "en", "reason": bad[h]}
+                    for d, h in zip(docs["doc_id"], hashes) if h in bad]
+    out = _assemble(table, docs["doc_id"], hashes, labels)
+    out.attrs.update(skipped=skipped, model=model_id, mode=mode, window=window,
+                     labels=list(labels) if labels else None, n_docs=len(docs),
+                     n_parsed=len(todo), n_cached=len(wanted) - len(todo),
+                     n_process=n_process if todo else 0,
+                     seconds=round(time.perf_counter() - began, 3))
+    return out
+
+
+def _english(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """English documents with text; the others as ``{"doc_id", "lang", "reason"}``.
+
+    A missing ``lang`` (plain tables, lists of texts) counts as English.
+    """
+    lang = docs["lang"].map(lambda v: str(v).split("-")[0].lower()
+                            if isinstance(v, str) and v else "en")
+    has_text = docs["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
+    keep = has_text & lang.eq("en")
+    skipped = [{"doc_id": str(d), "lang": None if not isinstance(lg, str) else lg,
+                "reason": "no text" if not t else
+                f"language {lg!r} is not English (the model is English)"}
+               for d, lg, t in zip(docs["doc_id"][~keep], docs["lang"][~keep],
+                                   has_text[~keep])]
+    return docs[keep.to_numpy()].reset_index(drop=True), skipped
+
+
+def _assemble(table: pd.DataFrame, doc_ids: Iterable, hashes: list[str],
+              labels: Sequence[str] | None) -> pd.DataFrame:
+    index = pd.DataFrame({"doc_id": pd.Series(list(doc_ids), dtype="string"),
+                          "doc_hash": pd.Series(hashes, dtype="string"),
+                          "_order": np.arange(len(hashes))})
+    if labels:
+        table = table[table["label"].isin(list(labels))]
+    out = index.merge(table, on="doc_hash", how="inner")
+    out = out.sort_values(["_order", "start", "end"], kind="stable").reset_index(drop=True)
+    ent_id = np.array(out["actor"].fillna("").tolist(), dtype=object)
+    is_country = out["label"].isin(COUNTRY_LABELS).to_numpy()
+    if is_country.any():
+        ent_id[is_country] = out.loc[is_country, "text"].map(country_code).to_numpy()
+    out["ent_id"] = pd.Series(ent_id, dtype="string")
+    return out[ENTITY_COLUMNS]

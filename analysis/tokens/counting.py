@@ -1,0 +1,176 @@
+"""Counting terms: map over batches of documents, reduce by merging vocabularies.
+
+Method: on the fast path (unigrams, no lemmas) each document's raw chunks are counted with
+:class:`collections.Counter`; a batch keeps its own vocabulary (:func:`_count_batch`, pure,
+so it runs in a worker). Batches run in-process or on a reusable forked process pool, their
+vocabularies are merged into one CSR matrix (:func:`_merge`), and the columns (raw chunks)
+are mapped to their words by one sparse product (:func:`_relabel`). The result is the
+same for any number of workers. :func:`count_texts` is this map step without cache or
+pruning (used by the scale path, :mod:`analysis.scale.counts`).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import warnings
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from itertools import count
+from typing import NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from analysis.tokens.options import TokenOptions
+from analysis.tokens.plan import _plan
+from analysis.tokens.tokenizer import _tokens_of
+from analysis.tokens.words import _raw_chunks, _terms_of_chunk
+
+
+def count_texts(texts: Sequence[str], options: TokenOptions | None = None, *,
+                workers: int = 1) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Count texts exactly as :func:`dtm` does, without cache or pruning (a map step).
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix of shape (n_texts, n_terms), int32
+    terms : numpy.ndarray of str, shape (n_terms,), sorted
+    """
+    return _count(list(texts), options or TokenOptions(), workers, False)
+
+
+class _Part(NamedTuple):
+    vocab: list[str]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _fast_path(options: TokenOptions) -> bool:
+    return options.ngram_range == (1, 1) and not options.lemmas
+
+
+def _count_batch(texts: Sequence[str], options: TokenOptions) -> _Part:
+    """Counts of one batch with its own vocabulary (pure: runs in a worker).
+
+    The cyclic garbage collector is paused: nothing here makes cycles, and the millions of
+    short-lived containers would trigger it constantly (in a forked worker each run also
+    touches, and so copies, the parent's memory).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _count_batch_now(texts, options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _count_batch_now(texts: Sequence[str], options: TokenOptions) -> _Part:
+    """On the fast path raw chunks are counted; words, filters and actor marks are
+    resolved once per distinct chunk (:func:`_labels`), not once per token."""
+    plan = _plan(options)
+    docs = ((_raw_chunks(t, plan) for t in texts) if _fast_path(options)
+            else _tokens_of(texts, options))
+    vocab: dict[str, int] = {}
+    fresh = count()  # ids for new terms: unique, not contiguous (compacted below)
+    indices: list[int] = []
+    data: list[int] = []
+    indptr = [0]
+    for tokens in docs:  # every step loops in C, not in Python bytecode
+        counts = Counter(tokens)
+        indices += map(vocab.setdefault, counts, fresh)
+        data += counts.values()
+        indptr.append(len(indices))
+    compact = np.zeros(next(fresh), dtype=np.int32)
+    compact[np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))] = np.arange(
+        len(vocab), dtype=np.int32)
+    return _Part(list(vocab), np.asarray(indptr, dtype=np.int64),
+                 compact[np.asarray(indices, dtype=np.int64)], np.asarray(data, dtype=np.int32))
+
+
+#: Below this many documents counting stays in-process (a pool costs more).
+MIN_PARALLEL_DOCS = 500
+
+
+def _count(texts: list[str], options: TokenOptions, workers: int, progress: bool | None):
+    """Map :func:`_count_batch` over batches (in a process pool when it pays), then merge."""
+    from tqdm.auto import tqdm
+
+    n_batches = max(1, min(len(texts) // 100, 8 * workers))
+    bounds = np.linspace(0, len(texts), n_batches + 1).astype(int)
+    batches = [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    bar = tqdm(total=len(texts), desc="counting terms", unit="doc", leave=False,
+               disable=not progress if progress is not None else len(texts) < 2000)
+    parts = []
+    if workers <= 1 or len(texts) < MIN_PARALLEL_DOCS or options.lemmas:
+        for batch in batches:
+            parts.append(_count_batch(batch, options))
+            bar.update(len(batch))
+    else:
+        pool = _pool(workers)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+            futures = [pool.submit(_count_batch, batch, options) for batch in batches]
+        for batch, fut in zip(batches, futures):
+            parts.append(fut.result())
+            bar.update(len(batch))
+    bar.close()
+    matrix, terms = _merge(parts, len(texts))
+    return _relabel(matrix, _labels(terms, options))
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A reusable process pool (forked on Linux, so scripts need no ``__main__`` guard)."""
+    if workers not in _POOLS:
+        import multiprocessing as mp
+
+        method = "fork" if sys.platform == "linux" else "spawn"
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers,
+                                              mp_context=mp.get_context(method))
+    return _POOLS[workers]
+
+
+def _merge(parts: list[_Part], n_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """One CSR matrix over the union of the batches' vocabularies (columns unsorted)."""
+    vocab: dict[str, int] = {}
+    indices, data, indptr, offset = [], [], [np.zeros(1, dtype=np.int64)], 0
+    for part in parts:
+        remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in part.vocab),
+                            dtype=np.int64, count=len(part.vocab))
+        indices.append(remap[part.indices] if len(remap) else part.indices.astype(np.int64))
+        data.append(part.data)
+        indptr.append(part.indptr[1:] + offset)
+        offset += len(part.data)
+    matrix = sparse.csr_matrix((np.concatenate(data), np.concatenate(indices),
+                                np.concatenate(indptr)), shape=(n_docs, len(vocab)))
+    return matrix, np.asarray(list(vocab), dtype=object)
+
+
+def _labels(terms: np.ndarray, options: TokenOptions) -> list[tuple[str, ...]]:
+    """What each counted term becomes: raw chunks -> kept words, actor marks stripped."""
+    if not _fast_path(options):
+        return [(t,) for t in terms]
+    plan = _plan(options)
+    return [_terms_of_chunk(t, plan) for t in terms]
+
+
+def _relabel(matrix: sparse.csr_matrix, labels: list[tuple[str, ...]]):
+    """Columns mapped to their words (summed where words repeat, dropped when none), sorted.
+
+    ``matrix @ P`` with ``P[i, j]`` = how often word ``j`` occurs in counted term ``i``.
+    """
+    sizes = np.fromiter(map(len, labels), dtype=np.int64, count=len(labels))
+    words = pd.Series([w for words in labels for w in words], dtype=object)
+    codes, terms = pd.factorize(words, sort=True)
+    mapping = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int32), (np.repeat(np.arange(len(labels)), sizes), codes)),
+        shape=(len(labels), len(terms)))
+    out = (matrix @ mapping).tocsr()
+    out.sort_indices()
+    return out.astype(np.int32), np.asarray(terms, dtype=object)
