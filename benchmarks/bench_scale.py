@@ -22,7 +22,7 @@ Dask path cannot be much faster than one process here and wall times are noisy: 
 CPU times beside them. Total time: 7-10 minutes (the Parquet copies are kept in
 ``--work-dir`` and reused).
 
-Run: ``python benchmarks/bench_scale.py [--scales 1 2 4] [--work-dir /tmp/bench_scale]``.
+Run: ``python benchmarks/bench_scale.py [--scales 1 2 4] [--work-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -193,7 +194,8 @@ def report(results: list[dict], scales: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/bench_scale"))
+    parser.add_argument("--work-dir", type=Path,
+                        default=Path(tempfile.gettempdir()) / "bench_scale")
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
     parser.add_argument("--measure", nargs=3, metavar=("STEP", "PATH", "BACKEND"),
