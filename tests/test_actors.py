@@ -355,6 +355,31 @@ def test_mention_shares_with_bootstrap_intervals():
     assert again.equals(shares)  # seeded
 
 
+def test_mentions_of_a_corpus_are_cached_per_registry(tmp_path, monkeypatch):
+    from analysis.actors import mention_layer
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("The Tashkent Treaty and the CSTO met.", "utf-8")
+    (tmp_path / "docs" / "b.txt").write_text("NATO and the UN.", "utf-8")
+    corpus = analysis.load(tmp_path / "docs")
+    first = mentions(corpus, ["CSTO", "NATO"])
+    calls = []
+    real = mention_layer._doc_mentions
+    monkeypatch.setattr(mention_layer, "_doc_mentions",
+                        lambda *a: calls.append(1) or real(*a))
+    again = mentions(corpus, ["CSTO", "NATO"])
+    assert calls == [] and again.equals(first) and again.attrs["actors"] == ["CSTO", "NATO"]
+    assert not mentions(corpus, ["UN"]).empty and calls  # other actors: other entry
+    calls.clear()
+    mine = load_registry(_write(tmp_path / "mine.yml", {"actors": [
+        {"id": "CSTO", "aliases": ["Tashkent Treaty"]}]}))
+    edited = mentions(corpus, ["CSTO", "NATO"], registry=mine)  # a new alias: a cache miss
+    assert calls and len(edited) == len(first) + 1
+    calls.clear()
+    mentions(corpus, ["CSTO", "NATO"], cache=False)
+    assert calls  # cache=False reads nothing
+
+
 def test_co_mentions_by_sentence_and_document():
     m = mentions(pd.Series(["The UN and NATO. The CSTO.", "CSTO and UN. UN again."],
                            index=["a", "b"]))

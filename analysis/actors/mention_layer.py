@@ -17,6 +17,8 @@ import pandas as pd
 
 from analysis.actors.registry import Registry, load_registry
 from analysis.actors.rules import _doc_mentions
+from analysis.cache import Cache, make_key
+from analysis.settings import get_settings
 
 #: Columns of the table :func:`mentions` returns.
 MENTION_COLUMNS = ["doc_id", "actor", "start", "end", "surface", "sentence_id"]
@@ -25,7 +27,7 @@ MENTION_COLUMNS = ["doc_id", "actor", "start", "end", "surface", "sentence_id"]
 def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
              registry: Registry | None = None, include_children: bool = False,
              anaphora: bool = False, context_actors: Sequence[str] = (),
-             progress: bool | None = None) -> pd.DataFrame:
+             progress: bool | None = None, cache: bool = True) -> pd.DataFrame:
     """Find every mention of the registry's actors in a corpus.
 
     Parameters
@@ -49,6 +51,9 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
         always the UN's. The "National Security Council" rules still apply.
     progress : bool, optional
         Show a progress bar (default: for more than 2,000 documents).
+    cache : bool, default True
+        For a Corpus: read and write the table in the on-disk cache, keyed by the corpus
+        fingerprint, these options and the registry's :meth:`~Registry.key`.
 
     Returns
     -------
@@ -65,11 +70,22 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
     from tqdm.auto import tqdm
 
     registry = registry or load_registry()
-    docs = _as_docs(corpus_or_docs)
     report = _report_map(registry, actors, include_children)
-    matcher = registry.matcher(anaphora=anaphora)
     always = frozenset(_asked(context_actors) or ())
     _report_map(registry, sorted(always), False)          # unknown ids raise
+    params = {"actors": _asked(actors), "include_children": include_children,
+              "anaphora": anaphora, "context_actors": sorted(always)}
+    store = Cache("mentions", get_settings()) if cache and hasattr(
+        corpus_or_docs, "fingerprint") else None
+    key = make_key("mentions", getattr(corpus_or_docs, "fingerprint", ""), params,
+                   registry.key())
+    hit = store.get(key) if store is not None else None
+    if hit is not None:
+        out = hit[0]["mentions"].astype(_mention_frame({c: [] for c in MENTION_COLUMNS}).dtypes)
+        out.attrs.update(hit[1], registry=registry.source)
+        return out
+    docs = _as_docs(corpus_or_docs)
+    matcher = registry.matcher(anaphora=anaphora)
     show = progress if progress is not None else len(docs) > 2000
     cols: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     rows = zip(docs["doc_id"], docs["text"], docs["lang"])
@@ -83,10 +99,10 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
                                       (doc_id, actor, h.start, h.end, h.surface, h.sentence)):
                     cols[col].append(value)
     out = _mention_frame(cols)
-    out.attrs.update(actors=_asked(actors) or sorted(out["actor"].unique()),
-                     include_children=include_children, anaphora=anaphora,
-                     context_actors=sorted(always),
-                     registry=registry.source)
+    attrs = {**params, "actors": _asked(actors) or sorted(out["actor"].unique())}
+    if store is not None:
+        store.put(key, {"mentions": out}, attrs)
+    out.attrs.update(attrs, registry=registry.source)
     return out
 
 

@@ -105,6 +105,7 @@ class Registry:
             self._actors[actor.id] = actor
         self._validate()
         self._matchers: dict[bool, _Matcher] = {}
+        self._key: str | None = None
 
     # -- access ---------------------------------------------------------------------------
     def __getitem__(self, actor_id: str) -> Actor:
@@ -150,6 +151,19 @@ class Registry:
                  "aliases": "; ".join(a.aliases), "names": "; ".join(a.names),
                  "note": a.note} for a in self]
         return pd.DataFrame(rows)
+
+    def key(self) -> str:
+        """A hash of everything matching reads (forms, parents, ambiguous capitals).
+
+        Cache keys of steps that find actors include it, so editing the registry (a new
+        alias) is never served results found with the old one.
+        """
+        if self._key is None:
+            from analysis.cache import make_key
+
+            self._key = make_key("registry", self.forms().to_dict(orient="split")["data"],
+                                 [(a.id, a.parent) for a in self], self.caps_words)
+        return self._key
 
     def forms(self) -> pd.DataFrame:
         """One row a form: ``actor, type, form`` (type: alias, name, contextual, anaphora)."""

@@ -24,7 +24,7 @@ from analysis.cache import make_key
 from analysis.entities.countries import COUNTRY_LABELS, country_code
 from analysis.entities.parse import _run
 from analysis.entities.pipeline import _model_info
-from analysis.entities.ruler import ACTOR_LABEL, _registry_key
+from analysis.entities.ruler import ACTOR_LABEL
 from analysis.entities.store import _concat, _Store
 from analysis.settings import Settings, get_settings
 
@@ -109,7 +109,7 @@ def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "f
                          f"{', '.join(known)}")
     docs, skipped = _english(_as_docs(corpus))
     hashes = [dedupe.text_hash(t) for t in docs["text"]]
-    config = make_key("entities", model_id, version("spacy"), _registry_key(registry),
+    config = make_key("entities", model_id, version("spacy"), registry.key(),
                       ACTOR_LABEL, mode, window if mode == "actor_sentences" else 0)
     store = _Store(config, settings, cache)
     wanted = set(hashes)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from analysis.actors import Registry, load_registry, sentence_starts
-from analysis.entities.ruler import _registry_key, ruler_patterns
+from analysis.entities.ruler import ruler_patterns
 from analysis.errors import AnalysisError, E
 from analysis.settings import get_settings
 
@@ -103,7 +103,7 @@ def load_pipeline(model: str | None = None, *, registry: Registry | None = None)
 
     model = model or get_settings().spacy_model
     registry = registry or load_registry()
-    key = (model, _registry_key(registry))
+    key = (model, registry.key())
     if key not in _PIPELINES:
         _model_info(model)                                   # E008 before spaCy's OSError
         try:

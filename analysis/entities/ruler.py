@@ -2,7 +2,7 @@
 
 Registry actors become ``ORG`` entities (:data:`ACTOR_LABEL`) whose ``ent_id`` is the actor
 id. Aliases are patterns as written (case-sensitive); names are expanded into the forms a
-text writes them in (see :func:`ruler_patterns`). :func:`_registry_key` hashes what the
+text writes them in (see :func:`ruler_patterns`). ``Registry.key()`` hashes what the
 ruler and the sentence selection read from a registry (part of the cache key).
 """
 
@@ -13,7 +13,6 @@ from itertools import product
 from typing import Sequence
 
 from analysis.actors import Registry, load_registry
-from analysis.cache import make_key
 
 
 #: The label the ruler gives registry actors (their id goes to ``ent_id``).
@@ -78,10 +77,3 @@ def _expand(text: str, char: str, options: Sequence[str], limit: int = 3) -> lis
         return [text]
     return ["".join(p + s for p, s in zip(parts, (*choice, ""))) for choice in
             product(options, repeat=len(parts) - 1)]
-
-
-def _registry_key(registry: Registry) -> str:
-    """Hash of what the ruler and the sentence selection read from a registry."""
-    forms = registry.forms().to_dict(orient="split")["data"]
-    parents = [(a.id, a.parent) for a in registry]
-    return make_key("registry", forms, parents, registry.caps_words)

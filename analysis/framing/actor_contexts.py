@@ -7,7 +7,6 @@ each, flagged ``co_mentioned``. The "Contexts" section of :mod:`analysis.framing
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from typing import Any, Sequence
@@ -114,8 +113,7 @@ def _contexts_cache(corpus: Any, mentions: pd.DataFrame | None, registry, params
     """The cache and key of a corpus' contexts (None when the input is not a Corpus)."""
     if mentions is not None or not hasattr(corpus, "fingerprint"):
         return None, None
-    forms = (registry or actors_mod.load_registry()).forms()
-    signature = hashlib.blake2b(forms.to_csv(index=False).encode(), digest_size=8).hexdigest()
+    signature = (registry or actors_mod.load_registry()).key()
     return Cache("contexts", get_settings()), make_key("contexts", corpus.fingerprint, params,
                                                        signature)
 
