@@ -83,9 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     ents = commands.add_parser("entities", help="spaCy entities with actors and countries "
                                                 "normalized (CSVs)")
     ents.add_argument("spec", help="corpus spec")
-    ents.add_argument("--mode", choices=["full", "actor_sentences"], default="full",
+    ents.add_argument("--mode", choices=["full", "actor_sentences", "auto"], default="auto",
                       help="parse whole documents, or only sentences naming an actor "
-                           "(fast on large corpora such as the UNGDC)")
+                           "(fast on large corpora such as the UNGDC); auto: full up to "
+                           "about 1.5 million words")
     ents.add_argument("--window", type=int, default=0,
                       help="sentences either side of an actor sentence (actor_sentences)")
     ents.add_argument("--by", help="metadata field for entity frequencies by group")

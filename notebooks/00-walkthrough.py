@@ -41,6 +41,8 @@
 # - `keyness_target`: the group whose key words we look at; `None` picks the group that
 #   names the first organization most often.
 # - `k`, `n_boot`, `seed`: topics in the small topic model, bootstrap resamples, random seed.
+# - `max_docs`: the topic model is fitted on at most this many documents, drawn at random
+#   (all of them in the factbook; a sample of a big corpus such as the UN General Debate).
 
 # %% tags=["parameters"]
 corpus_spec = "factbook"
@@ -49,6 +51,7 @@ group_field = "region"
 actors_of_interest = ["CSTO", "NATO", "UN"]
 keyness_target = None
 k = 5
+max_docs = 1000
 n_boot = 500
 seed = 0
 
@@ -352,10 +355,11 @@ tone.tone_by_actor(ctx, n_boot=n_boot, random_state=seed)[
 # list of words that tend to appear together; it then finds the topics that best explain
 # which words occur together in the texts. A topic is only a list of words with weights:
 # naming it ("military service", "refugees") is our job. We fit a small model with
-# `k` topics on paragraphs (long texts cover several themes).
+# `k` topics on paragraphs (long texts cover several themes), of at most `max_docs`
+# documents drawn at random.
 
 # %%
-units = topics.units(english, "paragraph")
+units = topics.sample_documents(topics.units(english, "paragraph"), max_docs, random_state=seed)
 stable = topics.stability(units, k, seeds=(seed, seed + 1))
 model = stable.models[0]
 model.top_terms(8).groupby("label", sort=False)["term"].agg(", ".join).to_frame("top words")

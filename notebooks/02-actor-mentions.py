@@ -32,14 +32,15 @@
 # **Parameters**: `corpus_spec`, `out_dir` (as in notebook 01), `group_field` (the
 # metadata column to compare groups by), `actors_of_interest`, and `entity_mode`:
 # `"full"` parses whole documents; `"actor_sentences"` only the sentences naming an
-# actor, which makes the UN General Debate Corpus (32 million words) practical.
+# actor, which makes the UN General Debate Corpus (32 million words) practical; `"auto"`
+# chooses full for corpora up to about 1.5 million words.
 
 # %% tags=["parameters"]
 corpus_spec = "factbook"
 out_dir = None
 group_field = "region"
 actors_of_interest = ["CSTO", "NATO", "UN"]
-entity_mode = "full"
+entity_mode = "auto"
 
 # %%
 import matplotlib.pyplot as plt
@@ -170,8 +171,9 @@ if len(top_pairs):
 
 # %%
 ents = entities.entities(corpus, mode=entity_mode)
-print(f"{len(ents):,} entities in {ents.attrs['n_docs']:,} documents "
-      f"({ents.attrs['n_cached']:,} from the cache; {len(ents.attrs['skipped'])} skipped)")
+print(f"{len(ents):,} entities in {ents.attrs['n_docs']:,} documents, mode "
+      f"{ents.attrs['mode']!r} ({ents.attrs['n_cached']:,} from the cache; "
+      f"{len(ents.attrs['skipped'])} skipped)")
 ents.head(8)
 
 # %%

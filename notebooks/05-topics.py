@@ -25,7 +25,10 @@
 #
 # **Parameters**: `corpus_spec`, `out_dir`, `group_field`, `k` (topics), `ks` (the sweep),
 # `unit` (`"paragraph"`, `"document"` or `"actor_context"`: the sentences around the
-# organizations), `seed`.
+# organizations), `max_docs` (the model is fitted on the units of at most this many
+# documents drawn at random — all of a small corpus, a sample of the UN General Debate's
+# 10,952 speeches; the group shares are then estimates from that sample, and their
+# intervals say so), `seed`.
 
 # %% tags=["parameters"]
 corpus_spec = "factbook"
@@ -34,6 +37,7 @@ group_field = "region"
 k = 8
 ks = [4, 6, 8, 10, 12]
 unit = "paragraph"
+max_docs = 2000
 seed = 0
 
 # %%
@@ -44,8 +48,9 @@ figures.apply_style()
 NOTEBOOK = "05-topics"
 corpus = analysis.load(corpus_spec).english()
 field = overview.group_field(corpus, group_field)
-units = topics.units(corpus, unit)
-len(units), units["n_words"].median()
+units = topics.sample_documents(topics.units(corpus, unit), max_docs, random_state=seed)
+print(f"{len(units):,} {unit}s of {units['doc_id'].nunique():,} documents "
+      f"(median {units['n_words'].median():.0f} words)")
 
 # %% [markdown]
 # ## How many topics?

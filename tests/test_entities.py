@@ -415,3 +415,13 @@ def test_mentions_and_entities_on_every_corpus_kind(kind, tmp_path):
     assert set(freq["doc_id"]) <= set(corpus.doc_ids)
     near = actor_cooccurrence(ents, found, top=5)
     assert "CSTO" in set(near["actor"])
+
+
+def test_auto_mode_parses_whole_small_corpora_and_actor_sentences_of_large_ones(monkeypatch):
+    docs = table(a="Kazakhstan hosted the CSTO. Putin then flew to France.", b="Nothing here.")
+    small = entities(docs, mode="auto", cache=False)
+    assert small.attrs["mode"] == "full" and "FRA" in set(small["ent_id"])
+    monkeypatch.setattr(en.ner, "AUTO_FULL_CHARS", 10)
+    large = entities(docs, mode="auto", cache=False)
+    assert large.attrs["mode"] == "actor_sentences"
+    assert "KAZ" in set(large["ent_id"]) and "FRA" not in set(large["ent_id"])

@@ -388,3 +388,16 @@ def test_bad_parameters_say_what_to_do(fb_model):
         topics.prevalence(fake_model([[0.5, 0.5]], ["d"]), by="actor")
     with pytest.raises(ValueError, match="weight must be"):
         topics.prevalence(fb_model, weight="token")
+
+
+def test_sample_documents_keeps_whole_documents():
+    sample_documents = topics.sample_documents
+    table = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "c", "c", "d"],
+                          "text": list("pqrstuv")})
+    assert sample_documents(table, None) is table and sample_documents(table, 4) is table
+    two = sample_documents(table, 2, random_state=1)
+    assert two["doc_id"].nunique() == 2
+    counts = table["doc_id"].value_counts()
+    assert all((two["doc_id"] == d).sum() == counts[d] for d in two["doc_id"].unique())
+    assert two.index.is_monotonic_increasing and two.attrs["sampled_docs"] == 2
+    assert two.equals(sample_documents(table, 2, random_state=1))  # seeded

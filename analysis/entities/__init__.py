@@ -74,7 +74,7 @@ and ``from analysis.entities import country_code`` are the way to call it.
 from __future__ import annotations
 
 from analysis.entities.countries import COUNTRY_ALIASES, COUNTRY_LABELS, DEMONYMS, country_code
-from analysis.entities.ner import ENTITY_COLUMNS, MODES, entities
+from analysis.entities.ner import AUTO_FULL_CHARS, ENTITY_COLUMNS, MODES, entities
 from analysis.entities.parse import MIN_PARALLEL_CHARS, TASK_CHARS
 from analysis.entities.pipeline import EXCLUDE, load_pipeline
 from analysis.entities.ruler import ACTOR_LABEL, ruler_patterns
@@ -82,6 +82,7 @@ from analysis.entities.store import MAX_SHARDS, SHARD_DOCS
 from analysis.entities.tables import NAMED_LABELS, actor_cooccurrence, entity_frequencies
 
 __all__ = [
+    "AUTO_FULL_CHARS",
     "ACTOR_LABEL", "COUNTRY_ALIASES", "COUNTRY_LABELS", "DEMONYMS", "ENTITY_COLUMNS", "EXCLUDE",
     "MAX_SHARDS", "MIN_PARALLEL_CHARS", "MODES", "NAMED_LABELS", "SHARD_DOCS", "TASK_CHARS",
     "actor_cooccurrence", "country_code", "entities", "entity_frequencies", "load_pipeline",

@@ -31,7 +31,10 @@ from analysis.settings import Settings, get_settings
 
 #: Columns of the table :func:`entities` returns.
 ENTITY_COLUMNS = ["doc_id", "start", "end", "text", "label", "ent_id", "sentence_id"]
-MODES = ("full", "actor_sentences")
+MODES = ("full", "actor_sentences", "auto")
+#: ``mode="auto"`` parses whole documents up to this many characters of English text (about
+#: 1.5 million words: a few minutes on two cores), only actor sentences beyond.
+AUTO_FULL_CHARS = 10_000_000
 
 
 def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "full",
@@ -48,12 +51,14 @@ def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "f
         it, or where it is missing, a document counts as English).
     labels : list of str, optional
         Entity labels to return (default: all the model's; actors are ``"ORG"``).
-    mode : {"full", "actor_sentences"}
+    mode : {"full", "actor_sentences", "auto"}
         ``"full"`` parses whole documents. ``"actor_sentences"`` parses only the sentences
         naming a registry actor (found by :func:`analysis.actors.mentions`), plus
         ``window`` sentences either side: about a fifth of the UN General Debate Corpus.
         Offsets still refer to the full text. Near a cut, the model sees less context, so
-        a few entities can differ from full mode's.
+        a few entities can differ from full mode's. ``"auto"``: ``"full"`` for at most
+        :data:`AUTO_FULL_CHARS` characters of English text, ``"actor_sentences"`` beyond
+        (``attrs["mode"]`` says which).
     window : int, default 0
         Sentences before and after each actor sentence also parsed (``actor_sentences``).
     n_process : int, optional
@@ -108,6 +113,8 @@ def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "f
         raise ValueError(f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: "
                          f"{', '.join(known)}")
     docs, skipped = _english(_as_docs(corpus))
+    if mode == "auto":
+        mode = "full" if docs["text"].str.len().sum() <= AUTO_FULL_CHARS else "actor_sentences"
     hashes = [dedupe.text_hash(t) for t in docs["text"]]
     config = make_key("entities", model_id, version("spacy"), registry.key(),
                       ACTOR_LABEL, mode, window if mode == "actor_sentences" else 0)

@@ -71,7 +71,8 @@ One module per stage; everything public is re-exported here, so ``topics.TopicMo
 is the way to call it.
 
 =======================================  ==========================================================
-:mod:`~analysis.topics.text_units`       :func:`units` (documents, paragraphs, actor contexts)
+:mod:`~analysis.topics.text_units`       :func:`units` (documents, paragraphs, actor contexts),
+                                         :func:`sample_documents`
 :mod:`~analysis.topics.matrix`           :func:`unit_dtm` (the document-term matrix of units)
 :mod:`~analysis.topics.model`            :class:`TopicModel` (fit, fit cache, ``transform``,
                                          ``perplexity``)
@@ -105,12 +106,13 @@ from analysis.topics.model import MODELS, TopicModel
 from analysis.topics.plots import plot_sweep, plot_trend
 from analysis.topics.selection import sweep
 from analysis.topics.tables import TERM_COLUMNS
-from analysis.topics.text_units import DEFAULT_ACTORS, UNITS, units
+from analysis.topics.text_units import DEFAULT_ACTORS, UNITS, sample_documents, units
 
 __all__ = [
     "DEFAULT_ACTORS", "MODELS", "PREVALENCE_COLUMNS", "TERM_COLUMNS", "UNITS",
     "Stability", "TopicModel",
     "auto_labels", "coherence", "compare_runs", "default_group", "diversity", "exclusivity",
     "frex", "match_topics", "plot_sweep", "plot_trend", "prevalence", "prevalence_difference",
-    "prevalence_trend", "relevance", "run_cli", "stability", "sweep", "unit_dtm", "units",
+    "prevalence_trend", "relevance", "run_cli", "sample_documents", "stability", "sweep",
+    "unit_dtm", "units",
 ]

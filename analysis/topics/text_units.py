@@ -82,6 +82,38 @@ def units(corpus, unit: str = "document", *, actors: Sequence[str] = DEFAULT_ACT
         "fingerprint": getattr(corpus, "fingerprint", None)})
 
 
+def sample_documents(units_: pd.DataFrame, max_docs: int | None, *,
+                     random_state: int | None = 0) -> pd.DataFrame:
+    """The units of a random sample of at most ``max_docs`` documents (all their units).
+
+    Fitting, sweeping k and checking stability on a sample of documents keeps a large
+    corpus (the UN General Debate's ~500,000 paragraphs) practical; sampling whole
+    documents keeps each document's paragraphs together, so the document bootstrap of
+    :func:`~analysis.topics.prevalence` still applies to the sample.
+
+    Parameters
+    ----------
+    units_ : DataFrame
+        The output of :func:`units`.
+    max_docs : int or None
+        Documents kept; None (or at least the number of documents) keeps all.
+    random_state : int, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sampled documents' units, in their original order (``attrs`` kept, plus
+        ``sampled_docs``).
+    """
+    doc_ids = units_["doc_id"].unique()
+    if max_docs is None or max_docs >= len(doc_ids):
+        return units_
+    keep = np.random.default_rng(random_state).choice(doc_ids, size=max_docs, replace=False)
+    out = units_[units_["doc_id"].isin(keep)]
+    out.attrs.update(units_.attrs, sampled_docs=max_docs)
+    return out
+
+
 def _mentions(corpus, actors: Sequence[str], given: pd.DataFrame | None) -> pd.DataFrame:
     if given is None:
         from analysis.actors import mentions
