@@ -149,7 +149,7 @@ overall["share_of_docs"] = overall["n_docs_mentioning"] / overall["n_docs"]
 overall["per_10k_words"] = 10_000 * overall["n_mentions"] / overall["n_words"]
 row = overall.set_index("actor").loc[focus]
 print(f"The {focus} is named {row.n_mentions:,.0f} times in {row.n_docs_mentioning:,.0f} of "
-      f"{row.n_docs:,.0f} documents ({row.share_of_docs:.0%}): {row.per_10k_words:.1f} times per "
+      f"{row.n_docs:,.0f} documents ({row.share_of_docs:.1%}): {row.per_10k_words:.1f} times per "
       f"10,000 words, i.e. about once every {row.n_words / max(row.n_mentions, 1):,.0f} words.")
 overall
 

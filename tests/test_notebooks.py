@@ -35,9 +35,9 @@ EXPECTED = {"factbook": [*WALKTHROUGH, "overview-docs-by-group", "overview-lengt
 #: Lines the walkthrough prints on each corpus (loader report; the running example's counts).
 WALKTHROUGH_SAYS = {
     "factbook": {"factbook: 255 read, 1 skipped, 0 warnings, 0 duplicates",
-                 "The CSTO is named 27 times in 8 of 255 documents (3%)"},
+                 "The CSTO is named 27 times in 8 of 255 documents (3.1%)"},
     "articles": {"57 read, 0 skipped, 0 warnings, 0 duplicates",
-                 "The CSTO is named 202 times in 28 of 57 documents (49%)"}}
+                 "The CSTO is named 202 times in 28 of 57 documents (49.1%)"}}
 #: The case study reads the UN General Debate Corpus whatever corpus the others run on.
 CASE_STUDY = "06-case-study-un-csto"
 CASE_FIGURES = ["case-csto-speeches-per-year", "case-csto-share-by-period",
