@@ -182,7 +182,8 @@ top = terms.frequencies(english, top=20)
 first = top.iloc[0]
 spread, lumpy = top.nsmallest(1, "dispersion").iloc[0], top.nlargest(1, "dispersion").iloc[0]
 print(f"After removing stopwords, {top.attrs['n_tokens']['all']:,} words remain. The most "
-      f"frequent, '{first.term}', occurs {first['count']:,} times ({first.rel_per_10k:.0f} per 10,000) in "
+      f"frequent, '{first.term}', occurs {first['count']:,} times "
+      f"({first.rel_per_10k:.0f} per 10,000) in "
       f"{first.doc_freq} of {top.attrs['n_docs']['all']} documents.")
 print(f"Among these 20, '{spread.term}' is the most evenly spread (DP {spread.dispersion:.2f}) "
       f"and '{lumpy.term}' the most concentrated (DP {lumpy.dispersion:.2f}, in "
@@ -245,9 +246,9 @@ figures.barh(ax, key["term"], key["log_ratio"], colors=figures.OKABE_ITO["blue"]
              xlabel="log ratio (1 = twice as frequent as in the rest)",
              title=f"Key words of {target} against the rest")
 figures.save_figure(fig, "walkthrough-keyness", data=key, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption=f"The ten words with the highest G² (strongest first) for {target} "
-                    f"against all other {field} groups; bar = log ratio, in brackets the counts "
-                    "in the target and in the rest.")
+                    out_dir=out_dir, caption=f"The ten words with the highest G² (strongest "
+                    f"first) for {target} against all other {field} groups; bar = log ratio, in "
+                    "brackets the counts in the target and in the rest.")
 
 # %% [markdown]
 # ## 5. The company a word keeps: collocates and concordance
