@@ -40,6 +40,14 @@ def shared_file():
     return shared_path
 
 
+@pytest.fixture(scope="session")
+def articles(tmp_path_factory):
+    """The real article corpus, loaded once per run (its own cache folder); read-only use."""
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-cache"),
+                                     workers=1)
+    return analysis.load(shared_path(ARTICLES), settings=settings)
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
     """Every test writes its cache into a temporary folder, never into the repository."""

@@ -15,7 +15,7 @@ import analysis
 from analysis import actors
 from analysis.actors import (RegistryError, load_registry, mention_counts, mention_shares,
                              mentions)
-from conftest import ARTICLES, SEED, UNGDC, shared_path
+from conftest import SEED, UNGDC, shared_path
 
 ANNOTATIONS = Path(__file__).parent / "data" / "actor_annotations.csv"
 CSTO_PROFILES = {"arm", "blr", "kaz", "kgz", "rus", "tjk", "tkm", "uzb"}
@@ -430,11 +430,6 @@ def test_factbook_profiles_naming_the_csto(factbook):
     counts = mention_counts(m, factbook, by="member_csto").set_index("member_csto")
     assert counts.loc[True, "n_docs_mentioning"] == 6        # Uzbekistan withdrew in 2012
     assert counts.loc[False, "n_docs_mentioning"] == 2       # Turkmenistan and Uzbekistan
-
-
-@pytest.fixture(scope="module")
-def articles(tmp_path_factory):
-    return analysis.load(shared_path(ARTICLES), settings=_settings(tmp_path_factory))
 
 
 @pytest.fixture(scope="module")

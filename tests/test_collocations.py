@@ -13,7 +13,6 @@ import analysis
 from analysis.collocations import (COLLOCATE_COLUMNS, MEASURES, NGRAM_COLUMNS, association,
                                    collocates, ngram_collocations, signed_g2, token_stream)
 from analysis.tokens import TokenOptions, dtm
-from conftest import ARTICLES, shared_path
 
 #: Every word is a token: no stopwords, no length limit, no actor merging.
 ALL_WORDS = TokenOptions(stopwords=None, domain_stopwords=False, min_length=1,
@@ -207,12 +206,6 @@ def test_token_stream_is_cached_and_the_same_with_workers(tmp_path):
 
 
 # -- real articles ------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def articles(tmp_path_factory):
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("coll-cache"), workers=1)
-    return analysis.load(shared_path(ARTICLES), settings=settings)
-
-
 def test_articles_csto_collocates(articles):
     out = collocates(articles, "CSTO", top=30)
     words = set(out["collocate"])

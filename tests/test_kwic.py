@@ -9,7 +9,6 @@ import pytest
 
 import analysis
 from analysis.kwic import KWIC_COLUMNS, kwic, kwic_html, query_pattern
-from conftest import ARTICLES, shared_path
 
 TEXTS = {
     "d1": "The Security\n\n  Council met.  Insecurity grows; security forces secured the border.",
@@ -215,12 +214,6 @@ def test_actor_query_uses_every_alias():
 
 
 # -- real articles ------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def articles(tmp_path_factory):
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("kwic-cache"), workers=1)
-    return analysis.load(shared_path(ARTICLES), settings=settings)
-
-
 def test_articles_peacekeeping(articles):
     out = kwic(articles, "peacekeeping", window=4)
     texts = articles.texts
