@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
+from analysis.atomic import atomic_dir
 from analysis.settings import Settings, get_settings
 
 _DONE = "meta.json"
@@ -48,29 +45,6 @@ def code_version() -> str:
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     return f"{__version__}+{h.hexdigest()}"
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_umask())
-        os.replace(tmp_path, path)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class Cache:
@@ -114,18 +88,9 @@ class Cache:
         """Store tables (Parquet) and JSON data under ``key`` atomically."""
         if not self.enabled:
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
-        try:
+        with atomic_dir(self.root / key) as tmp:
             for name, frame in tables.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
             (tmp / _DONE).write_text(
                 json.dumps({"tables": sorted(tables), "data": data or {}}, default=str),
                 encoding="utf-8")
-            final = self.root / key
-            if final.exists():
-                shutil.rmtree(final, ignore_errors=True)
-            os.replace(tmp, final)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)

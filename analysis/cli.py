@@ -179,7 +179,7 @@ def _corpus_info(args: argparse.Namespace) -> int:
 def _mentions(args: argparse.Namespace) -> int:
     import analysis
     from analysis import actors
-    from analysis.cache import atomic_path
+    from analysis.atomic import atomic_path
 
     registry = actors.load_registry(args.registry) if args.registry else None
     wanted = [a.strip() for a in args.actors.split(",") if a.strip()] if args.actors else None
@@ -234,7 +234,7 @@ def _framing(args: argparse.Namespace) -> int:
 
 
 def _write(table, out: str | Path) -> None:
-    from analysis.cache import atomic_path
+    from analysis.atomic import atomic_path
 
     with atomic_path(Path(out)) as tmp:
         table.to_csv(tmp, index=False)

@@ -70,8 +70,10 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import tokens as tok
-from analysis.cache import atomic_path, make_key
+from analysis import parallel, tokens as tok
+from analysis.atomic import atomic_path
+from analysis.cache import make_key
+from analysis.inputs import is_corpus
 from analysis.settings import Settings, get_settings
 from analysis.tokens import TokenOptions
 
@@ -446,35 +448,8 @@ MIN_PARALLEL_DOCS = 500
 def _map_batches(texts: list[str], fn: Any, options: TokenOptions, workers: int,
                  desc: str) -> list:
     """``fn(batch, options)`` over batches of texts, in order (on a process pool when it pays)."""
-    from tqdm.auto import tqdm
-
-    n_batches = max(1, min(len(texts) // 100, 8 * workers))
-    edges = np.linspace(0, len(texts), n_batches + 1).astype(int)
-    batches = [texts[a:b] for a, b in zip(edges[:-1], edges[1:])]
-    serial = workers <= 1 or len(texts) < MIN_PARALLEL_DOCS or options.lemmas
-    results = (fn(batch, options) for batch in batches) if serial else \
-        _parallel(batches, fn, options, workers)
-    parts = []
-    with tqdm(total=len(texts), desc=desc, unit="doc", leave=False,
-              disable=len(texts) < 2000) as bar:
-        for batch, part in zip(batches, results):
-            parts.append(part)
-            bar.update(len(batch))
-    return parts
-
-
-def _parallel(batches: list[list[str]], fn: Any, options: TokenOptions, workers: int):
-    import multiprocessing as mp
-    import sys
-    import warnings
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if sys.platform == "linux" else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method)) as pool, \
-            warnings.catch_warnings():
-        # Python >= 3.12 warns on fork() beside threads; the workers run a pure function.
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        yield from pool.map(fn, batches, [options] * len(batches))
+    return parallel.map_batches(fn, texts, options, workers=1 if options.lemmas else workers,
+                                threshold=MIN_PARALLEL_DOCS, desc=desc)
 
 
 def _stream_batch(texts: Sequence[str], options: TokenOptions):
@@ -673,7 +648,7 @@ def _ranked(table: pd.DataFrame, measure: str, name: str, top: int | None) -> pd
 
 def _as_corpus(obj: Any) -> Any:
     """A Corpus as it is; a table with ``doc_id`` and ``text`` wrapped into one."""
-    if hasattr(obj, "fingerprint"):
+    if is_corpus(obj):
         return obj
     from analysis.corpus import STANDARD_COLUMNS, Corpus
 

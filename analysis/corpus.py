@@ -31,12 +31,9 @@ from __future__ import annotations
 import codecs
 import gc
 import hashlib
-import sys
 import time
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from itertools import islice
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -44,7 +41,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis import dedupe, text as textmod
+from analysis import dedupe, parallel, text as textmod
 from analysis.cache import Cache, make_key
 from analysis.errors import AnalysisError, E
 from analysis.readers.base import LoadReport, RawDoc
@@ -306,33 +303,8 @@ def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> tuple[list[dict], pa.Arr
     return items, texts
 
 
-_POOL: dict[int, ProcessPoolExecutor] = {}
 #: Inputs with fewer documents than this are cleaned in-process (a pool costs more).
 MIN_PARALLEL_DOCS = 200
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A reusable process pool.
-
-    On Linux workers are forked, so they inherit the loaded language model and work from
-    scripts without a ``__main__`` guard; elsewhere they are spawned.
-    """
-    if workers not in _POOL:
-        import multiprocessing as mp
-
-        method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform == "linux" \
-            else "spawn"
-        textmod._identifier()  # load once in the parent; forked workers share it
-        _POOL[workers] = ProcessPoolExecutor(max_workers=workers,
-                                             mp_context=mp.get_context(method))
-    return _POOL[workers]
-
-
-def _submit(pool: ProcessPoolExecutor, *args):
-    with warnings.catch_warnings():
-        # Python >= 3.12 warns on fork() beside threads; the workers run pure functions.
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        return pool.submit(*args)
 
 
 def _chunks(raws: Iterable[RawDoc], max_docs: int = 64,
@@ -362,21 +334,16 @@ def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep
 
     bar = tqdm(total=total, desc="loading", unit="doc", disable=not progress, leave=False)
     try:
-        if workers <= 1 or (total is not None and total < MIN_PARALLEL_DOCS):
+        if not parallel.use_pool(MIN_PARALLEL_DOCS if total is None else total, workers,
+                                 MIN_PARALLEL_DOCS):
             for chunk in _chunks(raws):
                 yield _prepare_chunk(chunk, quotes)
                 bar.update(len(chunk))
             return
-        pool = _pool(workers)
-        pending = []
-        chunks = _chunks(raws)
-        for chunk in islice(chunks, 3 * workers):
-            pending.append(_submit(pool, _prepare_chunk, chunk, quotes))
-        while pending:
-            done = pending.pop(0).result()
-            nxt = next(chunks, None)
-            if nxt is not None:
-                pending.append(_submit(pool, _prepare_chunk, nxt, quotes))
+        # forked workers share the language identifier loaded here once
+        pool = parallel.shared_pool("corpus", workers, before_start=textmod._identifier)
+        for done in parallel.bounded_map(pool, partial(_prepare_chunk, quotes=quotes),
+                                         _chunks(raws), 3 * workers):
             yield done
             bar.update(len(done[0]))
     finally:

@@ -10,12 +10,9 @@ readable, colour-blind-safe look, with a fixed colour per actor (:data:`ACTOR_CO
 from __future__ import annotations
 
 import json
-import os
 import re
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import matplotlib as mpl
 import matplotlib.ticker as mticker
@@ -23,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 
-from analysis.cache import atomic_path
+from analysis.atomic import atomic_path
 from analysis.settings import get_settings
 
 #: The Okabe & Ito (2008) palette, distinguishable with every common colour-vision deficiency.
@@ -289,11 +286,11 @@ def save_figure(fig: Figure, name: str, *, data: pd.DataFrame | pd.Series, capti
     written: dict[str, Path] = {}
     with mpl.rc_context({"svg.hashsalt": "analysis"}):
         for fmt in formats:
-            with _atomic(out / f"{name}.{fmt}") as tmp:
+            with atomic_path(out / f"{name}.{fmt}") as tmp:
                 fig.savefig(tmp, format=fmt, bbox_inches="tight", **_SAVE[fmt])
             written[fmt] = out / f"{name}.{fmt}"
     keep_index = not isinstance(data.index, pd.RangeIndex) or any(data.index.names)
-    with _atomic(out / f"{name}.csv") as tmp:
+    with atomic_path(out / f"{name}.csv") as tmp:
         data.to_csv(tmp, index=keep_index, lineterminator="\n")
     written["csv"] = out / f"{name}.csv"
     _update_index(out, name, {"caption": caption, "notebook": notebook or "",
@@ -317,14 +314,6 @@ def _parameters(data: pd.DataFrame | pd.Series) -> str:
     return "; ".join(parts)
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """:func:`analysis.cache.atomic_path`, leaving the file readable by all (not 0600)."""
-    with atomic_path(path) as tmp:
-        yield tmp
-        os.chmod(tmp, 0o644)
-
-
 def _draw_caption(fig: Figure, caption: str, corpus: str) -> None:
     """Caption (and corpus) in small grey text below the axes; replaces an earlier one."""
     for old in [t for t in fig.texts if t.get_gid() == _CAPTION_GID]:
@@ -346,7 +335,7 @@ def _update_index(out: Path, name: str, entry: dict) -> None:
         raise ValueError(f"{path}: the figures index is not valid JSON ({err}); delete it "
                          "and re-run the notebooks (`make report`) to rebuild it") from None
     index[name] = entry
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                        encoding="utf-8")
     cell = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
@@ -361,5 +350,5 @@ def _update_index(out: Path, name: str, entry: dict) -> None:
                     f"<br>`{key}` | {cell(e['caption'])} | {cell(e['notebook'])} | "
                     f"{cell(e['corpus'])} (`{e.get('fingerprint', '')[:12]}`) | "
                     f"{cell(e.get('parameters', ''))} | [{e['data']}]({e['data']}) |")
-    with _atomic(out / "index.md") as tmp:
+    with atomic_path(out / "index.md") as tmp:
         tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -40,6 +40,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from analysis.corpus import STANDARD_COLUMNS
+from analysis.inputs import as_docs, is_corpus
 from analysis.tokens import TokenOptions, token_spans
 
 try:  # the `regex` engine searches case-insensitive literals ~10x faster than `re`
@@ -394,16 +395,12 @@ def _esc(value: Any) -> str:
 
 # -- helpers ------------------------------------------------------------------------------
 def _docs_table(corpus: Any) -> pd.DataFrame:
-    docs = corpus.docs if hasattr(corpus, "fingerprint") else corpus
-    if not isinstance(docs, pd.DataFrame) or not {"doc_id", "text"} <= set(docs.columns):
-        raise ValueError("kwic() needs a Corpus or a DataFrame with 'doc_id' and 'text' "
-                         f"columns, not {type(corpus).__name__}; load one with analysis.load.")
-    return docs.reset_index(drop=True)
+    return as_docs(corpus, what="kwic()").reset_index(drop=True)
 
 
 def _meta_columns(corpus: Any, docs: pd.DataFrame, meta: Sequence[str] | None) -> list[str]:
     meta = [meta] if isinstance(meta, str) else list(meta or ())
-    if not hasattr(corpus, "fingerprint"):  # a plain table may lack the standard columns
+    if not is_corpus(corpus):  # a plain table may lack the standard columns
         meta = [c for c in meta if c in docs.columns or c not in STANDARD_COLUMNS]
     missing = [c for c in meta if c not in docs.columns]
     if missing:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.inputs import as_docs
+
 #: Label of documents whose group value is missing or blank.
 MISSING = "(missing)"
 #: Label of the groups folded together by ``by_group(..., top=n)``.
@@ -42,7 +44,7 @@ def group_field(corpus, preferred: str) -> str:
     >>> group_field(docs, "region")
     'lang'
     """
-    docs = corpus.docs if hasattr(corpus, "fingerprint") else corpus
+    docs = as_docs(corpus, need=())
     for name in (preferred, *GROUP_FALLBACKS):
         if name in docs.columns and docs[name].nunique(dropna=True) >= 2:
             return name

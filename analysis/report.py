@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from analysis.errors import AnalysisError, E
-from analysis.figures import _atomic
+from analysis.atomic import atomic_path
 from analysis.settings import _repo_root
 
 _PATTERN = "[0-9][0-9]-*"
@@ -62,7 +62,7 @@ def sync_notebook(script: Path) -> Path:
     for i, cell in enumerate(nb.cells):
         cell.id = hashlib.blake2b(f"{i}\x00{cell.cell_type}\x00{cell.source}".encode(),
                                   digest_size=4).hexdigest()
-    with _atomic(ipynb) as tmp:
+    with atomic_path(ipynb) as tmp:
         tmp.write_text(jupytext.writes(nb, fmt="ipynb") + "\n", encoding="utf-8")
     return ipynb
 

@@ -26,16 +26,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.groups import group_strings, resolve_groups
+from analysis.inputs import is_corpus
 from analysis.tokens import DTM, TokenOptions, dtm
 
 #: Columns of :func:`frequencies`.
 FREQUENCY_COLUMNS = ["term", "group", "count", "rel_per_10k", "doc_freq", "rank", "dispersion"]
 #: Columns of :func:`tfidf`.
 TFIDF_COLUMNS = ["term", "group", "count", "tf", "doc_freq", "idf", "tfidf", "rank"]
-#: The group label when ``by`` is None.
-ALL = "all"
-
-By = str | Sequence[Any] | np.ndarray | pd.Series | None
+By = str | Sequence[Any] | np.ndarray | pd.Series | None  # see analysis.groups
 
 
 @dataclass
@@ -66,30 +65,21 @@ def as_dtm(data, options: TokenOptions | None = None) -> DTM:
             raise ValueError("options differ from the DTM's options; pass the corpus to "
                              "count it with these options, or leave options out.")
         return data
-    if not hasattr(data, "fingerprint"):
+    if not is_corpus(data):
         raise TypeError(f"expected a Corpus or a DTM, not {type(data).__name__}")
     return dtm(data, options)
 
 
 def doc_labels(m: DTM, by: By) -> pd.Series:
-    """One group label a document (str; missing where the document is left out)."""
-    if by is None:
-        return pd.Series([ALL] * m.shape[0], dtype=object)
-    if isinstance(by, str):
-        if m.docs is None or by not in m.docs.columns:
-            found = [] if m.docs is None else list(m.docs.columns)
-            raise KeyError(f"no metadata column {by!r}; the columns are {found}. "
-                           "Pass a column name or one label a document.")
-        values = m.docs[by]
+    """One group label a document (str; missing where the document is left out).
+
+    ``by`` means what it means everywhere (:func:`analysis.groups.resolve_groups`).
+    """
+    if by is None or m.docs is None:
+        docs = pd.DataFrame(index=pd.RangeIndex(m.shape[0]))
     else:
-        values = pd.Series(np.asarray(by, dtype=object))
-        if len(values) != m.shape[0]:
-            raise ValueError(f"by has {len(values)} labels for {m.shape[0]} documents")
-    values = pd.Series(values.to_numpy())
-    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
-        values = values.astype("Int64")  # years read as floats: label "1990", not "1990.0"
-    values = values.astype(object)
-    return values.where(values.isna(), values.astype(str))
+        docs = m.docs.reset_index(drop=True)
+    return group_strings(resolve_groups(docs, by)).reset_index(drop=True)
 
 
 def group(m: DTM, by: By) -> Groups:

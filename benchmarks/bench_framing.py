@@ -31,7 +31,8 @@ ARTICLES = SHARED / "corpora" / "articles"
 def run(spec, *, by: str | None, n_boot: int, context_actors=()) -> tuple[dict, object]:
     """Seconds of each step, and the frame profile."""
     import analysis
-    from analysis import framing, tone
+    from analysis import framing
+    from analysis.framing import tone
 
     times, t0 = {}, time.perf_counter()
     corpus = analysis.load(spec)

@@ -50,7 +50,7 @@ def measure(step: str, cache_dir: Path, workers: int) -> dict:
     import numpy as np
 
     import analysis
-    from analysis import keyness, tokens
+    from analysis import keyness, parallel, tokens
 
     settings = analysis.get_settings(cache_dir=cache_dir, workers=workers)
     corpus = analysis.load(UNGDC, settings=settings, progress=False)
@@ -62,7 +62,7 @@ def measure(step: str, cache_dir: Path, workers: int) -> dict:
         period = np.where(year <= 1990, "1946-1990", np.where(year >= 1992, "1992-2024", None))
     from sklearn.feature_extraction.text import CountVectorizer
 
-    tokens.plan._plan(tokens.TokenOptions())  # compile once, before the clock (as in a session)
+    tokens.plan.token_plan(tokens.TokenOptions())  # compile once, before the clock (as a session)
     start, cpu_start = time.perf_counter(), cpu_seconds()
     if step == "countvectorizer":
         CountVectorizer(stop_words="english", min_df=5).fit_transform(texts)
@@ -72,7 +72,7 @@ def measure(step: str, cache_dir: Path, workers: int) -> dict:
     else:
         keyness.keyness(m, by=period, target="1946-1990", reference="1992-2024")
     seconds = time.perf_counter() - start
-    for pool in tokens.counting._POOLS.values():  # collect the workers' CPU time and memory
+    for pool in parallel.pools():  # collect the workers' CPU time and memory
         pool.shutdown(wait=True)
     return {"step": step, "seconds": seconds, "cpu": cpu_seconds() - cpu_start,
             "peak_mb": peak_mb(), "loaded_mb": loaded_mb}

@@ -64,7 +64,8 @@ from IPython.display import HTML, display
 
 import analysis
 from analysis import (actors, collocations, figures, framing, keyness, kwic, overview, report,
-                      terms, tone, topics)
+                      terms, topics)
+from analysis.framing import tone
 
 figures.apply_style()
 NOTEBOOK = "00-walkthrough"

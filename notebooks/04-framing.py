@@ -44,7 +44,8 @@ n_boot = 1000
 
 # %%
 import analysis
-from analysis import figures, framing, tone, widgets
+from analysis import figures, framing, widgets
+from analysis.framing import tone
 
 figures.apply_style()
 NOTEBOOK = "04-framing"

@@ -60,15 +60,15 @@ from matplotlib.patches import Patch
 from scipy import stats
 
 import analysis
-from analysis import actors, figures, framing, kwic
+from analysis import actors, figures, framing, groups, kwic
 
 figures.apply_style()
 NOTEBOOK = "06-case-study-un-csto"
 EVENTS = {2004: "observer status", 2010: "GA resolution,\njoint declaration"}
 corpus = analysis.load(ungdc_spec).english()
 corpus = corpus.filter(corpus.docs["year"] >= 1992)  # the Collective Security Treaty: 1992
-docs = corpus.docs.assign(period=framing.periods(corpus.docs["year"], breaks).values,
-                          bloc=framing.member_bloc(corpus.docs))
+docs = corpus.docs.assign(period=groups.periods(corpus.docs["year"], breaks).values,
+                          bloc=groups.member_bloc(corpus.docs))
 print(f"{len(corpus):,} speeches, {corpus.docs['year'].min()}–{corpus.docs['year'].max()}")
 docs.groupby("period")["doc_id"].count().rename("speeches").to_frame().T
 

@@ -305,7 +305,7 @@ def test_inputs_and_columns():
     assert mentions(texts, ["UN", "NATO"]).attrs["actors"] == ["UN", "NATO"]
     empty = mentions("Nothing here.")
     assert empty.empty and list(empty.columns) == actors.MENTION_COLUMNS
-    with pytest.raises(ValueError, match="'doc_id' and 'text'"):
+    with pytest.raises(ValueError, match=r"mentions\(\) needs .*\['doc_id', 'text'\] missing"):
         mentions(pd.DataFrame({"body": texts}))
 
 
@@ -364,8 +364,8 @@ def test_mentions_of_a_corpus_are_cached_per_registry(tmp_path, monkeypatch):
     corpus = analysis.load(tmp_path / "docs")
     first = mentions(corpus, ["CSTO", "NATO"])
     calls = []
-    real = mention_layer._doc_mentions
-    monkeypatch.setattr(mention_layer, "_doc_mentions",
+    real = mention_layer.document_mentions
+    monkeypatch.setattr(mention_layer, "document_mentions",
                         lambda *a: calls.append(1) or real(*a))
     again = mentions(corpus, ["CSTO", "NATO"])
     assert calls == [] and again.equals(first) and again.attrs["actors"] == ["CSTO", "NATO"]

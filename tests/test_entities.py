@@ -204,7 +204,7 @@ def test_shared_documents_are_parsed_once_and_shards_merge(settings, monkeypatch
     monkeypatch.setattr(en.store, "MAX_SHARDS", 2)
     texts = {f"d{i}": f"Talks {i} between Armenia and NATO in Yerevan." for i in range(5)}
     first = entities(table(**dict(list(texts.items())[:3])), settings=settings, n_process=1)
-    store = en.store._Store(_config_of(settings), settings, True)
+    store = en.store.EntityStore(_config_of(settings), settings, True)
     assert len(store.keys()) == 2                                   # 2 + 1 documents
     both = entities(table(**texts), settings=settings, n_process=1)
     assert (both.attrs["n_parsed"], both.attrs["n_cached"]) == (2, 3)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import framing
+from analysis import framing, groups, stats
 from analysis.framing import (FrameDictionaryError, contexts, frame_differences, frame_hits,
                               frame_profile, load_frames, score_frames)
 from conftest import ARTICLES, UNGDC, shared_path
@@ -39,7 +39,7 @@ def table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 def articles(tmp_path_factory):
     """The English articles, scored (loaded once, cache in a private folder)."""
     pytest.importorskip("vaderSentiment")
-    from analysis import tone
+    from analysis.framing import tone
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_CACHE_DIR", str(tmp_path_factory.mktemp("framing-cache")))
@@ -210,9 +210,9 @@ def _toy(hits_per_doc: dict[str, list[int]], actor: str = "CSTO") -> pd.DataFram
 
 
 def test_bootstrap_resamples_documents_not_contexts():
-    one = framing.cluster_bootstrap(_toy({"d1": [1, 0] * 5}), ["frame_x"], n_boot=200)
+    one = stats.cluster_bootstrap(_toy({"d1": [1, 0] * 5}), ["frame_x"], n_boot=200)
     assert one.estimate[0, 0] == 0.5 and np.all(one.replicates == 0.5)   # one cluster: no spread
-    two = framing.cluster_bootstrap(_toy({"d1": [1] * 6, "d2": [0] * 6}), ["frame_x"],
+    two = stats.cluster_bootstrap(_toy({"d1": [1] * 6, "d2": [0] * 6}), ["frame_x"],
                                     n_boot=500, random_state=1)
     values = set(np.round(two.replicates.ravel(), 6))
     assert values <= {0.0, 0.5, 1.0} and len(values) == 3   # whole documents drawn
@@ -223,8 +223,8 @@ def test_bootstrap_is_deterministic_and_stratified():
     data = pd.concat([_toy({f"a{i}": [1, 0, 0] for i in range(8)}),
                       _toy({"b0": [1, 1]})], ignore_index=True)
     data["grp"] = np.where(data["doc_id"].str.startswith("a"), "A", "B")
-    first = framing.cluster_bootstrap(data, ["frame_x"], by="grp", random_state=3, n_boot=100)
-    again = framing.cluster_bootstrap(data, ["frame_x"], by="grp", random_state=3, n_boot=100)
+    first = stats.cluster_bootstrap(data, ["frame_x"], by="grp", random_state=3, n_boot=100)
+    again = stats.cluster_bootstrap(data, ["frame_x"], by="grp", random_state=3, n_boot=100)
     assert np.array_equal(first.replicates, again.replicates)
     assert not np.isnan(first.replicates).any()              # each group keeps its documents
     assert first.cells["n_docs"].tolist() == [8, 1]
@@ -278,16 +278,16 @@ def test_no_mentions_give_empty_tables():
 def test_member_bloc_by_year_and_flags():
     docs = pd.DataFrame({"country": ["UZB", "UZB", "FIN", "FIN", "RUS", "GEO", "USA", None],
                          "year": [2008, 2013, 2022, 2023, 1993, 1998, 1970, 2000]})
-    assert framing.member_bloc(docs).tolist() == [
+    assert groups.member_bloc(docs).tolist() == [
         "CSTO members", "other", "other", "NATO members", "other", "CSTO members",
         "NATO members", "other"]
     flags = pd.DataFrame({"member_csto": [True, False, False], "member_nato": [False, True,
                                                                                False]})
-    assert framing.member_bloc(flags).tolist() == ["CSTO members", "NATO members", "other"]
+    assert groups.member_bloc(flags).tolist() == ["CSTO members", "NATO members", "other"]
     current = pd.DataFrame({"iso3": ["UZB", "SWE"]})
-    assert framing.member_bloc(current).tolist() == ["other", "NATO members"]
+    assert groups.member_bloc(current).tolist() == ["other", "NATO members"]
     with pytest.raises(KeyError, match="ISO3"):
-        framing.member_bloc(pd.DataFrame({"x": [1]}))
+        groups.member_bloc(pd.DataFrame({"x": [1]}))
 
 
 def test_source_origin_periods_and_group_labels():
@@ -295,14 +295,14 @@ def test_source_origin_periods_and_group_labels():
                                     "example.com", None],
                          "date": pd.to_datetime(["2020-01-01", None, "1999-05-01",
                                                  "2022-03-01", None])})
-    assert framing.source_origin(docs).tolist() == [
+    assert groups.source_origin(docs).tolist() == [
         "Russia/Belarus", "international organization", "international organization",
         "other", "other"]
-    assert framing.group_labels(docs, "year").tolist() == [2020, None, 1999, 2022, None]
-    assert framing.periods([1950, 1991, 1992, 2014, 2024]).tolist() == [
+    assert groups.resolve_groups(docs, "year").tolist() == [2020, None, 1999, 2022, None]
+    assert groups.periods([1950, 1991, 1992, 2014, 2024]).tolist() == [
         "1950-1991", "1950-1991", "1992-2001", "2002-2014", "2023-2024"]
-    with pytest.raises(KeyError, match="no column"):
-        framing.group_labels(docs, "nope")
+    with pytest.raises(KeyError, match="no metadata column"):
+        groups.resolve_groups(docs, "nope")
 
 
 # -- keyness and co-mentions ------------------------------------------------------------------
@@ -337,7 +337,7 @@ def test_co_mention_network_weights():
 
 # -- figures and the CLI entry ----------------------------------------------------------------
 def test_plots_draw_and_save(articles, tmp_path):
-    from analysis import tone
+    from analysis.framing import tone
     from analysis.figures import save_figure
 
     profile = frame_profile(articles, n_boot=50)
@@ -375,7 +375,7 @@ def test_run_cli_writes_the_tables(tmp_path):
 # -- every corpus kind ------------------------------------------------------------------------
 def test_factbook_smoke(settings):
     pytest.importorskip("vaderSentiment")
-    from analysis import tone
+    from analysis.framing import tone
 
     corpus = analysis.load("factbook", settings=settings)
     ctx = tone.score_tone(score_frames(contexts(corpus)))

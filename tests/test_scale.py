@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import actors, framing, keyness, terms, tone
+from analysis import actors, framing, keyness, terms
+from analysis.framing import tone
 from analysis.scale import (DaskBackend, LocalBackend, ProcessBackend, count_framing,
                             count_mentions, count_terms, get_backend, keyness_from_counts,
                             read_parquet, write_parquet)

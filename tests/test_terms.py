@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from analysis import terms
+from analysis import groups, terms
 from analysis.corpus import Corpus
 from analysis.tokens import TokenOptions, dtm
 
@@ -54,7 +54,7 @@ def test_frequencies_by_source_match_hand_counts(corpus):
 
 def test_frequencies_overall_and_top(corpus):
     df = terms.frequencies(corpus)
-    assert set(df["group"]) == {terms.ALL}
+    assert set(df["group"]) == {groups.ALL}
     assert row(df, "peace", "all")["count"] == 4 and row(df, "war", "all")["doc_freq"] == 2
     assert df["count"].sum() == 12
     ordered = df.sort_values(["group", "rank", "term"]).reset_index(drop=True)
@@ -112,7 +112,7 @@ def test_frequencies_accept_a_dtm_and_check_options(corpus):
         terms.frequencies(m, options=TokenOptions(stopwords=None))
     with pytest.raises(KeyError, match="no metadata column 'region'"):
         terms.frequencies(m, by="region")
-    with pytest.raises(ValueError, match="3 labels for 4 documents"):
+    with pytest.raises(ValueError, match="3 labels for 4 rows"):
         terms.frequencies(m, by=["a", "b", "c"])
     with pytest.raises(TypeError):
         terms.frequencies(["not a corpus"])

@@ -252,14 +252,14 @@ def test_editing_a_word_list_is_a_cache_miss(settings, monkeypatch):
     monkeypatch.setattr(tokens.options, "domain_stopwords", edited_list)  # the word list
     monkeypatch.setattr(tokens.matrix, "domain_stopwords", edited_list)  # the cache key
     tokens.matrix._signature.cache_clear()
-    tokens.plan._plan.cache_clear()
+    tokens.plan.token_plan.cache_clear()
     try:
         edited = dtm(corpus, settings=settings)
         assert not edited.from_cache and "peace" not in set(edited.terms)
     finally:
         monkeypatch.undo()
         tokens.matrix._signature.cache_clear()
-        tokens.plan._plan.cache_clear()
+        tokens.plan.token_plan.cache_clear()
     assert dtm(corpus, settings=settings).from_cache
 
 

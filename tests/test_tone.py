@@ -21,7 +21,8 @@ import pytest
 pytest.importorskip("vaderSentiment")
 
 import analysis  # noqa: E402
-from analysis import framing, tone  # noqa: E402
+from analysis import framing  # noqa: E402
+from analysis.framing import tone  # noqa: E402
 from conftest import ARTICLES, shared_path  # noqa: E402
 
 LABELS = Path(__file__).parent / "data" / "tone_labels.csv"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from analysis.patterns import form_atoms, form_key, trie_pattern
 
 if TYPE_CHECKING:
-    from analysis.actors.registry import Registry, _Form
+    from analysis.actors.registry import ActorForm, Registry
 
 _RIGHT_EDGE = r"(?![^\W\d_])"                              # no letter right after a hit
 _ARABIC_CLITICS = set("وفبكل")
@@ -30,19 +30,19 @@ _TLDS = ("com|org|net|int|gov|edu|info|biz|io|news|ru|su|kz|by|am|az|kg|tj|uz|ua
 _URL_LIKE = re.compile(r"(?i:://|^\W*www\.)|@[\w-]+\.|\.[a-z]{2,}/|[\w-]\.(?:%s)\b" % _TLDS)
 
 
-class _Matcher:
+class ActorMatcher:
     """Compiled regexes and lookups for one registry (see the module docstring)."""
 
     def __init__(self, registry: Registry, *, anaphora: bool):
         self.registry = registry
-        forms = list(registry._forms(anaphora=anaphora))
+        forms = list(registry.iter_forms(anaphora=anaphora))
         cased = [f for f in forms if f.type != "name"]
         names = [f for f in forms if f.type == "name"]
         self.regexes = [re.compile(f"(?:{trie_pattern(form_atoms(f.text, c) for f in group)})"
                                    + _RIGHT_EDGE)
                         for group, c in ((cased, True), (names, False)) if group]
-        self.lookup: dict[tuple[bool, str], list[_Form]] = {}
-        self.wild: list[tuple[re.Pattern, _Form]] = []
+        self.lookup: dict[tuple[bool, str], list[ActorForm]] = {}
+        self.wild: list[tuple[re.Pattern, ActorForm]] = []
         for f in forms:
             is_cased = f.type != "name"
             if "*" in f.text:
@@ -51,7 +51,7 @@ class _Matcher:
                 self.lookup.setdefault((is_cased, form_key(f.text, is_cased)), []).append(f)
         self.ancestors = {a.id: registry.ancestors(a.id) for a in registry}
 
-    def forms_of(self, surface: str) -> list[_Form]:
+    def forms_of(self, surface: str) -> list[ActorForm]:
         """The registry forms a matched surface came from (several only for anaphora)."""
         found = self.lookup.get((True, form_key(surface, True)))
         if found is None:

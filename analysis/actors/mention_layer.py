@@ -16,8 +16,9 @@ from typing import Any, Sequence
 import pandas as pd
 
 from analysis.actors.registry import Registry, load_registry
-from analysis.actors.rules import _doc_mentions
+from analysis.actors.rules import document_mentions
 from analysis.cache import Cache, make_key
+from analysis.inputs import text_table
 from analysis.settings import get_settings
 
 #: Columns of the table :func:`mentions` returns.
@@ -84,7 +85,7 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
         out = hit[0]["mentions"].astype(_mention_frame({c: [] for c in MENTION_COLUMNS}).dtypes)
         out.attrs.update(hit[1], registry=registry.source)
         return out
-    docs = _as_docs(corpus_or_docs)
+    docs = text_table(corpus_or_docs, what="mentions()")
     matcher = registry.matcher(anaphora=anaphora)
     show = progress if progress is not None else len(docs) > 2000
     cols: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
@@ -92,7 +93,8 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
     for doc_id, text, lang in tqdm(rows, total=len(docs), desc="mentions", disable=not show):
         if not isinstance(text, str):
             continue
-        for h in _doc_mentions(text, lang if isinstance(lang, str) else None, matcher, always):
+        for h in document_mentions(text, lang if isinstance(lang, str) else None, matcher,
+                                   always):
             actor = report.get(h.actor)
             if actor is not None:
                 for col, value in zip(MENTION_COLUMNS,
@@ -104,26 +106,6 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
         store.put(key, {"mentions": out}, attrs)
     out.attrs.update(attrs, registry=registry.source)
     return out
-
-
-def _as_docs(obj: Any) -> pd.DataFrame:
-    """``doc_id, text, lang`` from any of the inputs :func:`mentions` accepts."""
-    if hasattr(obj, "docs") and hasattr(obj, "fingerprint"):
-        obj = obj.docs
-    if isinstance(obj, str):
-        obj = [obj]
-    if isinstance(obj, pd.Series):
-        obj = pd.DataFrame({"doc_id": obj.index.astype(str), "text": obj.to_numpy()})
-    elif not isinstance(obj, pd.DataFrame):
-        texts = list(obj)
-        obj = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
-    missing = {"doc_id", "text"} - set(obj.columns)
-    if missing:
-        raise ValueError(f"mentions() needs 'doc_id' and 'text' columns; {sorted(missing)} "
-                         "missing. Pass a Corpus or corpus.docs.")
-    lang = obj["lang"] if "lang" in obj else pd.Series([None] * len(obj), index=obj.index)
-    return pd.DataFrame({"doc_id": obj["doc_id"].to_numpy(), "text": obj["text"].to_numpy(),
-                         "lang": lang.to_numpy()})
 
 
 def _asked(actors: Sequence[str] | str | None) -> list[str] | None:

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 import pandas as pd
 import yaml
 
-from analysis.actors.matcher import _Matcher
+from analysis.actors.matcher import ActorMatcher
 from analysis.errors import AnalysisError, E
 from analysis.patterns import form_key
 
@@ -68,7 +68,9 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class _Form:
+class ActorForm:
+    """One form of an actor's name: its actor id, type, text and licensing forms."""
+
     actor: str
     type: str          # alias | name | contextual | anaphora
     text: str
@@ -104,7 +106,7 @@ class Registry:
                                     "give each actor one entry with a unique id.")
             self._actors[actor.id] = actor
         self._validate()
-        self._matchers: dict[bool, _Matcher] = {}
+        self._matchers: dict[bool, ActorMatcher] = {}
         self._key: str | None = None
 
     # -- access ---------------------------------------------------------------------------
@@ -167,26 +169,27 @@ class Registry:
 
     def forms(self) -> pd.DataFrame:
         """One row a form: ``actor, type, form`` (type: alias, name, contextual, anaphora)."""
-        rows = [(f.actor, f.type, f.text) for f in self._forms(anaphora=True)]
+        rows = [(f.actor, f.type, f.text) for f in self.iter_forms(anaphora=True)]
         return pd.DataFrame(rows, columns=["actor", "type", "form"])
 
-    def matcher(self, *, anaphora: bool = False) -> _Matcher:
+    def matcher(self, *, anaphora: bool = False) -> ActorMatcher:
         """The compiled matcher (built once per registry and ``anaphora`` setting)."""
         if anaphora not in self._matchers:
-            self._matchers[anaphora] = _Matcher(self, anaphora=anaphora)
+            self._matchers[anaphora] = ActorMatcher(self, anaphora=anaphora)
         return self._matchers[anaphora]
 
-    # -- internals ------------------------------------------------------------------------
-    def _forms(self, *, anaphora: bool) -> Iterator[_Form]:
+    def iter_forms(self, *, anaphora: bool) -> Iterator[ActorForm]:
+        """Every form of every actor (anaphora only when ``anaphora`` is true)."""
         for a in self:
-            yield from (_Form(a.id, "alias", t) for t in a.aliases)
-            yield from (_Form(a.id, "name", t) for t in a.names)
+            yield from (ActorForm(a.id, "alias", t) for t in a.aliases)
+            yield from (ActorForm(a.id, "name", t) for t in a.names)
             for c in a.contextual:
-                yield _Form(a.id, "contextual", c.form,
-                            frozenset(form_key(t, False) for t in c.after))
+                yield ActorForm(a.id, "contextual", c.form,
+                                frozenset(form_key(t, False) for t in c.after))
             if anaphora:
-                yield from (_Form(a.id, "anaphora", t) for t in a.anaphora)
+                yield from (ActorForm(a.id, "anaphora", t) for t in a.anaphora)
 
+    # -- internals ------------------------------------------------------------------------
     def _validate(self) -> None:
         for a in self:
             where = f"{self.source}: actor {a.id!r}"
@@ -215,7 +218,7 @@ class Registry:
 
     def _check_unique_forms(self) -> None:
         owner: dict[tuple[bool, str], str] = {}
-        for f in self._forms(anaphora=False):
+        for f in self.iter_forms(anaphora=False):
             key = (f.type != "name", form_key(f.text, f.type != "name"))
             if owner.setdefault(key, f.actor) != f.actor:
                 raise RegistryError(f"{self.source}: the form {f.text!r} belongs to both "

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 from analysis.patterns import form_key
 
 if TYPE_CHECKING:
-    from analysis.actors.matcher import _Matcher
-    from analysis.actors.registry import Registry, _Form
+    from analysis.actors.matcher import ActorMatcher
+    from analysis.actors.registry import ActorForm, Registry
 
 _DETERMINERS = {"the", "our", "this"}
 _SENTENCE_END = re.compile(
@@ -50,7 +50,7 @@ class _Hit:
     start: int
     end: int
     surface: str
-    forms: list[_Form]
+    forms: list[ActorForm]
     sentence: int = 0
     actor: str | None = None
 
@@ -60,8 +60,9 @@ def sentence_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
 
 
-def _doc_mentions(text: str, lang: str | None, matcher: _Matcher,
-                  context_actors: frozenset[str] = frozenset()) -> list[_Hit]:
+def document_mentions(text: str, lang: str | None, matcher: ActorMatcher,
+                      context_actors: frozenset[str] = frozenset()) -> list[_Hit]:
+    """The resolved actor mentions of one document, in text order."""
     hits = [_Hit(s, e, text[s:e], matcher.forms_of(text[s:e])) for s, e in matcher.hits(text)]
     hits = [h for h in hits if h.forms and not _caps_word(text, h, lang, matcher.registry)]
     if not hits:
@@ -92,7 +93,7 @@ def _caps_word(text: str, hit: _Hit, lang: str | None, registry: Registry) -> bo
     return any(m and len(m.group(1)) > 1 and m.group(1).isupper() for m in (before, after))
 
 
-def _named_by_sentence(hits: list[_Hit], matcher: _Matcher) -> dict[int, set[str]]:
+def _named_by_sentence(hits: list[_Hit], matcher: ActorMatcher) -> dict[int, set[str]]:
     """Actors (and their ancestors) named by an alias or a name, per sentence."""
     named: dict[int, set[str]] = {}
     for h in hits:
@@ -102,7 +103,7 @@ def _named_by_sentence(hits: list[_Hit], matcher: _Matcher) -> dict[int, set[str
 
 
 def _resolve_contextual(text: str, hits: list[_Hit], i: int, named: dict[int, set[str]],
-                        starts: list[int], matcher: _Matcher,
+                        starts: list[int], matcher: ActorMatcher,
                         context_actors: frozenset[str]) -> str | None:
     """The actor of a contextual hit, or None when the context does not make it clear."""
     hit, form = hits[i], hits[i].forms[0]

@@ -4,7 +4,7 @@
 with ``per_10k_words = 10_000 * n_mentions / n_words``. :func:`mention_shares` gives the
 share of a group's documents naming each actor with a percentile interval from a
 stratified nonparametric bootstrap (documents resampled within their group; Efron &
-Tibshirani 1993, ch. 13), computed by :func:`analysis.framing.bootstrap.cluster_bootstrap`.
+Tibshirani 1993, ch. 13), computed by :func:`analysis.stats.cluster_bootstrap`.
 :func:`co_mentions` counts the sentences (or documents) naming two actors and their
 Jaccard similarity, ``n_units / (n_units_a + n_units_b - n_units)`` (Jaccard 1912).
 
@@ -21,6 +21,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import pandas as pd
+
+from analysis.inputs import as_docs
+from analysis.stats import cluster_bootstrap
 
 
 def mention_counts(mentions: pd.DataFrame, docs: Any, by: str | Sequence[str] | None = None,
@@ -47,7 +50,7 @@ def mention_counts(mentions: pd.DataFrame, docs: Any, by: str | Sequence[str] | 
         ``n_docs_mentioning``, ``n_mentions``, ``n_words`` and
         ``per_10k_words = 10_000 * n_mentions / n_words``.
     """
-    table = docs.docs if hasattr(docs, "fingerprint") else pd.DataFrame(docs)
+    table = as_docs(docs, need=("doc_id",))
     keys = ["doc_id"] if by is None else ([by] if isinstance(by, str) else list(by))
     if "n_words" not in table:
         table = table.assign(n_words=table["text"].str.split().str.len())
@@ -98,9 +101,7 @@ def mention_shares(mentions: pd.DataFrame, docs: Any, by: str, *,
     pandas.DataFrame
         ``by, actor, n_docs, n_docs_mentioning, share, low, high``.
     """
-    from analysis.framing.bootstrap import cluster_bootstrap
-
-    table = docs.docs if hasattr(docs, "fingerprint") else pd.DataFrame(docs)
+    table = as_docs(docs, need=("doc_id",))
     per_doc = mention_counts(mentions, table, actors=actors)
     per_doc = per_doc.merge(table[["doc_id", by]].astype({"doc_id": "string"}), on="doc_id")
     per_doc["named"] = per_doc["n_mentions"] > 0

@@ -19,13 +19,13 @@ import pandas as pd
 
 from analysis import dedupe
 from analysis.actors import Registry, load_registry
-from analysis.actors.mention_layer import _as_docs
 from analysis.cache import make_key
 from analysis.entities.countries import COUNTRY_LABELS, country_code
-from analysis.entities.parse import _run
-from analysis.entities.pipeline import _model_info
+from analysis.entities.parse import parse_documents
+from analysis.entities.pipeline import model_info
 from analysis.entities.ruler import ACTOR_LABEL
-from analysis.entities.store import _concat, _Store
+from analysis.entities.store import EntityStore, concat_stored
+from analysis.inputs import text_table
 from analysis.settings import Settings, get_settings
 
 
@@ -107,27 +107,27 @@ def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "f
         raise ValueError(f"window must be 0 or more sentences, not {window!r}")
     settings = settings or get_settings()
     registry = registry or load_registry()
-    model_id, known = _model_info(settings.spacy_model)
+    model_id, known = model_info(settings.spacy_model)
     unknown = sorted(set(labels or ()) - set(known) - {ACTOR_LABEL})
     if unknown:
         raise ValueError(f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: "
                          f"{', '.join(known)}")
-    docs, skipped = _english(_as_docs(corpus))
+    docs, skipped = _english(text_table(corpus))
     if mode == "auto":
         mode = "full" if docs["text"].str.len().sum() <= AUTO_FULL_CHARS else "actor_sentences"
     hashes = [dedupe.text_hash(t) for t in docs["text"]]
     config = make_key("entities", model_id, version("spacy"), registry.key(),
                       ACTOR_LABEL, mode, window if mode == "actor_sentences" else 0)
-    store = _Store(config, settings, cache)
+    store = EntityStore(config, settings, cache)
     wanted = set(hashes)
     table, covered = store.load(wanted)
     todo = list({h: t for h, t in zip(hashes, docs["text"]) if h not in covered}.items())
     if todo:
-        fresh, failed, n_process = _run(
+        fresh, failed, n_process = parse_documents(
             todo, store, mode=mode, window=window, registry=registry,
             model=settings.spacy_model, n_process=n_process, batch_size=batch_size,
             progress=progress, settings=settings)
-        table = _concat([table, fresh])
+        table = concat_stored([table, fresh])
         bad = {f["doc_hash"]: f["reason"] for f in failed}
         skipped += [{"doc_id": str(d), "lang": "en", "reason": bad[h]}
                     for d, h in zip(docs["doc_id"], hashes) if h in bad]

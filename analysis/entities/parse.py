@@ -10,19 +10,15 @@ text by text, so one bad document is reported and never kills the run.
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import sys
-import warnings
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
+from functools import partial
 from typing import Any, Iterator
 
 import pandas as pd
 
+from analysis import parallel
 from analysis.actors import Registry, mentions, sentence_starts
 from analysis.entities.pipeline import load_pipeline
-from analysis.entities.store import _concat, _Store, _Writer
+from analysis.entities.store import EntityStore, ShardWriter, concat_stored
 from analysis.settings import Settings
 
 
@@ -64,9 +60,10 @@ def _jobs(todo: list[tuple[str, str]], mode: str, window: int, registry: Registr
     return jobs, starts_of
 
 
-def _run(todo: list[tuple[str, str]], store: _Store, *, mode: str, window: int,
-         registry: Registry, model: str, n_process: int | None, batch_size: int,
-         progress: bool | None, settings: Settings) -> tuple[pd.DataFrame, list[dict], int]:
+def parse_documents(todo: list[tuple[str, str]], store: EntityStore, *, mode: str,
+                    window: int, registry: Registry, model: str, n_process: int | None,
+                    batch_size: int, progress: bool | None,
+                    settings: Settings) -> tuple[pd.DataFrame, list[dict], int]:
     """Parse the documents ``todo`` (``(hash, text)``) and store their rows.
 
     Returns the rows, the documents spaCy failed on (``doc_hash, reason``; not stored)
@@ -85,7 +82,7 @@ def _run(todo: list[tuple[str, str]], store: _Store, *, mode: str, window: int,
     if nlp is not None:
         nlp.max_length = max(nlp.max_length, max(len(t) for t, _ in jobs) + 1)
     bar = tqdm(total=len(todo), desc="entities", unit="doc", disable=not show, leave=False)
-    writer = _Writer(todo, store, starts_of, keep_starts=mode != "full", bar=bar)
+    writer = ShardWriter(todo, store, starts_of, keep_starts=mode != "full", bar=bar)
     try:
         for i, offset, found in _pipe(nlp, tasks, n_process, batch_size):
             writer.add(i, offset, found)
@@ -93,7 +90,7 @@ def _run(todo: list[tuple[str, str]], store: _Store, *, mode: str, window: int,
     finally:
         bar.close()
     store.compact()
-    return _concat(writer.done), writer.failed, n_process
+    return concat_stored(writer.done), writer.failed, n_process
 
 
 #: The pipeline forked workers use (set in the parent just before they fork).
@@ -126,7 +123,7 @@ def _pipe(nlp, tasks: list[list[_Job]], n_process: int,
         for task in tasks:
             yield from _parse_task(nlp, task, batch_size)
         return
-    if sys.platform != "linux" or "fork" not in mp.get_all_start_methods():
+    if not parallel.can_fork():
         jobs = [job for task in tasks for job in task]
         for doc, (i, offset) in nlp.pipe(jobs, as_tuples=True, n_process=n_process,
                                          batch_size=batch_size):
@@ -134,26 +131,14 @@ def _pipe(nlp, tasks: list[list[_Job]], n_process: int,
         return
     global _WORKER_NLP
     _WORKER_NLP = nlp
-    pool = ProcessPoolExecutor(max_workers=n_process, mp_context=mp.get_context("fork"))
-    queue = iter(tasks)
+    pool = parallel.process_pool(n_process)  # forked: the workers share the pipeline
     try:
-        pending = deque(_submit(pool, t, batch_size) for t in islice(queue, 3 * n_process))
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append(_submit(pool, nxt, batch_size))
+        for result in parallel.bounded_map(pool, partial(_worker_task, batch_size=batch_size),
+                                           tasks, 3 * n_process):
             yield from result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _WORKER_NLP = None
-
-
-def _submit(pool: ProcessPoolExecutor, task: list[_Job], batch_size: int):
-    with warnings.catch_warnings():
-        # Python >= 3.12 warns on fork() beside threads; the workers only run spaCy.
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        return pool.submit(_worker_task, task, batch_size)
 
 
 def _worker_task(task: list[_Job], batch_size: int) -> list[tuple[int, int, list[tuple] | str]]:

@@ -4,7 +4,7 @@
 ``tok2vec``/``transformer`` that ``ner`` does not listen to), then ``sentence_starts``
 (the sentence starts of :func:`analysis.actors.sentence_starts`, so no entity crosses a
 sentence) and ``actor_ruler`` (:func:`~analysis.entities.ruler.ruler_patterns`) before
-``ner``. :func:`_model_info` reads the model's name, version and labels from its
+``ner``. :func:`model_info` reads the model's name, version and labels from its
 ``meta.json`` without importing spaCy, so a fully cached run stays fast.
 """
 
@@ -54,7 +54,7 @@ def _register_component() -> None:
 
 
 @lru_cache(maxsize=4)
-def _model_info(model: str) -> tuple[str, tuple[str, ...]]:
+def model_info(model: str) -> tuple[str, tuple[str, ...]]:
     """``(lang_name-version, NER labels)`` of an installed pipeline, from its ``meta.json``.
 
     Read without importing spaCy or the model, so that a fully cached run stays fast.
@@ -105,7 +105,7 @@ def load_pipeline(model: str | None = None, *, registry: Registry | None = None)
     registry = registry or load_registry()
     key = (model, registry.key())
     if key not in _PIPELINES:
-        _model_info(model)                                   # E008 before spaCy's OSError
+        model_info(model)                                    # E008 before spaCy's OSError
         try:
             nlp = spacy.load(model, exclude=list(EXCLUDE))
         except OSError as err:

@@ -3,8 +3,8 @@
 One folder per configuration (model, spaCy version, registry, mode); each run writes
 shards of at most :data:`SHARD_DOCS` documents through :class:`analysis.cache.Cache`
 (atomic), so an interrupted run keeps what it finished; more than :data:`MAX_SHARDS` are
-merged into one. :class:`_Writer` collects parsed spans in document order, trims them and
-assigns each its ``sentence_id`` (:func:`analysis.actors.sentence_starts`).
+merged into one. :class:`ShardWriter` collects parsed spans in document order, trims them
+and assigns each its ``sentence_id`` (:func:`analysis.actors.sentence_starts`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _empty_store_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _STORED.items()})
 
 
-class _Store:
+class EntityStore:
     """Per-document results of one configuration: Parquet shards keyed by document hash."""
 
     def __init__(self, config: str, settings: Settings, enabled: bool):
@@ -61,7 +61,7 @@ class _Store:
                 covered |= got
             if covered == wanted:
                 break
-        return _concat(frames), covered
+        return concat_stored(frames), covered
 
     def put(self, rows: pd.DataFrame, hashes: list[str]) -> None:
         if self.enabled and hashes:
@@ -80,7 +80,7 @@ class _Store:
                 docs.extend(hit[0]["docs"]["doc_hash"])
                 ents.append(hit[0]["entities"])
         hashes = list(dict.fromkeys(docs))
-        rows = _concat(ents).drop_duplicates()
+        rows = concat_stored(ents).drop_duplicates()
         self.put(rows, hashes)
         merged = make_key("shard", sorted(hashes))
         for key in keys:
@@ -88,17 +88,18 @@ class _Store:
                 shutil.rmtree(self.cache.root / key, ignore_errors=True)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_stored(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The non-empty frames of stored rows as one, with the stored dtypes (empty if none)."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return _empty_store_frame()
     return pd.concat(frames, ignore_index=True).astype(_STORED)
 
 
-class _Writer:
+class ShardWriter:
     """Collects parsed rows in document order and writes a shard every SHARD_DOCS documents."""
 
-    def __init__(self, todo: list[tuple[str, str]], store: _Store,
+    def __init__(self, todo: list[tuple[str, str]], store: EntityStore,
                  starts_of: dict[int, list[int]], *, keep_starts: bool, bar):
         self.todo, self.store, self.starts_of = todo, store, starts_of
         self.keep_starts, self.bar = keep_starts, bar

@@ -13,6 +13,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.inputs import as_docs
+
 
 #: Labels of names (not numbers, dates or amounts): the default of :func:`actor_cooccurrence`.
 NAMED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
@@ -88,7 +90,7 @@ def entity_frequencies(ents: pd.DataFrame, docs: Any = None, *,
         if docs is None:
             raise ValueError(f"by={keys} needs docs (a Corpus or table with doc_id and "
                              f"{missing})")
-        table = docs.docs if hasattr(docs, "fingerprint") else pd.DataFrame(docs)
+        table = as_docs(docs, need=("doc_id",))
         meta = table[["doc_id", *missing]].astype({"doc_id": "string"})
         data = data.astype({"doc_id": "string"}).merge(meta, on="doc_id", how="left")
     data = data.assign(key=_entity_key(data))

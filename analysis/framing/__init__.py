@@ -2,7 +2,8 @@
 
 The research question of the package, step by step::
 
-    from analysis import framing, load, tone
+    from analysis import framing, load
+    from analysis.framing import tone
     corpus = load("../shared/corpora/articles").english()
     ctx = framing.contexts(corpus, ("CSTO", "NATO", "UN"))   # one row a (doc, actor, sentence)
     ctx = framing.score_frames(ctx)                          # + frame_<id> columns
@@ -11,7 +12,7 @@ The research question of the package, step by step::
     framing.frame_profile(ctx, by="origin")                  # Russian vs Western outlets...
     framing.key_terms(ctx)                                   # distinctive words of each actor
     framing.co_mention_network(ctx)                          # who is named with whom
-    tone.tone_by_actor(ctx)                                  # lexicon tone, see analysis.tone
+    tone.tone_by_actor(ctx)                                  # lexicon tone, see analysis.framing.tone
 
 Contexts
 --------
@@ -46,10 +47,11 @@ medium, 0.8 large; Cohen 1988).
 
 Groups (``by``)
 ---------------
-A column of the contexts (any document metadata: ``source``, ``country``, ``year``...), or
-labels, one a context. Three names are derived when the contexts have no such column:
-``"bloc"`` (:func:`member_bloc`: CSTO members, NATO members, others), ``"origin"``
-(:func:`source_origin`: where an outlet comes from) and ``"year"`` (from ``date``).
+As everywhere in the package (:mod:`analysis.groups`): a column of the contexts (any
+document metadata: ``source``, ``country``, ``year``...), labels (one a context), a
+function of the table, or a name derived when there is no such column: ``"bloc"`` (CSTO
+members, NATO members, others), ``"origin"`` (where an outlet comes from) and ``"year"``.
+The engine behind every interval is :func:`analysis.stats.cluster_bootstrap`.
 
 References
 ----------
@@ -72,11 +74,10 @@ is the way to call it.
 :mod:`~analysis.framing.dictionary`        :func:`load_frames`, :class:`FrameDictionary`
 :mod:`~analysis.framing.frames`            :func:`score_frames`, :func:`frame_hits` (negation)
 :mod:`~analysis.framing.batches`           :func:`cached_scores` (cache, process pool)
-:mod:`~analysis.framing.groups`            :func:`group_labels`, :func:`member_bloc`, ...
-:mod:`~analysis.framing.bootstrap`         :func:`cluster_bootstrap`, :func:`cohens_h`
 :mod:`~analysis.framing.compare`           :func:`frame_profile`, :func:`frame_differences`
 :mod:`~analysis.framing.vocabulary`        :func:`key_terms`
 :mod:`~analysis.framing.network`           :func:`co_mention_network`
+:mod:`~analysis.framing.tone`              tone toward each actor (``framing.tone.*``)
 :mod:`~analysis.framing.plots`             ``plot_*``
 :mod:`~analysis.framing.cli`               :func:`run_cli`
 =========================================  ==================================================
@@ -86,7 +87,6 @@ from __future__ import annotations
 
 from analysis.framing.actor_contexts import CONTEXT_COLUMNS, DEFAULT_ACTORS, UNITS, contexts
 from analysis.framing.batches import MIN_PARALLEL, cached_scores
-from analysis.framing.bootstrap import Bootstrap, cluster_bootstrap, cohens_h, p_boot
 from analysis.framing.cli import run_cli
 from analysis.framing.compare import (DIFFERENCE_COLUMNS, PROFILE_COLUMNS, comparison_pairs,
                                       frame_differences, frame_profile, frame_trend)
@@ -94,21 +94,19 @@ from analysis.framing.dictionary import (Category, FrameDictionary, FrameDiction
                                          Negation, load_frames)
 from analysis.framing.frames import (FRAME_PREFIX, context_texts, frame_columns, frame_hits,
                                      score_frames)
-from analysis.framing.groups import (DERIVED_GROUPS, OTHER, by_label, group_labels,
-                                     member_bloc, periods, source_origin)
 from analysis.framing.network import EDGE_COLUMNS, co_mention_network
 from analysis.framing.plots import (plot_differences, plot_frame_profile, plot_key_terms,
                                     plot_network, plot_tone, plot_trend)
 from analysis.framing.vocabulary import key_terms
+from analysis.framing import tone  # noqa: E402  (after the modules it uses)
 
 __all__ = [
-    "CONTEXT_COLUMNS", "DEFAULT_ACTORS", "DERIVED_GROUPS", "DIFFERENCE_COLUMNS", "EDGE_COLUMNS",
-    "FRAME_PREFIX", "MIN_PARALLEL", "OTHER", "PROFILE_COLUMNS", "UNITS",
-    "Bootstrap", "Category", "FrameDictionary", "FrameDictionaryError", "Negation",
-    "by_label", "cached_scores", "cluster_bootstrap", "co_mention_network", "cohens_h",
-    "comparison_pairs", "context_texts", "contexts", "frame_columns", "frame_differences",
-    "frame_hits", "frame_profile", "frame_trend", "group_labels", "key_terms", "load_frames",
-    "member_bloc", "p_boot", "periods", "plot_differences", "plot_frame_profile",
+    "CONTEXT_COLUMNS", "DEFAULT_ACTORS", "DIFFERENCE_COLUMNS", "EDGE_COLUMNS",
+    "FRAME_PREFIX", "MIN_PARALLEL", "PROFILE_COLUMNS", "UNITS",
+    "Category", "FrameDictionary", "FrameDictionaryError", "Negation",
+    "cached_scores", "co_mention_network", "comparison_pairs", "context_texts", "contexts",
+    "frame_columns", "frame_differences", "frame_hits", "frame_profile", "frame_trend",
+    "key_terms", "load_frames", "plot_differences", "plot_frame_profile",
     "plot_key_terms", "plot_network", "plot_tone", "plot_trend", "run_cli", "score_frames",
-    "source_origin",
+    "tone",
 ]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis import actors as actors_mod
 from analysis.cache import Cache, make_key
+from analysis.inputs import as_docs, is_corpus
 from analysis.settings import get_settings
 from analysis.text import strip_span
 
@@ -111,7 +112,7 @@ def _fresh_contexts(corpus: Any, asked: list[str] | None, mentions: pd.DataFrame
 
 def _contexts_cache(corpus: Any, mentions: pd.DataFrame | None, registry, params: dict):
     """The cache and key of a corpus' contexts (None when the input is not a Corpus)."""
-    if mentions is not None or not hasattr(corpus, "fingerprint"):
+    if mentions is not None or not is_corpus(corpus):
         return None, None
     signature = (registry or actors_mod.load_registry()).key()
     return Cache("contexts", get_settings()), make_key("contexts", corpus.fingerprint, params,
@@ -120,19 +121,7 @@ def _contexts_cache(corpus: Any, mentions: pd.DataFrame | None, registry, params
 
 def _docs_table(corpus: Any) -> pd.DataFrame:
     """``doc_id, text`` + metadata from a Corpus, a table, texts, or one text."""
-    if hasattr(corpus, "docs") and hasattr(corpus, "fingerprint"):
-        return corpus.docs
-    if isinstance(corpus, str):
-        corpus = [corpus]
-    if isinstance(corpus, pd.Series):
-        return pd.DataFrame({"doc_id": corpus.index.astype(str), "text": corpus.to_numpy()})
-    if not isinstance(corpus, pd.DataFrame):
-        texts = list(corpus)
-        return pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
-    if not {"doc_id", "text"} <= set(corpus.columns):
-        raise ValueError("contexts() needs a Corpus or a table with 'doc_id' and 'text' "
-                         f"columns; found {list(corpus.columns)}.")
-    return corpus
+    return as_docs(corpus, what="contexts()")
 
 
 def _all_contexts(docs: pd.DataFrame, mentions: pd.DataFrame, unit: str,

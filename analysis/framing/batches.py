@@ -1,21 +1,19 @@
 """Scores of many texts, computed in batches (in a process pool when large) and cached.
 
 The engine behind :func:`analysis.framing.score_frames` and
-:func:`analysis.tone.score`: any ``compute(texts) -> 2-D array`` is cached on disk by the
+:func:`analysis.framing.tone.score`: any ``compute(texts) -> 2-D array`` is cached on disk by the
 texts it scored.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sys
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
+from analysis import parallel
 from analysis.cache import Cache, make_key
 from analysis.settings import get_settings
 
@@ -48,15 +46,8 @@ def cached_scores(step: str, key_parts: list, texts: list, compute: Callable,
 
 def _map_batches(compute: Callable, texts: list, workers: int | None) -> np.ndarray:
     """``compute`` over batches, in a forked process pool when the input is large."""
-    workers = workers or get_settings().workers
-    if workers <= 1 or len(texts) < MIN_PARALLEL or sys.platform != "linux":
+    workers = parallel.worker_count(workers)
+    if not parallel.use_pool(len(texts), workers, MIN_PARALLEL) or not parallel.can_fork():
         return compute(texts)
-    import multiprocessing as mp
-
-    bounds = np.linspace(0, len(texts), 4 * workers + 1).astype(int)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            parts = list(pool.map(compute, [texts[a:b] for a, b in
-                                            zip(bounds[:-1], bounds[1:])]))
-    return np.concatenate(parts, axis=0)
+    batches = parallel.split_evenly(texts, 4 * workers)
+    return np.concatenate(parallel.map_in_pool(compute, batches, workers), axis=0)

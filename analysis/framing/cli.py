@@ -7,11 +7,12 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from analysis.cache import atomic_path
+from analysis.atomic import atomic_path
 from analysis.framing.actor_contexts import DEFAULT_ACTORS, contexts
 from analysis.framing.compare import frame_differences, frame_profile
 from analysis.framing.frames import score_frames
 from analysis.framing.vocabulary import key_terms
+from analysis.inputs import is_corpus
 
 
 def run_cli(spec: Any, *, actors: Sequence[str] = DEFAULT_ACTORS, by: str | None = None,
@@ -28,7 +29,7 @@ def run_cli(spec: Any, *, actors: Sequence[str] = DEFAULT_ACTORS, by: str | None
     actors : list of str
     by : str, optional
         A metadata column, or ``bloc``/``origin``/``year`` (see
-        :func:`~analysis.framing.group_labels`).
+        :func:`analysis.groups.resolve_groups`).
     out_dir : str or Path
         Folder to write ``contexts.csv``, ``frames_by_actor.csv``, ``tone_by_doc.csv``,
         ``tone_by_actor.csv``, ``keyness_by_actor.csv`` and ``frame_differences.csv``.
@@ -50,10 +51,11 @@ def run_cli(spec: Any, *, actors: Sequence[str] = DEFAULT_ACTORS, by: str | None
     A corpus whose every document comes from the UN General Debate Corpus is searched
     with ``context_actors=["UN"]`` (there, "the Security Council" is the UN's).
     """
-    from analysis import load, tone
+    from analysis import load
+    from analysis.framing import tone
     from analysis.readers.general_debate import SOURCE as UNGDC_SOURCE
 
-    corpus = spec if hasattr(spec, "fingerprint") else load(spec)
+    corpus = spec if is_corpus(spec) else load(spec)
     sources = set(corpus.docs["source"].dropna().unique())
     ctx = contexts(corpus, list(actors), unit=unit,
                    context_actors=["UN"] if sources == {UNGDC_SOURCE} else ())

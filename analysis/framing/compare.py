@@ -1,6 +1,6 @@
 """Frame profiles and differences between actors or groups, with cluster-bootstrap CIs.
 
-Intervals come from :func:`~analysis.framing.cluster_bootstrap`; differences add a
+Intervals come from :func:`analysis.stats.cluster_bootstrap`; differences add a
 bootstrap p-value and Cohen's h (see "Comparisons and intervals" in
 :mod:`analysis.framing`).
 """
@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.framing.bootstrap import Bootstrap, cluster_bootstrap, cohens_h, p_boot
 from analysis.framing.frames import FRAME_PREFIX, _scored, frame_columns
-from analysis.framing.groups import by_label
+from analysis.groups import by_label
+from analysis.stats import Bootstrap, cluster_bootstrap, cohens_h, p_boot
 
 #: Columns of :func:`frame_profile` (``group`` only with ``by``).
 PROFILE_COLUMNS = ["actor", "group", "frame", "share", "ci_low", "ci_high", "n_hits",
@@ -37,7 +37,7 @@ def frame_profile(contexts: pd.DataFrame, *, by: Any = None, frames=None, n_boot
         (:func:`~analysis.framing.score_frames` runs if no ``frame_*`` column is there).
     by : str or array-like, optional
         Groups (a column, ``"bloc"``, ``"origin"``, ``"year"``, or labels; see
-        :func:`~analysis.framing.group_labels`).
+        :func:`analysis.groups.resolve_groups`).
     frames : FrameDictionary or path, optional
         For scoring and for ``bloc``/``origin``.
     n_boot : int, default 1000
@@ -140,7 +140,7 @@ def comparison_pairs(cells: pd.DataFrame, compare: str,
 
     ``compare="actor"``: every pair of actors (within each group when ``grouped``);
     ``compare="group"``: every pair of groups, for each actor. Indices are rows of
-    ``cells`` (:attr:`~analysis.framing.Bootstrap.cells`).
+    ``cells`` (:attr:`analysis.stats.Bootstrap.cells`).
     """
     if compare not in ("actor", "group"):
         raise ValueError(f"compare must be 'actor' or 'group', not {compare!r}")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.framing.groups import _with_groups, by_label
+from analysis.groups import by_label, with_groups
 
 #: Columns of :func:`co_mention_network`.
 EDGE_COLUMNS = ["group", "source", "target", "weight", "n_docs", "n_source", "n_target",
@@ -25,7 +25,7 @@ def co_mention_network(contexts: pd.DataFrame, *, by: Any = None,
         CIS, EU, OSCE, for a wider network). Two actors are linked by every unit (sentence
         or window) naming both.
     by : str or array-like, optional
-        Groups (see :func:`~analysis.framing.group_labels`): one network per group.
+        Groups (see :func:`analysis.groups.resolve_groups`): one network per group.
     entities : DataFrame, optional
         The output of :func:`analysis.entities.entities` for the same documents: countries
         (``ent_id`` an ISO3 code of a GPE/NORP entity) named in an actor's sentence are
@@ -41,7 +41,7 @@ def co_mention_network(contexts: pd.DataFrame, *, by: Any = None,
         such a unit), ``n_source``, ``n_target`` (units naming each) and
         ``jaccard = weight / (n_source + n_target - weight)``; heaviest first.
     """
-    data = contexts.assign(group="all") if by is None else _with_groups(contexts, by, frames)
+    data = contexts.assign(group="all") if by is None else with_groups(contexts, by, frames=frames)
     units = data[["group", "doc_id", "sentence_id", "actor"]].astype({"actor": str})
     pairs = _actor_pairs(data)
     if entities is not None:

@@ -119,7 +119,7 @@ def plot_differences(diffs: pd.DataFrame, *, ax=None, frames=None, title: str = 
 
 
 def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
-    """Mean tone per actor (and group) with CIs, from :func:`analysis.tone.tone_by_actor`."""
+    """Mean tone per actor (and group) with CIs, from :func:`analysis.framing.tone.tone_by_actor`."""
     from analysis.figures import actor_color
 
     groups = list(dict.fromkeys(table["group"].astype(str))) if "group" in table else [""]

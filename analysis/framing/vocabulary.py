@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.framing.groups import by_label, group_labels
+from analysis.groups import by_label, resolve_groups
 
 #: Metadata columns a :class:`~analysis.corpus.Corpus` of contexts needs (left empty).
 _EMPTY_META = ("title", "date", "source", "author", "url", "lang")
@@ -28,7 +28,7 @@ def key_terms(contexts: pd.DataFrame, *, by: Any = "actor", target: Any = None,
         actor's contexts across sources (``key_terms(ctx[ctx.actor == "CSTO"],
         by="origin")``).
     by : str or array-like, default "actor"
-        The groups (see :func:`~analysis.framing.group_labels`).
+        The groups (see :func:`analysis.groups.resolve_groups`).
     target : label, optional
         One group against all the others (default: every group in turn).
     top : int, optional
@@ -54,7 +54,7 @@ def key_terms(contexts: pd.DataFrame, *, by: Any = "actor", target: Any = None,
     from analysis import keyness as keyness_mod
     from analysis.tokens import dtm
 
-    labels = group_labels(contexts, by)
+    labels = resolve_groups(contexts, by)
     keep = labels.notna().to_numpy()
     m = dtm(_contexts_corpus(contexts[keep]), options, cache=False)
     out = keyness_mod.keyness(m, by=labels[keep].astype(str).to_numpy(), target=target,

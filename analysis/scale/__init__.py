@@ -27,7 +27,7 @@ Because partial results are integer sums, the result does not depend on the back
 partitioning or the order of the reduction: it is IDENTICAL (tests compare the tables
 exactly), and equal to the in-memory steps (:func:`analysis.terms.frequencies`,
 :func:`analysis.keyness.keyness`, :func:`analysis.actors.mention_counts`, and the point
-estimates of :func:`analysis.framing.frame_profile` and :func:`analysis.tone.tone_by_actor`).
+estimates of :func:`analysis.framing.frame_profile` and :func:`analysis.framing.tone.tone_by_actor`).
 
 =====================================  ===========================================
 :func:`count_terms`                    ``term, group, count, doc_freq`` (+ token and
@@ -95,7 +95,8 @@ Cost
 
 from analysis.scale.backends import (BACKENDS, FAN_IN, LOCAL_CLUSTER, Backend, DaskBackend,
                                      LocalBackend, ProcessBackend, get_backend)
-from analysis.scale.base import ALL, doc_groups, partitions_of, sum_tables
+from analysis.groups import ALL
+from analysis.scale.base import doc_groups, partitions_of, sum_tables
 from analysis.scale.cli import (add_counts_arguments, add_scale_arguments,
                                 add_to_parquet_arguments, run_counts, run_to_parquet)
 from analysis.scale.counts import (MENTION_COLUMNS, TERM_COLUMNS, count_mentions, count_terms,

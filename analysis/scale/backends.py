@@ -24,14 +24,11 @@ Functions passed as ``map_fn``/``combine_fn`` must be picklable (module-level fu
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import sys
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, Callable, Iterator, Sequence
 
+from analysis import parallel
 from analysis.settings import get_settings
 
 #: Backend names accepted by :func:`get_backend`.
@@ -106,37 +103,12 @@ class ProcessBackend(Backend):
         self.workers = max(1, int(workers or get_settings().workers))
 
     def map_reduce(self, items, map_fn, combine_fn):
-        with _quiet_fork(), ProcessPoolExecutor(self.workers, mp_context=_context()) as pool:
-            return _fold(_bounded(pool, items, map_fn, 2 * self.workers), combine_fn)
+        with parallel.quiet_fork(), parallel.process_pool(self.workers) as pool:
+            return _fold(parallel.bounded_map(pool, map_fn, items, 2 * self.workers),
+                         combine_fn)
 
     def __repr__(self) -> str:
         return f"<ProcessBackend workers={self.workers}>"
-
-
-def _context():
-    method = "fork" if sys.platform == "linux" else "spawn"
-    return mp.get_context(method)
-
-
-@contextmanager
-def _quiet_fork():
-    with warnings.catch_warnings():
-        # Python >= 3.12 warns on fork() beside threads; the workers run pure functions.
-        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-        yield
-
-
-def _bounded(pool: ProcessPoolExecutor, items: Sequence[Any], fn: MapFn,
-             in_flight: int) -> Iterator[Any]:
-    """``fn(item)`` results in item order, with at most ``in_flight`` submitted at once."""
-    queue = iter(items)
-    pending = [pool.submit(fn, item) for _, item in zip(range(in_flight), queue)]
-    while pending:
-        done = pending.pop(0).result()
-        nxt = next(queue, None)
-        if nxt is not None:
-            pending.append(pool.submit(fn, nxt))
-        yield done
 
 
 class DaskBackend(Backend):

@@ -6,9 +6,9 @@ integer columns, and combines partials by summing them on their keys
 combined, so every backend and every partitioning gives the same numbers; rates and
 shares are computed once, from the merged counts.
 
-Group labels (``by``) are computed per document (:func:`doc_groups`): a column's values as
-strings (integral floats as integers: ``1990.0`` -> ``"1990"``), a callable's labels, or
-``"all"``. Documents whose label is missing are left out.
+Group labels (``by``, as everywhere: :mod:`analysis.groups`) are computed per document
+(:func:`doc_groups`) and written as strings (integral floats as integers: ``1990.0`` ->
+``"1990"``). Documents whose label is missing are left out.
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
+from analysis.groups import group_strings, resolve_groups
+from analysis.inputs import is_corpus
 from analysis.scale.backends import Backend, get_backend
 from analysis.scale.parquet import Partition, PartitionedCorpus, is_partitioned
 
-#: The group label when ``by`` is None.
-ALL = "all"
 #: Documents a partition when counting an in-memory corpus.
 MEMORY_PARTITION_ROWS = 1_000
 
-By = str | Callable[[pd.DataFrame], Any] | None
+By = str | Callable[[pd.DataFrame], Any] | None  # see analysis.groups
 Tables = dict[str, pd.DataFrame]
 
 
@@ -37,7 +36,7 @@ def as_source(source: Any, *, settings=None):
     ``source`` is a Corpus, a PartitionedCorpus, a partitioned Parquet folder, or any
     corpus spec :func:`analysis.load` reads (then loaded into memory).
     """
-    if isinstance(source, PartitionedCorpus) or hasattr(source, "fingerprint"):
+    if isinstance(source, PartitionedCorpus) or is_corpus(source):
         return source
     if is_partitioned(source):
         return PartitionedCorpus(source)
@@ -98,27 +97,11 @@ def needed(base: Sequence[str], by: By) -> list[str] | None:
 
 
 def doc_groups(docs: pd.DataFrame, by: By) -> pd.Series:
-    """One label a document (str), None where it is missing (the document is left out)."""
-    if by is None:
-        return pd.Series([ALL] * len(docs), index=docs.index, dtype=object)
-    if callable(by):
-        values = pd.Series(np.asarray(by(docs), dtype=object), index=docs.index)
-        if len(values) != len(docs):
-            raise ValueError(f"by returned {len(values)} labels for {len(docs)} documents")
-    elif by in docs.columns:
-        values = docs[by]
-    else:
-        raise KeyError(f"no metadata column {by!r}; the columns are {list(docs.columns)}")
-    return pd.Series([_label(v) for v in values], index=docs.index, dtype=object)
+    """One label a document (str), None where it is missing (the document is left out).
 
-
-def _label(value: Any) -> str | None:
-    """A group label as a string; None for a missing value."""
-    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
-        return None
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
+    ``by`` means what it means everywhere (:func:`analysis.groups.resolve_groups`).
+    """
+    return group_strings(resolve_groups(docs, by))
 
 
 def sum_tables(parts: list[Tables], keys: dict[str, list[str]]) -> Tables:
@@ -140,8 +123,3 @@ def sum_tables(parts: list[Tables], keys: dict[str, list[str]]) -> Tables:
         joined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         out[name] = joined.groupby(cols, sort=True).sum().reset_index()
     return out
-
-
-def by_name(by: By) -> str | None:
-    """How ``by`` is recorded in ``attrs``: the column, or the function's name."""
-    return by if isinstance(by, str) or by is None else getattr(by, "__name__", "<function>")

@@ -76,7 +76,7 @@ def run_counts(args: argparse.Namespace) -> int:
     """``counts``: write the table as CSV (atomically) and print a one-line summary."""
     import sys
 
-    from analysis.cache import atomic_path
+    from analysis.atomic import atomic_path
 
     try:
         table = count_table(args)

@@ -24,7 +24,8 @@ from scipy import sparse
 
 from analysis import tokens
 from analysis.scale.backends import Backend
-from analysis.scale.base import (By, Tables, as_source, by_name, check_by, doc_groups, needed,
+from analysis.groups import by_label
+from analysis.scale.base import (By, Tables, as_source, check_by, doc_groups, needed,
                                  run, sum_tables)
 from analysis.tokens import TokenOptions
 
@@ -89,7 +90,7 @@ def finish_terms(tables: Tables, by: By, options: TokenOptions) -> pd.DataFrame:
                         "count": cells["count"].to_numpy(dtype=np.int64),
                         "doc_freq": cells["doc_freq"].to_numpy(dtype=np.int64)})
     totals = tables["totals"]
-    out.attrs.update(by=by_name(by), options=options.to_dict(),
+    out.attrs.update(by=by_label(by), options=options.to_dict(),
                      n_tokens={str(g): int(n) for g, n in zip(totals["group"],
                                                                totals["n_tokens"])},
                      n_docs={str(g): int(n) for g, n in zip(totals["group"], totals["n_docs"])})
@@ -272,6 +273,6 @@ def count_mentions(source: Any, *, actors: Sequence[str] | str | None = None, by
                  columns=needed(["doc_id", "text", "lang", "n_words"], by), backend=backend,
                  scheduler=scheduler)
     out = finish_mentions(tables, asked or [])
-    out.attrs.update(by=by_name(by), actors=asked, include_children=include_children,
+    out.attrs.update(by=by_label(by), actors=asked, include_children=include_children,
                      anaphora=anaphora, context_actors=list(context_actors))
     return out

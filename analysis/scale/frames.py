@@ -10,10 +10,10 @@
 
 The map step (:func:`frame_partial`) builds one partition's contexts
 (:func:`analysis.framing.contexts`), scores their frames
-(:func:`analysis.framing.score_frames`) and tone (:func:`analysis.tone.score`) and sums
+(:func:`analysis.framing.score_frames`) and tone (:func:`analysis.framing.tone.score`) and sums
 them per (group, actor). Tone is summed exactly, in units of 1e-4: VADER's compound score
 has four decimals. The shares and means are the point estimates of
-:func:`analysis.framing.frame_profile` and :func:`analysis.tone.tone_by_actor`; their
+:func:`analysis.framing.frame_profile` and :func:`analysis.framing.tone.tone_by_actor`; their
 bootstrap intervals need the contexts themselves, so they stay in-memory steps.
 """
 
@@ -26,9 +26,10 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.groups import DERIVED_GROUPS, by_label, group_strings, resolve_groups
 from analysis.scale.backends import Backend
-from analysis.scale.base import (By, Tables, as_source, by_name, check_by, doc_groups,
-                                 needed, run, sum_tables)
+from analysis.scale.base import (By, Tables, as_source, check_by, needed, run,
+                                 sum_tables)
 
 #: Columns of the frame table of :func:`count_framing`.
 FRAME_COLUMNS = ["group", "actor", "frame", "n_hits", "n_contexts", "n_docs", "share"]
@@ -42,17 +43,12 @@ _SUMS = ["n_contexts", "n_docs", "n_scored", "tone_units", "tone_units_sq", "n_p
          "n_negative"]
 
 
-def _derived(by: By) -> bool:
-    from analysis.framing import DERIVED_GROUPS
-
-    return isinstance(by, str) and by in DERIVED_GROUPS
-
-
 def frame_partial(docs: pd.DataFrame, *, by: By, actors: list[str] | None, unit: str,
                   window: int, frames: str | None, registry: str | None,
                   include_children: bool, context_actors: tuple[str, ...]) -> Tables:
     """Map step: contexts, frame hits and tone sums per (group, actor) of one partition."""
-    from analysis import actors as actors_mod, framing, tone
+    from analysis import actors as actors_mod, framing
+    from analysis.framing import tone
 
     dictionary = framing.load_frames(frames)
     ctx = framing.contexts(docs, actors, unit=unit, window=window, cache=False,
@@ -67,18 +63,10 @@ def frame_partial(docs: pd.DataFrame, *, by: By, actors: list[str] | None, unit:
 
 
 def _context_groups(ctx: pd.DataFrame, docs: pd.DataFrame, by: By, dictionary) -> np.ndarray:
-    """Each context's group: its document's label, or a derived framing group."""
-    if _derived(by) and by not in docs.columns:
-        from analysis.framing import group_labels
-
-        return np.asarray([_as_label(v) for v in group_labels(ctx, by, frames=dictionary)],
-                          dtype=object)
-    labels = dict(zip(docs["doc_id"].astype(str), doc_groups(docs, by)))
-    return ctx["doc_id"].astype(str).map(labels).to_numpy(dtype=object)
-
-
-def _as_label(value: Any) -> str | None:
-    return None if value is None or (np.ndim(value) == 0 and pd.isna(value)) else str(value)
+    """Each context's group: its document's label (:func:`analysis.groups.resolve_groups`)."""
+    labels = group_strings(resolve_groups(docs, by, frames=dictionary))
+    lookup = dict(zip(docs["doc_id"].astype(str), labels))
+    return ctx["doc_id"].astype(str).map(lookup).to_numpy(dtype=object)
 
 
 def _cells(ctx: pd.DataFrame, frame_cols: list[str]) -> pd.DataFrame:
@@ -170,16 +158,17 @@ def count_framing(source: Any, *, actors: Sequence[str] | None = ("CSTO", "NATO"
 
     asked = [actors] if isinstance(actors, str) else (list(actors) if actors else None)
     source = as_source(source)
-    check_by(source, by, derived=("bloc", "origin", "year"))
+    check_by(source, by, derived=DERIVED_GROUPS)
     step = partial(frame_partial, by=by, actors=asked, unit=unit, window=window,
                    frames=str(frames) if frames else None,
                    registry=str(registry) if registry else None,
                    include_children=include_children, context_actors=tuple(context_actors))
-    columns = None if _derived(by) else needed(["doc_id", "text", "lang"], by)
+    derived = isinstance(by, str) and by in DERIVED_GROUPS  # may need any column
+    columns = None if derived else needed(["doc_id", "text", "lang"], by)
     cells = run(source, step, partial(sum_tables, keys=FRAME_KEYS), columns=columns,
                 backend=backend, scheduler=scheduler)["cells"]
     ids = load_frames(frames).ids
-    params = {"by": by_name(by), "actors": asked, "unit": unit, "frames": ids}
+    params = {"by": by_label(by), "actors": asked, "unit": unit, "frames": ids}
     out = {"frames": finish_frames(cells, ids), "tone": finish_tone(cells)}
     for table in out.values():
         table.attrs.update(params)

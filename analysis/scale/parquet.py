@@ -21,9 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -32,6 +29,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from analysis.atomic import atomic_dir
+from analysis.inputs import is_corpus
 
 #: The metadata file of a dataset folder.
 META_FILE = "_corpus.json"
@@ -218,20 +218,12 @@ def write_parquet(corpus: Any, path: str | Path, *,
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
     name, fingerprint, frames = _frames_of(corpus)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
+    with atomic_dir(path) as tmp:
         meta = _write_parts(_rechunk(frames, rows_per_partition), tmp)
         content = meta.pop("content_hash")
         meta.update(name=name, rows_per_partition=rows_per_partition,
                     fingerprint=fingerprint or content)
         (tmp / META_FILE).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return PartitionedCorpus(path)
 
 
@@ -239,7 +231,7 @@ def _frames_of(corpus: Any) -> tuple[str, str | None, Iterable[pd.DataFrame]]:
     """(name, fingerprint if known, document tables) of anything :func:`write_parquet` takes."""
     if isinstance(corpus, PartitionedCorpus):
         return corpus.name, corpus.fingerprint, corpus.iter_docs()
-    if hasattr(corpus, "docs") and hasattr(corpus, "fingerprint"):
+    if is_corpus(corpus):
         return corpus.name, corpus.fingerprint, [corpus.docs]
     if isinstance(corpus, pd.DataFrame):
         return "corpus", None, [corpus]

@@ -12,10 +12,7 @@ pruning (used by the scale path, :mod:`analysis.scale.counts`).
 from __future__ import annotations
 
 import gc
-import sys
-import warnings
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from itertools import count
 from typing import NamedTuple, Sequence
 
@@ -23,10 +20,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis import parallel
 from analysis.tokens.options import TokenOptions
-from analysis.tokens.plan import _plan
-from analysis.tokens.tokenizer import _tokens_of
-from analysis.tokens.words import _raw_chunks, _terms_of_chunk
+from analysis.tokens.plan import token_plan
+from analysis.tokens.tokenizer import tokenize_texts
+from analysis.tokens.words import raw_chunks, terms_of_chunk
 
 
 def count_texts(texts: Sequence[str], options: TokenOptions | None = None, *,
@@ -38,7 +36,7 @@ def count_texts(texts: Sequence[str], options: TokenOptions | None = None, *,
     matrix : scipy.sparse.csr_matrix of shape (n_texts, n_terms), int32
     terms : numpy.ndarray of str, shape (n_terms,), sorted
     """
-    return _count(list(texts), options or TokenOptions(), workers, False)
+    return count_in_batches(list(texts), options or TokenOptions(), workers, False)
 
 
 class _Part(NamedTuple):
@@ -71,9 +69,9 @@ def _count_batch(texts: Sequence[str], options: TokenOptions) -> _Part:
 def _count_batch_now(texts: Sequence[str], options: TokenOptions) -> _Part:
     """On the fast path raw chunks are counted; words, filters and actor marks are
     resolved once per distinct chunk (:func:`_labels`), not once per token."""
-    plan = _plan(options)
-    docs = ((_raw_chunks(t, plan) for t in texts) if _fast_path(options)
-            else _tokens_of(texts, options))
+    plan = token_plan(options)
+    docs = ((raw_chunks(t, plan) for t in texts) if _fast_path(options)
+            else tokenize_texts(texts, options))
     vocab: dict[str, int] = {}
     fresh = count()  # ids for new terms: unique, not contiguous (compacted below)
     indices: list[int] = []
@@ -95,45 +93,15 @@ def _count_batch_now(texts: Sequence[str], options: TokenOptions) -> _Part:
 MIN_PARALLEL_DOCS = 500
 
 
-def _count(texts: list[str], options: TokenOptions, workers: int, progress: bool | None):
+def count_in_batches(texts: list[str], options: TokenOptions, workers: int,
+                     progress: bool | None):
     """Map :func:`_count_batch` over batches (in a process pool when it pays), then merge."""
-    from tqdm.auto import tqdm
-
-    n_batches = max(1, min(len(texts) // 100, 8 * workers))
-    bounds = np.linspace(0, len(texts), n_batches + 1).astype(int)
-    batches = [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    bar = tqdm(total=len(texts), desc="counting terms", unit="doc", leave=False,
-               disable=not progress if progress is not None else len(texts) < 2000)
-    parts = []
-    if workers <= 1 or len(texts) < MIN_PARALLEL_DOCS or options.lemmas:
-        for batch in batches:
-            parts.append(_count_batch(batch, options))
-            bar.update(len(batch))
-    else:
-        pool = _pool(workers)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-            futures = [pool.submit(_count_batch, batch, options) for batch in batches]
-        for batch, fut in zip(batches, futures):
-            parts.append(fut.result())
-            bar.update(len(batch))
-    bar.close()
+    parts = parallel.map_batches(_count_batch, texts, options,
+                                 workers=1 if options.lemmas else workers,
+                                 threshold=MIN_PARALLEL_DOCS, desc="counting terms",
+                                 progress=progress, shared="tokens")
     matrix, terms = _merge(parts, len(texts))
     return _relabel(matrix, _labels(terms, options))
-
-
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """A reusable process pool (forked on Linux, so scripts need no ``__main__`` guard)."""
-    if workers not in _POOLS:
-        import multiprocessing as mp
-
-        method = "fork" if sys.platform == "linux" else "spawn"
-        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers,
-                                              mp_context=mp.get_context(method))
-    return _POOLS[workers]
 
 
 def _merge(parts: list[_Part], n_docs: int) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -156,8 +124,8 @@ def _labels(terms: np.ndarray, options: TokenOptions) -> list[tuple[str, ...]]:
     """What each counted term becomes: raw chunks -> kept words, actor marks stripped."""
     if not _fast_path(options):
         return [(t,) for t in terms]
-    plan = _plan(options)
-    return [_terms_of_chunk(t, plan) for t in terms]
+    plan = token_plan(options)
+    return [terms_of_chunk(t, plan) for t in terms]
 
 
 def _relabel(matrix: sparse.csr_matrix, labels: list[tuple[str, ...]]):

@@ -11,12 +11,13 @@ from functools import lru_cache
 
 from analysis.settings import get_settings
 from analysis.tokens.options import Token, TokenOptions
-from analysis.tokens.plan import _Plan
-from analysis.tokens.words import _normalize
+from analysis.tokens.plan import TokenPlan
+from analysis.tokens.words import normalize_words
 
 
 @lru_cache(maxsize=2)
-def _nlp(model: str):
+def lemma_pipeline(model: str):
+    """The spaCy pipeline ``model`` without parser and NER (loaded once per model)."""
     import spacy
 
     from analysis.errors import AnalysisError, E
@@ -27,23 +28,24 @@ def _nlp(model: str):
         raise AnalysisError(E.E008, model=model) from err
 
 
-def _lemmatize(text: str, spans: list[Token], plan: _Plan, doc=None) -> list[Token]:
+def lemmatize_spans(text: str, spans: list[Token], plan: TokenPlan, doc=None) -> list[Token]:
     """Replace a word by its spaCy lemma where spaCy's token has the same offsets.
 
     Hyphenated words and actor tokens (which spaCy splits differently) keep their form.
     """
     if doc is None:
-        doc = _nlp(get_settings().spacy_model)(text)
+        doc = lemma_pipeline(get_settings().spacy_model)(text)
     lemmas = {(t.idx, t.idx + len(t.text)): t.lemma_ for t in doc}
     out = []
     for s in spans:
         lemma = lemmas.get((s.start, s.end)) if s.token not in plan.actor_ids else None
         if lemma and not lemma.isspace():
-            token = _normalize([lemma.replace(" ", "")], plan.options.lowercase)[0]
+            token = normalize_words([lemma.replace(" ", "")], plan.options.lowercase)[0]
             s = Token(token, s.start, s.end, plan.keeps(token))
         out.append(s)
     return out
 
 
-def _no_lemmas(options: TokenOptions) -> TokenOptions:
+def without_lemmas(options: TokenOptions) -> TokenOptions:
+    """The same options with ``lemmas=False``."""
     return replace(options, lemmas=False)

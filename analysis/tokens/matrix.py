@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.cache import atomic_path, make_key
+from analysis.atomic import atomic_path
+from analysis.cache import make_key
 from analysis.settings import Settings, get_settings
-from analysis.tokens.counting import _count
+from analysis.tokens.counting import count_in_batches
 from analysis.tokens.options import TokenOptions, domain_stopwords
 from analysis.tokens.plan import actor_forms
 
@@ -117,7 +118,7 @@ def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
         found.docs, found.params = docs, params
         return found
     texts = corpus.docs["text"].tolist()
-    counted = _count(texts, options, workers or settings.workers, progress)
+    counted = count_in_batches(texts, options, workers or settings.workers, progress)
     built = _prune(*counted, min_df, max_df)
     result = DTM(built[0], built[1], np.asarray(corpus.doc_ids, dtype=object), options,
                  built[2], docs, params)

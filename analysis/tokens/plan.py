@@ -54,12 +54,12 @@ def actor_forms() -> list[tuple[str, str, bool]]:
 
 def actor_tokens(options: TokenOptions | None = None) -> dict[str, str]:
     """Actor token -> actor id (``{"nato": "NATO", "un": "UN", ...}``)."""
-    plan = _plan(options or TokenOptions())
+    plan = token_plan(options or TokenOptions())
     return dict(plan.actor_ids)
 
 
 @dataclass
-class _Plan:
+class TokenPlan:
     """Everything :func:`tokenize` needs, compiled once per options (and per process)."""
 
     options: TokenOptions
@@ -98,8 +98,9 @@ class _Plan:
 
 
 @lru_cache(maxsize=16)
-def _plan(options: TokenOptions) -> _Plan:
-    plan = _Plan(options, stopword_set(options))
+def token_plan(options: TokenOptions) -> TokenPlan:
+    """The compiled :class:`TokenPlan` of ``options`` (built once per options and process)."""
+    plan = TokenPlan(options, stopword_set(options))
     forms = actor_forms() if options.keep_actors else []
     if forms:  # one trie finds every hit; per-kind tries then give the longest form there
         plan.actor_scan = _compile_forms(forms)
@@ -120,7 +121,7 @@ def _compile_forms(forms: list[tuple[str, str, bool]]) -> re.Pattern:
     return re.compile(trie_pattern(form_atoms(f, c) for f, _, c in forms) + r"(?![^\W\d_])")
 
 
-def _actor_hits(text: str, plan: _Plan) -> list[tuple[int, int, str]]:
+def actor_hits(text: str, plan: TokenPlan) -> list[tuple[int, int, str]]:
     """(start, end, actor token) of actor forms, leftmost-longest, not overlapping.
 
     A hit glued to a preceding letter or digit ("MUN") is not a name.
@@ -138,14 +139,14 @@ def _actor_hits(text: str, plan: _Plan) -> list[tuple[int, int, str]]:
         token = plan.actor_token(text[start:end])
         if token is not None:
             out.append((start, end, token))
-            resume = _resume(text, end)
+            resume = resume_after_actor(text, end)
     return out
 
 
 _POSSESSIVE = re.compile(r"['’][sS](?![^\W_])")
 
 
-def _resume(text: str, end: int) -> int:
+def resume_after_actor(text: str, end: int) -> int:
     """Where words start again after an actor name: past a possessive ("NATO's")."""
     found = _POSSESSIVE.match(text, end)
     return found.end() if found else end

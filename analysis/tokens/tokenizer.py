@@ -10,15 +10,15 @@ from __future__ import annotations
 from typing import Iterator, Sequence
 
 from analysis.settings import get_settings
-from analysis.tokens.lemmas import _lemmatize, _nlp, _no_lemmas
+from analysis.tokens.lemmas import lemma_pipeline, lemmatize_spans, without_lemmas
 from analysis.tokens.options import NGRAM_SEP, Token, TokenOptions
-from analysis.tokens.plan import _actor_hits, _plan, _Plan, _resume
-from analysis.tokens.words import _raw_chunks, _terms_of_chunk, _word_spans
+from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor, token_plan
+from analysis.tokens.words import raw_chunks, terms_of_chunk, word_spans
 
 
-def _unigrams(text: str, plan: _Plan) -> list[str]:
+def _unigrams(text: str, plan: TokenPlan) -> list[str]:
     """Kept unigrams of one text, without spans (the same path :func:`dtm` counts)."""
-    return [t for chunk in _raw_chunks(text, plan) for t in _terms_of_chunk(chunk, plan)]
+    return [t for chunk in raw_chunks(text, plan) for t in terms_of_chunk(chunk, plan)]
 
 
 def token_spans(text: str, options: TokenOptions | None = None, *,
@@ -37,16 +37,16 @@ def token_spans(text: str, options: TokenOptions | None = None, *,
     list of Token
         ``(token, start, end, keep)`` in text order; ``text[start:end]`` is the surface.
     """
-    plan = _plan(options or TokenOptions())
+    plan = token_plan(options or TokenOptions())
     spans: list[Token] = []
     pos = 0
-    for start, end, token in _actor_hits(text, plan):
-        spans.extend(_word_spans(text, pos, start, plan))
+    for start, end, token in actor_hits(text, plan):
+        spans.extend(word_spans(text, pos, start, plan))
         spans.append(Token(token, start, end, True))
-        pos = _resume(text, end)
-    spans.extend(_word_spans(text, pos, len(text), plan))
+        pos = resume_after_actor(text, end)
+    spans.extend(word_spans(text, pos, len(text), plan))
     if plan.options.lemmas:
-        spans = _lemmatize(text, spans, plan)
+        spans = lemmatize_spans(text, spans, plan)
     return [s for s in spans if s.keep] if filter else spans
 
 
@@ -70,7 +70,7 @@ def tokenize(text: str, options: TokenOptions | None = None) -> list[str]:
     ['nato', 'met']
     """
     options = options or TokenOptions()
-    plan = _plan(options)
+    plan = token_plan(options)
     if options.ngram_range == (1, 1) and not options.lemmas:
         return _unigrams(text, plan)
     return _with_ngrams(token_spans(text, options), options.ngram_range)
@@ -88,13 +88,13 @@ def _with_ngrams(spans: Sequence[Token], ngram_range: tuple[int, int]) -> list[s
     return out
 
 
-def _tokens_of(texts: Sequence[str], options: TokenOptions) -> Iterator[list[str]]:
+def tokenize_texts(texts: Sequence[str], options: TokenOptions) -> Iterator[list[str]]:
     """Token lists of many texts (spaCy's ``nlp.pipe`` batches them when lemmatizing)."""
     if not options.lemmas:
         yield from (tokenize(t, options) for t in texts)
         return
-    plan = _plan(options)
-    nlp = _nlp(get_settings().spacy_model)
+    plan = token_plan(options)
+    nlp = lemma_pipeline(get_settings().spacy_model)
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=64)):
-        spans = _lemmatize(text, token_spans(text, _no_lemmas(options)), plan, doc)
+        spans = lemmatize_spans(text, token_spans(text, without_lemmas(options)), plan, doc)
         yield _with_ngrams(spans, options.ngram_range)

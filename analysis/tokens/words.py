@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from analysis.tokens.options import Token
-from analysis.tokens.plan import _actor_hits, _Plan, _resume
+from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor
 
 
 #: Prefix of actor tokens while counting (stripped before anything is returned).
@@ -24,7 +24,7 @@ _WORD = re.compile(r"(?<![^\W_]['’])[^\W_]+(?:[-'’](?![sS](?![^\W_]))[^\W_]+
 _CHUNK = re.compile(r"\w+(?:[-'’]\w+)*+")
 
 
-def _normalize(words: list[str], lowercase: bool) -> list[str]:
+def normalize_words(words: list[str], lowercase: bool) -> list[str]:
     """Lower-case and straighten apostrophes in one C-speed pass (words hold no spaces)."""
     if not words:
         return words
@@ -33,7 +33,7 @@ def _normalize(words: list[str], lowercase: bool) -> list[str]:
 
 
 def _prepared(text: str, lowercase: bool) -> tuple[str, bool]:
-    """The text words are read from, and whether each word still needs :func:`_normalize`.
+    """The text words are read from, and whether each word still needs :func:`normalize_words`.
 
     Lower-casing and straightening apostrophes once per text is much faster than per word;
     it is only done when it keeps every offset (a few characters change length, e.g. "İ").
@@ -50,11 +50,11 @@ def _chunk_words(chunk: str, lowercase: bool) -> list[tuple[str, int, int]]:
     flat, raw = _prepared(chunk, lowercase)
     matches = list(_WORD.finditer(flat))
     words = [m.group() for m in matches]
-    words = _normalize(words, lowercase) if raw else words
+    words = normalize_words(words, lowercase) if raw else words
     return [(w, m.start(), m.end()) for w, m in zip(words, matches)]
 
 
-def _chunk_terms(chunk: str, plan: _Plan) -> tuple[str, ...]:
+def _chunk_terms(chunk: str, plan: TokenPlan) -> tuple[str, ...]:
     """The kept words of one chunk (memoized per plan: a corpus has few distinct chunks)."""
     found = plan.chunks.get(chunk)
     if found is None:
@@ -66,26 +66,26 @@ def _chunk_terms(chunk: str, plan: _Plan) -> tuple[str, ...]:
     return found
 
 
-def _raw_chunks(text: str, plan: _Plan) -> list[str]:
+def raw_chunks(text: str, plan: TokenPlan) -> list[str]:
     """The chunks of a text in order, actor names replaced by marked actor tokens."""
     out: list[str] = []
     pos = 0
-    for start, end, token in _actor_hits(text, plan):
+    for start, end, token in actor_hits(text, plan):
         out += _CHUNK.findall(text, pos, start)
         out.append(_ACTOR_MARK + token)
-        pos = _resume(text, end)
+        pos = resume_after_actor(text, end)
     out += _CHUNK.findall(text, pos)
     return out
 
 
-def _terms_of_chunk(chunk: str, plan: _Plan) -> tuple[str, ...]:
+def terms_of_chunk(chunk: str, plan: TokenPlan) -> tuple[str, ...]:
     """What a raw chunk (or marked actor token) counts as."""
     if chunk.startswith(_ACTOR_MARK):
         return (chunk[1:],)
     return _chunk_terms(chunk, plan)
 
 
-def _word_spans(text: str, pos: int, endpos: int, plan: _Plan) -> list[Token]:
+def word_spans(text: str, pos: int, endpos: int, plan: TokenPlan) -> list[Token]:
     """Word tokens of an actor-free stretch, chunk by chunk (as :func:`dtm` counts them)."""
     out = []
     for chunk in _CHUNK.finditer(text, pos, endpos):

@@ -1,8 +1,10 @@
 """The cluster bootstrap behind every prevalence table: documents resampled with all their units.
 
-:func:`_bootstrap` returns per-group sums of topic shares on the sample and on every
-replicate (:class:`_Boot`); :mod:`analysis.topics.compare` turns them into means,
-differences and smoothed trends with percentile intervals (:func:`_interval`).
+:func:`prevalence_bootstrap` returns per-group sums of topic shares on the sample and on every
+replicate (:class:`PrevalenceBoot`); :mod:`analysis.topics.compare` turns them into means,
+differences and smoothed trends with percentile intervals
+(:func:`analysis.stats.percentile_interval`). The replicate weights come from the package's
+one bootstrap engine, :func:`analysis.stats.resample_counts`.
 
 References
 ----------
@@ -12,7 +14,6 @@ Miller 2008 (cluster bootstrap).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.groups import DERIVED_GROUPS, resolve_groups
+from analysis.stats import resample_counts
 from analysis.topics.text_units import _UNIT_COLUMNS
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class _Boot:
+class PrevalenceBoot:
     """Per-group sums and counts, on the sample and on every bootstrap replicate."""
 
     groups: list
@@ -38,7 +41,7 @@ class _Boot:
     rep_counts: np.ndarray  # (B, G)
 
 
-def _group_keys(model: TopicModel, by: str | None) -> tuple[np.ndarray, pd.Series]:
+def group_keys(model: TopicModel, by: str | None) -> tuple[np.ndarray, pd.Series]:
     """(unit row, group value) pairs; ``by="actor"`` gives a unit one row per actor named."""
     table = model.units_
     if by is None:
@@ -50,17 +53,17 @@ def _group_keys(model: TopicModel, by: str | None) -> tuple[np.ndarray, pd.Serie
         named = table["actors"].fillna("").astype(str).str.split(";").explode()
         named = named[named != ""]
         return named.index.to_numpy(np.int64), named.reset_index(drop=True).astype(object)
-    if by not in table:
+    if by not in table and by not in DERIVED_GROUPS:
         meta = [c for c in table.columns if c not in _UNIT_COLUMNS]
         raise ValueError(f"no column {by!r} to group by; the units have {meta} "
                          "(or 'actor' for the actors named).")
-    values = table[by]
+    values = resolve_groups(table, by)
     ok = values.notna().to_numpy()
     return np.flatnonzero(ok), values[ok].reset_index(drop=True).astype(object)
 
 
-def _bootstrap(model: TopicModel, rows: np.ndarray, keys: pd.Series, *, weight: str,
-               n_boot: int, random_state: int) -> _Boot:
+def prevalence_bootstrap(model: TopicModel, rows: np.ndarray, keys: pd.Series, *, weight: str,
+               n_boot: int, random_state: int) -> PrevalenceBoot:
     """Group sums of topic shares over documents, and over ``n_boot`` resamples of documents.
 
     Documents (not units) are drawn with replacement from all documents of the model, each
@@ -97,26 +100,9 @@ def _bootstrap(model: TopicModel, rows: np.ndarray, keys: pd.Series, *, weight: 
     block = max(1, min(n_boot, 4_000_000 // max(n_docs, 1)))
     for lo in range(0, n_boot, block):
         b = min(block, n_boot - lo)
-        draws = rng.integers(0, n_docs, size=(b, n_docs))
-        W = np.bincount((draws + n_docs * np.arange(b)[:, None]).ravel(),
-                        minlength=b * n_docs).reshape(b, n_docs).astype(np.float64)
+        W = resample_counts(rng, n_docs, b, method="indices")
         rep_sums[lo:lo + b] = (V.T @ W.T).T
         rep_counts[lo:lo + b] = (C.T @ W.T).T
-    return _Boot(list(groups), np.asarray(V.sum(axis=0)).reshape(n_groups, k),
+    return PrevalenceBoot(list(groups), np.asarray(V.sum(axis=0)).reshape(n_groups, k),
                  np.asarray(C.sum(axis=0)).ravel(), np.bincount(p_group, minlength=n_groups),
                  rep_sums.reshape(n_boot, n_groups, k), rep_counts)
-
-
-def _interval(reps: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval over the first axis (replicates where undefined are skipped)."""
-    tail = (1 - ci) / 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: a group never drawn
-        return np.nanquantile(reps, tail, axis=0), np.nanquantile(reps, 1 - tail, axis=0)
-
-
-def _check_ci(ci: float, n_boot: int) -> None:
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
-    if int(n_boot) < 10:
-        raise ValueError(f"n_boot must be at least 10, not {n_boot!r}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cache import atomic_path
+from analysis.atomic import atomic_path
 from analysis.topics.compare import prevalence
 from analysis.topics.model import TopicModel
 from analysis.topics.text_units import _UNIT_COLUMNS, DEFAULT_ACTORS, units

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from analysis.topics.bootstrap import _bootstrap, _check_ci, _group_keys, _interval
+from analysis.stats import check_interval_options, percentile_interval
+from analysis.topics.bootstrap import group_keys, prevalence_bootstrap
 
 if TYPE_CHECKING:
     from analysis.topics.model import TopicModel
@@ -59,14 +60,14 @@ def prevalence(model: TopicModel, by: str | None = None, *, weight: str = "docum
         ``topic, label, group, mean, ci_low, ci_high, n_docs`` (documents in the group).
         ``attrs`` records the parameters.
     """
-    _check_ci(ci, n_boot)
-    rows, keys = _group_keys(model, by)
-    boot = _bootstrap(model, rows, keys, weight=weight, n_boot=n_boot,
+    check_interval_options(ci, n_boot)
+    rows, keys = group_keys(model, by)
+    boot = prevalence_bootstrap(model, rows, keys, weight=weight, n_boot=n_boot,
                       random_state=random_state)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = boot.sums / boot.counts[:, None]
         reps = boot.rep_sums / boot.rep_counts[:, :, None]
-    low, high = _interval(reps, ci)
+    low, high = percentile_interval(reps, ci)
     out = _tidy(model, boot.groups, {"mean": means, "ci_low": low, "ci_high": high},
                 boot.n_docs)
     out.attrs.update(by=by, weight=weight, n_boot=n_boot, ci=ci, random_state=random_state,
@@ -112,9 +113,9 @@ def prevalence_difference(model: TopicModel, by: str, *, reference: Any = None,
         ``p`` a two-sided bootstrap p-value (twice the smaller share of replicate
         differences on either side of 0).
     """
-    _check_ci(ci, n_boot)
-    rows, keys = _group_keys(model, by)
-    boot = _bootstrap(model, rows, keys, weight=weight, n_boot=n_boot,
+    check_interval_options(ci, n_boot)
+    rows, keys = group_keys(model, by)
+    boot = prevalence_bootstrap(model, rows, keys, weight=weight, n_boot=n_boot,
                       random_state=random_state)
     if reference is None:
         reference = boot.groups[0]
@@ -128,7 +129,7 @@ def prevalence_difference(model: TopicModel, by: str, *, reference: Any = None,
         reps = boot.rep_sums / boot.rep_counts[:, :, None]
     diff = means[others] - means[r]
     rep_diff = reps[:, others] - reps[:, [r]]
-    low, high = _interval(rep_diff, ci)
+    low, high = percentile_interval(rep_diff, ci)
     valid = np.isfinite(rep_diff).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 2 * np.minimum((rep_diff <= 0).sum(axis=0), (rep_diff >= 0).sum(axis=0)) / valid
@@ -178,12 +179,12 @@ def prevalence_trend(model: TopicModel, *, time: str = "year", by: str | None = 
         ``topic, label, group, time, mean, ci_low, ci_high, n_docs`` (documents at exactly
         that time).
     """
-    _check_ci(ci, n_boot)
-    rows, keys = _group_keys(model, by)
+    check_interval_options(ci, n_boot)
+    rows, keys = group_keys(model, by)
     when = _time_values(model.units_, time).to_numpy()[rows]
     ok = np.isfinite(when)
     pairs = pd.Series(list(zip(keys[ok], when[ok])), dtype=object)
-    boot = _bootstrap(model, rows[ok], pairs, weight=weight, n_boot=n_boot,
+    boot = prevalence_bootstrap(model, rows[ok], pairs, weight=weight, n_boot=n_boot,
                       random_state=random_state)
     frames = []
     for group in sorted({g for g, _ in boot.groups}, key=str):
@@ -194,7 +195,7 @@ def prevalence_trend(model: TopicModel, *, time: str = "year", by: str | None = 
             mean = (K @ boot.sums[idx]) / (K @ boot.counts[idx])[:, None]
             reps = (np.einsum("ty,byk->btk", K, boot.rep_sums[:, idx])
                     / np.einsum("ty,by->bt", K, boot.rep_counts[:, idx])[:, :, None])
-        low, high = _interval(reps, ci)
+        low, high = percentile_interval(reps, ci)
         part = _tidy(model, list(t), {"mean": mean, "ci_low": low, "ci_high": high},
                      boot.n_docs[idx]).rename(columns={"group": "time"})
         part.insert(2, "group", group)

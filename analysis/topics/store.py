@@ -9,16 +9,13 @@ read back with ``allow_pickle=False``; terms are stored as one UTF-8 byte array.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
 
-from analysis.cache import atomic_path
+from analysis.atomic import atomic_dir, atomic_path
 from analysis.tokens import TokenOptions
 
 if TYPE_CHECKING:
@@ -34,10 +31,7 @@ def _text_array(items: Iterable) -> np.ndarray:
 
 def _write_state(folder: Path, state: dict) -> None:
     """``model.npz`` and ``model.json`` in ``folder``, written to a temp folder then renamed."""
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    with atomic_dir(folder, merge=True) as tmp:
         arrays = {name: np.asarray(state[name]) for name in _ARRAYS}
         arrays["terms"] = _text_array(state["terms"])
         with open(tmp / "model.npz", "wb") as fh:
@@ -50,14 +44,6 @@ def _write_state(folder: Path, state: dict) -> None:
             info["labels"] = {str(t): str(v) for t, v in state["labels"].items()}
         (tmp / "model.json").write_text(json.dumps(info, sort_keys=True, default=str),
                                         encoding="utf-8")
-        if folder.exists():
-            for name in ("model.npz", "model.json"):
-                os.replace(tmp / name, folder / name)
-        else:
-            os.replace(tmp, folder)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _read_state(folder: Path) -> dict | None:

@@ -14,6 +14,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.inputs import is_corpus
+
 #: Kinds of unit a model can be fitted on.
 UNITS = ("document", "paragraph", "actor_context")
 #: Actors whose contexts :func:`units` annotates by default.
@@ -225,7 +227,7 @@ def _unit_kind(table: pd.DataFrame) -> str:
 
 def _as_units(data) -> pd.DataFrame:
     """A units table from a units table, a corpus or any table with doc_id and text."""
-    if hasattr(data, "fingerprint") and hasattr(data, "docs"):
+    if is_corpus(data):
         return units(data, "document", actors=())
     if not isinstance(data, pd.DataFrame) or not {"doc_id", "text"} <= set(data.columns):
         raise ValueError("topic models are fitted on topics.units(corpus, ...), a Corpus, or a "

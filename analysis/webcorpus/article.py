@@ -27,7 +27,7 @@ from analysis import dedupe
 from analysis import text as textmod
 from analysis.webcorpus.client import Client, FetchError, Page
 from analysis.webcorpus.sources import Target
-from analysis.webcorpus.urls import _valid, normalize_url
+from analysis.webcorpus.urls import is_valid_url, normalize_url
 
 #: Articles with fewer words than this count as ``empty_text``.
 MIN_WORDS = 5
@@ -46,7 +46,7 @@ def fetch_article(client: Client, target: Target, listed: dict[str, str] | None 
                            "fetched_at": _now()}
 
     def on_redirect(new: str) -> None:
-        other = (listed or {}).get(normalize_url(new)) if _valid(new) else None
+        other = (listed or {}).get(normalize_url(new)) if is_valid_url(new) else None
         if other is not None and other != target.doc_id:
             raise FetchError("duplicate_url", f"redirects to {other}")
 

@@ -30,9 +30,9 @@ import pandas as pd
 from analysis import dedupe
 from analysis.webcorpus.article import fetch_article
 from analysis.webcorpus.client import USER_AGENT, Client
-from analysis.webcorpus.sources import Target, _target, read_feed, read_sitemap, read_url_list
+from analysis.webcorpus.sources import Target, make_target, read_feed, read_sitemap, read_url_list
 from analysis.webcorpus.store import DONE, METADATA_FILE, Metadata, write_article
-from analysis.webcorpus.urls import _valid, normalize_url
+from analysis.webcorpus.urls import is_valid_url, normalize_url
 
 
 @dataclass
@@ -165,7 +165,7 @@ def _collect(client: Client, urls, feed, sitemap, report: BuildReport) -> list[T
     """Every source's targets, each normalized URL once (later copies reported)."""
     found: list[Target] = []
     if urls:
-        found += [_target(u) for u in read_url_list(urls)]
+        found += [make_target(u) for u in read_url_list(urls)]
     if feed:
         found += read_feed(client, feed)
     if sitemap:
@@ -212,7 +212,7 @@ class _State:
                 texts.setdefault(dedupe.text_hash(file.read_text(encoding="utf-8").strip()),
                                  doc_id)
                 final = row.get("final_url") or row.get("url") or ""
-                if _valid(final):
+                if is_valid_url(final):
                     landed.setdefault(normalize_url(final), doc_id)
         return cls(texts, {t.key: t.doc_id for t in targets}, landed)
 

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 from analysis import __version__
-from analysis.webcorpus.urls import _valid
+from analysis.webcorpus.urls import is_valid_url
 
 #: Sent with every request; pass ``user_agent=`` with your own contact address.
 USER_AGENT = (f"analysis-corpus-builder/{__version__} (academic research on how texts frame "
@@ -179,7 +179,7 @@ class Client:
 
     def _attempts(self, url: str, consume: Callable[[Any], Any], check_robots: bool):
         """One URL, retried on 429/5xx/timeouts/network errors; a redirect is returned."""
-        if not _valid(url):
+        if not is_valid_url(url):
             raise FetchError("bad_url", f"not an http(s) URL: {url!r}")
         host = self._host(url)
         if check_robots and self.respect_robots:

@@ -20,7 +20,7 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from analysis.cache import atomic_path
+from analysis.atomic import atomic_path
 from analysis.errors import AnalysisError, E
 from analysis.webcorpus.client import USER_AGENT, Client, FetchError
 

@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 
 from analysis.errors import AnalysisError, E
 from analysis.webcorpus.client import MAX_BYTES, Client, FetchError, Page
-from analysis.webcorpus.urls import _valid, doc_id_for, normalize_url
+from analysis.webcorpus.urls import doc_id_for, is_valid_url, normalize_url
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,11 @@ class Target:
     hints: tuple = ()
 
 
-def _target(url: str, hints: dict | None = None) -> Target:
+def make_target(url: str, hints: dict | None = None) -> Target:
+    """The :class:`Target` of ``url``: its normalized key, doc id and non-empty ``hints``."""
     url = url.strip()
     try:
-        key = normalize_url(url) if _valid(url) else url
+        key = normalize_url(url) if is_valid_url(url) else url
     except ValueError:
         key = url
     clean = tuple((k, v) for k, v in (hints or {}).items() if v)
@@ -80,7 +81,7 @@ def read_feed(client: Client, url: str) -> list[Target]:
         if not link:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        targets.append(_target(urljoin(page.url, link), {
+        targets.append(make_target(urljoin(page.url, link), {
             "title": (entry.get("title") or "").strip(), "author": entry.get("author"),
             "date": time.strftime("%Y-%m-%d", stamp) if stamp else None}))
     return targets
@@ -100,11 +101,11 @@ def read_sitemap(client: Client, url: str, warnings: list[dict], *,
     except ValueError as err:
         raise AnalysisError(E.E012, source=url, kind="sitemap", reason=str(err)) from err
     if kind == "urlset":
-        return [_target(urljoin(page.url, loc)) for loc in locs]
+        return [make_target(urljoin(page.url, loc)) for loc in locs]
     targets: list[Target] = []
     for loc in locs:
         child = urljoin(page.url, loc)
-        if not _valid(child) or normalize_url(child) in seen or _depth >= 3:
+        if not is_valid_url(child) or normalize_url(child) in seen or _depth >= 3:
             continue
         try:
             targets += read_sitemap(client, child, warnings, _depth=_depth + 1, _seen=seen)

@@ -14,7 +14,7 @@ import csv
 import time
 from pathlib import Path
 
-from analysis.cache import atomic_path
+from analysis.atomic import atomic_path
 from analysis.errors import AnalysisError, E
 
 METADATA_FILE = "metadata.csv"

@@ -47,7 +47,8 @@ def doc_id_for(url: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def _valid(url: str) -> bool:
+def is_valid_url(url: str) -> bool:
+    """Whether ``url`` is a well-formed http(s) URL with a host and no whitespace."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a malformed port

@@ -1,9 +1,25 @@
-"""Cluster bootstrap of ratio estimates: the engine of every framing and tone interval.
+"""Statistics shared by every stage: the cluster bootstrap, percentile intervals, effect sizes.
 
-Documents are resampled with replacement, each with all its contexts. The method is
-explained in the "Comparisons and intervals" section of :mod:`analysis.framing`
-(Davison & Hinkley 1997, sec. 3.8; Field & Welsh 2007); effect sizes follow Cohen (1988).
-Full references are listed there.
+One engine draws every interval in the package. Documents (clusters) are resampled with
+replacement, each keeping all its rows (contexts, units, mentions), and a ratio of sums is
+recomputed on every replicate: the cluster bootstrap (Davison & Hinkley 1997, sec. 3.8;
+Field & Welsh 2007; Cameron, Gelbach & Miller 2008). :func:`cluster_bootstrap` does so for
+rows of a table crossed by a cell (actor) and a group; topic prevalence
+(:mod:`analysis.topics.compare`) builds its own per-document sums and draws its replicate
+weights with :func:`resample_counts`. Intervals are percentile intervals
+(:func:`percentile_interval`); differences report :func:`p_boot` and Cohen's h
+(:func:`cohens_h`, Cohen 1988).
+
+References
+----------
+Cameron, A. C., Gelbach, J. B. & Miller, D. L. (2008). Bootstrap-based improvements for
+inference with clustered errors. *Review of Economics and Statistics* 90(3), 414-427.
+Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.).
+Hillsdale, NJ: Erlbaum.
+Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*.
+Cambridge University Press.
+Field, C. A. & Welsh, A. H. (2007). Bootstrapping clustered data. *Journal of the Royal
+Statistical Society B* 69(3), 369-390.
 """
 
 from __future__ import annotations
@@ -15,12 +31,70 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.framing.groups import _with_groups
+from analysis.groups import with_groups
+
+
+def resample_counts(rng: np.random.Generator, n: int, size: int, *,
+                    method: str = "multinomial") -> np.ndarray:
+    """How often each of ``n`` clusters is drawn in ``size`` resamples of ``n`` draws.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    n : int
+        Clusters (documents) to resample.
+    size : int
+        Replicates.
+    method : {"multinomial", "indices"}
+        Both give Multinomial(n, 1/n) counts; they consume the generator differently, so
+        each stage keeps the one its published numbers were drawn with: ``"multinomial"``
+        draws the counts directly (framing, tone, mention shares), ``"indices"`` draws
+        ``n`` cluster indices per replicate and counts them (topic prevalence).
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (size, n)
+    """
+    if method == "multinomial":
+        return rng.multinomial(n, np.full(n, 1 / n), size=size).astype(float)
+    if method == "indices":
+        draws = rng.integers(0, n, size=(size, n))
+        return np.bincount((draws + n * np.arange(size)[:, None]).ravel(),
+                           minlength=size * n).reshape(size, n).astype(np.float64)
+    raise ValueError(f"method must be 'multinomial' or 'indices', not {method!r}")
+
+
+def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over the first axis; replicates where undefined (NaN) are skipped.
+
+    Parameters
+    ----------
+    replicates : numpy.ndarray of shape (n_boot, ...)
+    ci : float
+        Coverage, e.g. 0.95 for the 2.5th and 97.5th percentiles.
+
+    Returns
+    -------
+    (low, high) : numpy.ndarrays of shape ``replicates.shape[1:]``
+    """
+    alpha = (1 - ci) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: never drawn
+        low, high = np.nanquantile(replicates, [alpha, 1 - alpha], axis=0)
+    return low, high
+
+
+def check_interval_options(ci: float, n_boot: int) -> None:
+    """Raise ValueError unless ``0 < ci < 1`` and ``n_boot >= 10``."""
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+    if int(n_boot) < 10:
+        raise ValueError(f"n_boot must be at least 10, not {n_boot!r}")
 
 
 @dataclass
 class Bootstrap:
-    """Cell estimates and their cluster-bootstrap replicates (see :mod:`analysis.framing`).
+    """Cell estimates and their cluster-bootstrap replicates (see the module docstring).
 
     Attributes
     ----------
@@ -41,13 +115,9 @@ class Bootstrap:
 
     def interval(self, ci: float) -> tuple[np.ndarray, np.ndarray]:
         """Percentile interval of every cell and variable."""
-        alpha = (1 - ci) / 2
         if not self.replicates.size:
             return np.full_like(self.estimate, np.nan), np.full_like(self.estimate, np.nan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells
-            low, high = np.nanquantile(self.replicates, [alpha, 1 - alpha], axis=0)
-        return low, high
+        return percentile_interval(self.replicates, ci)
 
 
 def cluster_bootstrap(table: pd.DataFrame, values: Sequence[str], *, by: Any = None,
@@ -63,7 +133,7 @@ def cluster_bootstrap(table: pd.DataFrame, values: Sequence[str], *, by: Any = N
         Numeric or boolean columns; each cell's estimate is their mean over its contexts.
         Missing values are left out of that variable's sums.
     by : column name, derived name or labels, optional
-        Groups crossed with ``cell`` (see :func:`~analysis.framing.group_labels`); contexts
+        Groups crossed with ``cell`` (see :func:`analysis.groups.resolve_groups`); contexts
         without a group are left out. When every document has one group, documents are
         resampled within their group (a stratified bootstrap: group sizes stay fixed).
     cell, cluster : str
@@ -87,7 +157,7 @@ def cluster_bootstrap(table: pd.DataFrame, values: Sequence[str], *, by: Any = N
     keys = [cell]
     data = table
     if by is not None:
-        data = _with_groups(table, by, frames)
+        data = with_groups(table, by, frames=frames)
         keys = [cell, "group"]
     doc_codes = pd.factorize(data[cluster], sort=True)[0]
     grouper = data.groupby(keys, sort=True, observed=True)
@@ -139,7 +209,7 @@ def _stratum_replicates(docs: np.ndarray, cells: np.ndarray, values: np.ndarray,
     n_boot = out.shape[0]
     for lo in range(0, n_boot, chunk):
         size = min(chunk, n_boot - lo)
-        weights = rng.multinomial(m, np.full(m, 1 / m), size=size).astype(float)
+        weights = resample_counts(rng, m, size)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = (weights @ num) / (weights @ den)
         out[lo:lo + size, cell_idx, :] = ratio.reshape(size, len(cell_idx), n_vars)

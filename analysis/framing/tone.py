@@ -2,7 +2,8 @@
 
 ::
 
-    from analysis import framing, tone
+    from analysis import framing
+    from analysis.framing import tone
     ctx = tone.score_tone(framing.contexts(corpus))     # + a "tone" column in [-1, 1]
     tone.tone_by_doc(ctx)                               # doc_id, actor, tone, n_contexts
     tone.tone_by_actor(ctx, by="origin")                # mean tone, cluster-bootstrap 95% CI
@@ -59,8 +60,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.framing import (Bootstrap, by_label, cached_scores, comparison_pairs, context_texts,
-                              cluster_bootstrap, p_boot)
+from analysis.framing.batches import cached_scores
+from analysis.framing.compare import comparison_pairs
+from analysis.framing.frames import context_texts
+from analysis.groups import by_label
+from analysis.stats import Bootstrap, cluster_bootstrap, p_boot
 
 #: Compound scores inside (-0.05, 0.05) are neutral (Hutto & Gilbert's convention).
 NEUTRAL_BAND = 0.05
@@ -178,7 +182,7 @@ def tone_by_actor(contexts: pd.DataFrame, *, by: Any = None, n_boot: int = 1000,
     contexts : DataFrame
         The output of :func:`analysis.framing.contexts` (scored or not).
     by : str or array-like, optional
-        Groups (see :func:`analysis.framing.group_labels`).
+        Groups (see :func:`analysis.groups.resolve_groups`).
     n_boot, ci, random_state
         Bootstrap over documents, as in :func:`analysis.framing.frame_profile`.
     frames : FrameDictionary or path, optional

@@ -1,0 +1,68 @@
+"""Input checks shared by every stage: what a "corpus" argument may be, and clear refusals.
+
+Every stage that reads documents accepts the same things (:func:`as_docs`): a
+:class:`~analysis.corpus.Corpus`, its ``docs`` table or any DataFrame with ``doc_id`` and
+``text`` columns, a Series of texts (its index becomes ``doc_id``), a list of texts
+(``doc_id`` ``"0"``, ``"1"``...), or one text. :func:`is_corpus` tells a Corpus (which
+has a fingerprint, so its results can be cached) from a plain table.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import pandas as pd
+
+
+def is_corpus(obj: Any) -> bool:
+    """Whether ``obj`` is a loaded :class:`~analysis.corpus.Corpus`."""
+    from analysis.corpus import Corpus  # lazy: the corpus module imports most of the package
+
+    return isinstance(obj, Corpus)
+
+
+def as_docs(data: Any, *, need: Sequence[str] = ("doc_id", "text"),
+            what: str = "this step") -> pd.DataFrame:
+    """The documents table of any input a stage accepts (see the module docstring).
+
+    Parameters
+    ----------
+    data : Corpus, DataFrame, Series, list of str or str
+    need : list of str
+        Columns the table must have.
+    what : str
+        The caller, named in the error (``"mentions()"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``corpus.docs`` or the table itself (not copied), or a new ``doc_id, text`` table.
+
+    Raises
+    ------
+    ValueError
+        Naming the missing columns and what to pass instead.
+    """
+    if is_corpus(data):
+        table = data.docs
+    elif isinstance(data, pd.DataFrame):
+        table = data
+    elif isinstance(data, pd.Series):
+        table = pd.DataFrame({"doc_id": data.index.astype(str), "text": data.to_numpy()})
+    else:
+        texts = [data] if isinstance(data, str) else list(data)
+        table = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise ValueError(f"{what} needs a Corpus or a table with columns {list(need)}; "
+                         f"{missing} missing (found {list(table.columns)}). Load one with "
+                         "analysis.load(...) or add the columns.")
+    return table
+
+
+def text_table(data: Any, *, what: str = "this step") -> pd.DataFrame:
+    """``doc_id, text, lang`` (lang None where unknown) of any input :func:`as_docs` takes."""
+    table = as_docs(data, what=what)
+    lang = table["lang"] if "lang" in table else pd.Series([None] * len(table), index=table.index)
+    return pd.DataFrame({"doc_id": table["doc_id"].to_numpy(), "text": table["text"].to_numpy(),
+                         "lang": lang.to_numpy()})
