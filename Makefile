@@ -4,9 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORPUS ?= factbook
+# regenerate each notebook's .ipynb from its jupytext script (deterministic cell ids)
+export SYNC := import sys, pathlib, analysis.report as r; [r.sync_notebook(pathlib.Path(p)) for p in sys.argv[1:]]
 OUT    ?= figures
 
-.PHONY: help setup report test test-fast benchmark lab clean-cache
+.PHONY: help setup report test test-fast lint format benchmark lab clean-cache
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -28,6 +30,15 @@ test: $(STAMP)  ## run the whole test suite (package, real corpora, notebooks)
 
 test-fast: $(STAMP)  ## the tests without the slow whole-corpus, notebook and browser ones
 	$(BIN)/python -m pytest -m "not slow and not notebooks and not browser"
+
+lint: $(STAMP)  ## ruff: lint and check the formatting (what CI runs before the tests)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## ruff: fix what can be fixed, format, and re-pair the notebooks
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/python -c "$$SYNC" notebooks/[0-9]*.py
 
 benchmark: $(STAMP)  ## time corpus loading against the baseline loop (prints ratios)
 	$(BIN)/python benchmarks/bench_load.py

@@ -64,6 +64,7 @@ class Cache:
 
     @property
     def enabled(self) -> bool:
+        """Whether the cache is on (``ANALYSIS_CACHE``)."""
         return self.settings.use_cache
 
     def get(self, key: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
@@ -93,4 +94,5 @@ class Cache:
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
             (tmp / _DONE).write_text(
                 json.dumps({"tables": sorted(tables), "data": data or {}}, default=str),
-                encoding="utf-8")
+                encoding="utf-8",
+            )

@@ -43,65 +43,94 @@ from analysis.errors import AnalysisError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis",
-                                     description="How texts frame the CSTO, NATO and the UN.")
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description="How texts frame the CSTO, NATO and the UN."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     corpus = commands.add_parser("corpus", help="inspect a corpus")
     corpus_cmds = corpus.add_subparsers(dest="corpus_command", required=True)
     info = corpus_cmds.add_parser("info", help="summarize a corpus spec")
-    info.add_argument("spec", help="'factbook', 'ungdc', a folder, an archive (.tgz/.zip) "
-                      "or a table")
+    info.add_argument(
+        "spec", help="'factbook', 'ungdc', a folder, an archive (.tgz/.zip) or a table"
+    )
     info.add_argument("--json", action="store_true", help="print the summary as JSON")
     info.add_argument("--text-column", default="text", help="text column of a table spec")
     info.add_argument("--speakers", help="UNGDC speaker table (.xlsx) to join, or 'auto'")
-    info.add_argument("--strict", action="store_true",
-                      help="fail (exit 5) if any document had to be skipped")
+    info.add_argument(
+        "--strict", action="store_true", help="fail (exit 5) if any document had to be skipped"
+    )
     from analysis import webcorpus
 
-    webcorpus.add_build_arguments(corpus_cmds.add_parser(
-        "build", help="build an article folder from URLs, a feed or a sitemap"))
-    webcorpus.add_fetch_arguments(corpus_cmds.add_parser(
-        "fetch", help="download a published dataset, checking its sha256"))
+    webcorpus.add_build_arguments(
+        corpus_cmds.add_parser(
+            "build", help="build an article folder from URLs, a feed or a sitemap"
+        )
+    )
+    webcorpus.add_fetch_arguments(
+        corpus_cmds.add_parser("fetch", help="download a published dataset, checking its sha256")
+    )
     from analysis.scale import cli as scale_cli
 
-    scale_cli.add_to_parquet_arguments(corpus_cmds.add_parser(
-        "to-parquet", help="store a corpus as partitioned Parquet (for the scale path)"))
-    scale_cli.add_counts_arguments(commands.add_parser(
-        "counts", help="term, mention or frame counts by group on a local pool or Dask"))
+    scale_cli.add_to_parquet_arguments(
+        corpus_cmds.add_parser(
+            "to-parquet", help="store a corpus as partitioned Parquet (for the scale path)"
+        )
+    )
+    scale_cli.add_counts_arguments(
+        commands.add_parser(
+            "counts", help="term, mention or frame counts by group on a local pool or Dask"
+        )
+    )
 
     mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
     mentions.add_argument("spec", help="corpus spec")
-    mentions.add_argument("--actors", help="comma-separated actor ids (default: all), e.g. "
-                                           "CSTO,NATO,UN")
+    mentions.add_argument(
+        "--actors", help="comma-separated actor ids (default: all), e.g. CSTO,NATO,UN"
+    )
     mentions.add_argument("--registry", help="your own actors YAML (extends the built-in one)")
-    mentions.add_argument("--include-children", action="store_true",
-                          help="count UNHCR, CRRF... as their parent organization")
+    mentions.add_argument(
+        "--include-children",
+        action="store_true",
+        help="count UNHCR, CRRF... as their parent organization",
+    )
     mentions.add_argument("--out", required=True, help="CSV file to write")
     mentions.add_argument("--text-column", default="text", help="text column of a table spec")
 
-    ents = commands.add_parser("entities", help="spaCy entities with actors and countries "
-                                                "normalized (CSVs)")
+    ents = commands.add_parser(
+        "entities", help="spaCy entities with actors and countries normalized (CSVs)"
+    )
     ents.add_argument("spec", help="corpus spec")
-    ents.add_argument("--mode", choices=["full", "actor_sentences", "auto"], default="auto",
-                      help="parse whole documents, or only sentences naming an actor "
-                           "(fast on large corpora such as the UNGDC); auto: full up to "
-                           "about 1.5 million words")
-    ents.add_argument("--window", type=int, default=0,
-                      help="sentences either side of an actor sentence (actor_sentences)")
+    ents.add_argument(
+        "--mode",
+        choices=["full", "actor_sentences", "auto"],
+        default="auto",
+        help="parse whole documents, or only sentences naming an actor "
+        "(fast on large corpora such as the UNGDC); auto: full up to "
+        "about 1.5 million words",
+    )
+    ents.add_argument(
+        "--window",
+        type=int,
+        default=0,
+        help="sentences either side of an actor sentence (actor_sentences)",
+    )
     ents.add_argument("--by", help="metadata field for entity frequencies by group")
-    ents.add_argument("--actors", default="CSTO,NATO,UN",
-                      help="actors whose co-occurring entities are listed")
+    ents.add_argument(
+        "--actors", default="CSTO,NATO,UN", help="actors whose co-occurring entities are listed"
+    )
     ents.add_argument("--top", type=int, default=50, help="entities kept per group / actor")
-    ents.add_argument("--out", required=True, help="folder for entities.csv, "
-                                                   "frequencies.csv, cooccurrence.csv")
+    ents.add_argument(
+        "--out", required=True, help="folder for entities.csv, frequencies.csv, cooccurrence.csv"
+    )
     ents.add_argument("--text-column", default="text", help="text column of a table spec")
 
     framing = commands.add_parser("framing", help="frames and tone toward each actor (CSVs)")
     framing.add_argument("spec", help="corpus spec")
     framing.add_argument("--actors", default="CSTO,NATO,UN", help="comma-separated actor ids")
-    framing.add_argument("--by", help="metadata field to compare groups by ('bloc', 'origin', "
-                                      "'year' or any column)")
+    framing.add_argument(
+        "--by", help="metadata field to compare groups by ('bloc', 'origin', 'year' or any column)"
+    )
     framing.add_argument("--frames", help="your own frame dictionary (YAML)")
     framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     framing.add_argument("--out", required=True, help="folder for the tables")
@@ -135,8 +164,9 @@ def _parser() -> argparse.ArgumentParser:
     topics.add_argument("--k", type=int, required=True, help="number of topics")
     topics.add_argument("--model", choices=["lda", "nmf"], default="lda")
     topics.add_argument("--seed", type=int, default=0, help="random_state (same seed, same files)")
-    topics.add_argument("--out", required=True, help="folder for top_terms.csv, doc_topics.csv, "
-                                                     "prevalence.csv")
+    topics.add_argument(
+        "--out", required=True, help="folder for top_terms.csv, doc_topics.csv, prevalence.csv"
+    )
 
     report = commands.add_parser("report", help="run every notebook and write figures")
     report.add_argument("--corpus", default="factbook", help="corpus spec (default: factbook)")
@@ -148,8 +178,7 @@ def _corpus_info(args: argparse.Namespace) -> int:
     import analysis
 
     options = {"speakers": args.speakers} if args.speakers else {}
-    corpus = analysis.load(args.spec, text_column=args.text_column, strict=args.strict,
-                           **options)
+    corpus = analysis.load(args.spec, text_column=args.text_column, strict=args.strict, **options)
     info = corpus.info()
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False, default=str))
@@ -166,8 +195,10 @@ def _corpus_info(args: argparse.Namespace) -> int:
     for row in info["duplicates"][:20]:
         print(f"  {row['doc_id']} ~ {row['duplicate_of']} ({row['kind']}, {row['similarity']})")
     for row in info["guessed_encodings"][:20]:
-        print(f"  encoding guessed: {row['origin']}: {row['encoding']} "
-              f"(confidence {row['confidence']})")
+        print(
+            f"  encoding guessed: {row['origin']}: {row['encoding']} "
+            f"(confidence {row['confidence']})"
+        )
     for row in info["warnings"][:20]:
         print(f"  warning: {row['origin']}: {row['message']}")
     print(f"skipped      {info['n_skipped']}")
@@ -184,14 +215,17 @@ def _mentions(args: argparse.Namespace) -> int:
     registry = actors.load_registry(args.registry) if args.registry else None
     wanted = [a.strip() for a in args.actors.split(",") if a.strip()] if args.actors else None
     corpus = analysis.load(args.spec, text_column=args.text_column)
-    table = actors.mentions(corpus, wanted, registry=registry,
-                            include_children=args.include_children)
+    table = actors.mentions(
+        corpus, wanted, registry=registry, include_children=args.include_children
+    )
     out = Path(args.out)
     with atomic_path(out) as tmp:
         table.to_csv(tmp, index=False)
     counts = table["actor"].value_counts()
-    print(f"{len(table):,} mentions in {table['doc_id'].nunique():,} of {len(corpus):,} "
-          f"documents -> {out}")
+    print(
+        f"{len(table):,} mentions in {table['doc_id'].nunique():,} of {len(corpus):,} "
+        f"documents -> {out}"
+    )
     print("  " + ", ".join(f"{actor} {n:,}" for actor, n in counts.items()))
     _print_skipped(corpus)
     return 0
@@ -211,13 +245,14 @@ def _entities(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     _write(ents, out / "entities.csv")
-    _write(entities.entity_frequencies(ents, corpus, by=by, top=args.top),
-           out / "frequencies.csv")
+    _write(entities.entity_frequencies(ents, corpus, by=by, top=args.top), out / "frequencies.csv")
     _write(entities.actor_cooccurrence(ents, found, top=args.top), out / "cooccurrence.csv")
     a = ents.attrs
-    print(f"{len(ents):,} entities in {a['n_docs']:,} documents ({a['n_parsed']:,} parsed now, "
-          f"{a['n_cached']:,} from the cache, {len(a['skipped']):,} skipped: not English, "
-          "empty or failed)")
+    print(
+        f"{len(ents):,} entities in {a['n_docs']:,} documents ({a['n_parsed']:,} parsed now, "
+        f"{a['n_cached']:,} from the cache, {len(a['skipped']):,} skipped: not English, "
+        "empty or failed)"
+    )
     _print_skipped(corpus)
     return 0
 
@@ -226,8 +261,14 @@ def _framing(args: argparse.Namespace) -> int:
     from analysis import framing
 
     actors = [a.strip() for a in args.actors.split(",") if a.strip()]
-    written = framing.run_cli(args.spec, actors=actors, by=args.by, out_dir=args.out,
-                              frames=args.frames, n_boot=args.n_boot)
+    written = framing.run_cli(
+        args.spec,
+        actors=actors,
+        by=args.by,
+        out_dir=args.out,
+        frames=args.frames,
+        n_boot=args.n_boot,
+    )
     for name, path in written.items():
         print(f"{name:22} {path}")
     return 0
@@ -256,8 +297,15 @@ def _keyness(args: argparse.Namespace) -> int:
     from analysis import keyness
 
     corpus = analysis.load(args.spec)
-    table = keyness.keyness(corpus, by=args.by, target=args.target, reference=args.reference,
-                            measure=args.measure, min_count=args.min_count, top=args.top)
+    table = keyness.keyness(
+        corpus,
+        by=args.by,
+        target=args.target,
+        reference=args.reference,
+        measure=args.measure,
+        min_count=args.min_count,
+        top=args.top,
+    )
     _write(table, args.out)
     _print_skipped(corpus)
     return 0
@@ -268,8 +316,9 @@ def _kwic(args: argparse.Namespace) -> int:
     from analysis import kwic
 
     corpus = analysis.load(args.spec)
-    lines = kwic.kwic(corpus, args.query, kind=args.kind, window=args.window, sort="right",
-                      limit=args.limit)
+    lines = kwic.kwic(
+        corpus, args.query, kind=args.kind, window=args.window, sort="right", limit=args.limit
+    )
     if args.out:
         _write(lines, args.out)
     else:
@@ -282,9 +331,10 @@ def _kwic(args: argparse.Namespace) -> int:
 def _topics(args: argparse.Namespace) -> int:
     from analysis import topics
 
-    written = topics.run_cli(args.spec, k=args.k, model=args.model, seed=args.seed,
-                             out_dir=args.out)
-    for name, path in (written.items() if isinstance(written, dict) else []):
+    written = topics.run_cli(
+        args.spec, k=args.k, model=args.model, seed=args.seed, out_dir=args.out
+    )
+    for name, path in written.items() if isinstance(written, dict) else []:
         print(f"{name:16} {path}")
     return 0
 

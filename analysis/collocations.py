@@ -63,14 +63,16 @@ Rychlý, P. (2008). A lexicographer-friendly association score. Proceedings of R
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from analysis import parallel, tokens as tok
+from analysis import parallel
+from analysis import tokens as tok
 from analysis.atomic import atomic_path
 from analysis.cache import make_key
 from analysis.inputs import is_corpus
@@ -82,8 +84,15 @@ MEASURES = ("logdice", "mi", "mi3", "t_score", "g2")
 SPANS = ("both", "left", "right")
 NODE_KINDS = ("term", "actor")
 #: Columns of :func:`collocates`.
-COLLOCATE_COLUMNS = ["collocate", "node", "count", "count_node", "count_collocate",
-                     "n_tokens", *MEASURES]
+COLLOCATE_COLUMNS = [
+    "collocate",
+    "node",
+    "count",
+    "count_node",
+    "count_collocate",
+    "n_tokens",
+    *MEASURES,
+]
 #: Columns of :func:`ngram_collocations`.
 NGRAM_COLUMNS = ["ngram", "count", "count_prefix", "count_last", "n_tokens", *MEASURES]
 
@@ -91,8 +100,9 @@ Measure = Literal["logdice", "mi", "mi3", "t_score", "g2"]
 
 
 # -- the measures -------------------------------------------------------------------------
-def association(count: Any, count_node: Any, count_collocate: Any, n_tokens: int, *,
-                span_size: int = 1) -> pd.DataFrame:
+def association(
+    count: Any, count_node: Any, count_collocate: Any, n_tokens: int, *, span_size: int = 1
+) -> pd.DataFrame:
     """All association measures of (node, collocate) pairs, vectorized.
 
     Parameters
@@ -121,13 +131,15 @@ def association(count: Any, count_node: Any, count_collocate: Any, n_tokens: int
     f_coll = np.broadcast_to(np.asarray(count_collocate, dtype=float), o.shape)
     expected = f_node * f_coll * span_size / n_tokens
     with np.errstate(divide="ignore", invalid="ignore"):
-        return pd.DataFrame({
-            "logdice": 14 + np.log2(2 * o / (f_node + f_coll)),
-            "mi": np.log2(o / expected),
-            "mi3": np.log2(o ** 3 / expected),
-            "t_score": (o - expected) / np.sqrt(o),
-            "g2": signed_g2(o, f_node * span_size, f_coll, n_tokens),
-        })
+        return pd.DataFrame(
+            {
+                "logdice": 14 + np.log2(2 * o / (f_node + f_coll)),
+                "mi": np.log2(o / expected),
+                "mi3": np.log2(o**3 / expected),
+                "t_score": (o - expected) / np.sqrt(o),
+                "g2": signed_g2(o, f_node * span_size, f_coll, n_tokens),
+            }
+        )
 
 
 def signed_g2(o11: Any, row1: Any, col1: Any, n: Any) -> np.ndarray:
@@ -152,8 +164,9 @@ def signed_g2(o11: Any, row1: Any, col1: Any, n: Any) -> np.ndarray:
     from analysis.keyness import table_stat
 
     o11, row1, col1, n = (np.asarray(x, dtype=float) for x in (o11, row1, col1, n))
-    cells = np.clip(np.stack(np.broadcast_arrays(
-        o11, col1 - o11, row1 - o11, n - row1 - col1 + o11)), 0, None)
+    cells = np.clip(
+        np.stack(np.broadcast_arrays(o11, col1 - o11, row1 - o11, n - row1 - col1 + o11)), 0, None
+    )
     windows, rest = cells[0] + cells[2], cells[1] + cells[3]
     g2 = table_stat(cells[0], cells[1], windows, rest, measure="g2")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -162,12 +175,19 @@ def signed_g2(o11: Any, row1: Any, col1: Any, n: Any) -> np.ndarray:
 
 
 # -- collocates of a node -----------------------------------------------------------------
-def collocates(corpus: Any, node: str | Sequence[str], *,
-               kind: Literal["term", "actor"] = "term", window: int = 5,
-               span: Literal["both", "left", "right"] = "both",
-               options: TokenOptions | None = None, min_count: int = 3,
-               min_collocate_count: int = 1, measure: Measure = "logdice",
-               top: int | None = None) -> pd.DataFrame:
+def collocates(
+    corpus: Any,
+    node: str | Sequence[str],
+    *,
+    kind: Literal["term", "actor"] = "term",
+    window: int = 5,
+    span: Literal["both", "left", "right"] = "both",
+    options: TokenOptions | None = None,
+    min_count: int = 3,
+    min_collocate_count: int = 1,
+    measure: Measure = "logdice",
+    top: int | None = None,
+) -> pd.DataFrame:
     """The words that co-occur with a node within a window, with association measures.
 
     Parameters
@@ -234,18 +254,29 @@ def collocates(corpus: Any, node: str | Sequence[str], *,
     table.insert(1, "node", node if isinstance(node, str) else " | ".join(node))
     table = table[(table["count"] >= min_count) & (table["count_collocate"] >= min_collocate_count)]
     table = _ranked(table, measure, "collocate", top)
-    table.attrs.update(node=node, kind=kind, window=window, span=span, span_size=sum(sides),
-                       options=options.to_dict(), min_count=min_count,
-                       min_collocate_count=min_collocate_count, measure=measure,
-                       count_node=len(starts), n_tokens=stream.n_tokens)
+    table.attrs.update(
+        node=node,
+        kind=kind,
+        window=window,
+        span=span,
+        span_size=sum(sides),
+        options=options.to_dict(),
+        min_count=min_count,
+        min_collocate_count=min_collocate_count,
+        measure=measure,
+        count_node=len(starts),
+        n_tokens=stream.n_tokens,
+    )
     return table
 
 
 def _node_pattern(node: str | Sequence[str], options: TokenOptions) -> list[str | re.Pattern]:
     """The node as a token sequence: exact tokens and glob patterns (``*``, ``?``)."""
     if not isinstance(node, str):
-        raise ValueError("a term node is one word or phrase (a string); pass several "
-                         "actor ids with kind='actor', or a glob such as 'secur*'")
+        raise ValueError(
+            "a term node is one word or phrase (a string); pass several "
+            "actor ids with kind='actor', or a glob such as 'secur*'"
+        )
     out: list[str | re.Pattern] = []
     run: list[str] = []
     for word in [*node.split(), None]:
@@ -257,9 +288,11 @@ def _node_pattern(node: str | Sequence[str], options: TokenOptions) -> list[str 
         else:
             run.append(word)
     if not out:
-        raise ValueError(f"node {node!r} has no token the options keep (a stopword, a number "
-                         "or too short?); pass options=TokenOptions(stopwords=None, "
-                         "min_length=1) to count it.")
+        raise ValueError(
+            f"node {node!r} has no token the options keep (a stopword, a number "
+            "or too short?); pass options=TokenOptions(stopwords=None, "
+            "min_length=1) to count it."
+        )
     return out
 
 
@@ -269,13 +302,14 @@ def _glob_token(word: str, options: TokenOptions) -> re.Pattern:
     return re.compile(body)
 
 
-def _term_occurrences(stream: TokenStream,
-                      pattern: list[str | re.Pattern]) -> tuple[np.ndarray, np.ndarray]:
+def _term_occurrences(
+    stream: TokenStream, pattern: list[str | re.Pattern]
+) -> tuple[np.ndarray, np.ndarray]:
     """``[start, end)`` stream positions of the node, non-overlapping, within documents."""
     k = len(pattern)
     hit = np.ones(max(stream.n_tokens - k + 1, 0), dtype=bool)
     for offset, element in enumerate(pattern):
-        hit &= stream.matches(element)[offset:offset + len(hit)]
+        hit &= stream.matches(element)[offset : offset + len(hit)]
     starts = np.flatnonzero(hit)
     if k > 1:  # a phrase must not run over the end of its document
         doc_end = stream.bounds[np.searchsorted(stream.bounds, starts, side="right")]
@@ -292,8 +326,9 @@ def _non_overlapping(starts: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(keep, dtype=np.int64)
 
 
-def _actor_occurrences(corpus: Any, stream: TokenStream, actor: str | Sequence[str],
-                       options: TokenOptions) -> tuple[np.ndarray, np.ndarray]:
+def _actor_occurrences(
+    corpus: Any, stream: TokenStream, actor: str | Sequence[str], options: TokenOptions
+) -> tuple[np.ndarray, np.ndarray]:
     """Stream positions ``[start, end)`` of the kept tokens each actor mention overlaps."""
     from analysis import actors
 
@@ -312,8 +347,9 @@ def _actor_occurrences(corpus: Any, stream: TokenStream, actor: str | Sequence[s
     return np.concatenate(starts), np.concatenate(ends)
 
 
-def _token_positions(kept: Sequence[tok.Token], starts: np.ndarray,
-                     ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _token_positions(
+    kept: Sequence[tok.Token], starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Character spans -> ``[i, j)`` of the kept tokens they overlap (maybe empty)."""
     tok_starts = np.asarray([t.start for t in kept], dtype=np.int64)
     tok_ends = np.asarray([t.end for t in kept], dtype=np.int64)
@@ -322,8 +358,9 @@ def _token_positions(kept: Sequence[tok.Token], starts: np.ndarray,
     return first, np.maximum(first, last)
 
 
-def _window_counts(stream: TokenStream, starts: np.ndarray, ends: np.ndarray,
-                   sides: tuple[int, int]) -> np.ndarray:
+def _window_counts(
+    stream: TokenStream, starts: np.ndarray, ends: np.ndarray, sides: tuple[int, int]
+) -> np.ndarray:
     """f(n,c) of every vocabulary entry: tokens within ``sides`` (left, right) of the node.
 
     Windows stop at document edges; positions inside a node occurrence are skipped; a
@@ -337,26 +374,34 @@ def _window_counts(stream: TokenStream, starts: np.ndarray, ends: np.ndarray,
     for offset in range(int((ends - starts).max())):
         inside[(starts + offset)[starts + offset < ends]] = True
     left, right = sides
-    found = [p[(p >= lo) & ~inside[np.clip(p, 0, None)]]
-             for p in (starts - d for d in range(1, left + 1))]
-    found += [p[(p < hi) & ~inside[np.clip(p, None, stream.n_tokens - 1)]]
-              for p in (ends + d for d in range(right))]
+    found = [
+        p[(p >= lo) & ~inside[np.clip(p, 0, None)]]
+        for p in (starts - d for d in range(1, left + 1))
+    ]
+    found += [
+        p[(p < hi) & ~inside[np.clip(p, None, stream.n_tokens - 1)]]
+        for p in (ends + d for d in range(right))
+    ]
     return np.bincount(stream.ids[np.concatenate(found)], minlength=len(stream.vocab))
 
 
-def _collocate_table(stream: TokenStream, pairs: np.ndarray, n_node: int, *,
-                     span_size: int) -> pd.DataFrame:
+def _collocate_table(
+    stream: TokenStream, pairs: np.ndarray, n_node: int, *, span_size: int
+) -> pd.DataFrame:
     seen = np.flatnonzero(pairs)
     n = len(seen)
-    table = pd.DataFrame({
-        "collocate": pd.Series(stream.vocab[seen], dtype="string"),
-        "count": pd.Series(pairs[seen], dtype="int64"),
-        "count_node": pd.Series(np.full(n, n_node), dtype="int64"),
-        "count_collocate": pd.Series(stream.freq[seen], dtype="int64"),
-        "n_tokens": pd.Series(np.full(n, stream.n_tokens), dtype="int64"),
-    })
-    measures = association(table["count"], n_node, table["count_collocate"],
-                           stream.n_tokens, span_size=span_size)
+    table = pd.DataFrame(
+        {
+            "collocate": pd.Series(stream.vocab[seen], dtype="string"),
+            "count": pd.Series(pairs[seen], dtype="int64"),
+            "count_node": pd.Series(np.full(n, n_node), dtype="int64"),
+            "count_collocate": pd.Series(stream.freq[seen], dtype="int64"),
+            "n_tokens": pd.Series(np.full(n, stream.n_tokens), dtype="int64"),
+        }
+    )
+    measures = association(
+        table["count"], n_node, table["count_collocate"], stream.n_tokens, span_size=span_size
+    )
     return pd.concat([table, measures], axis=1)
 
 
@@ -383,6 +428,7 @@ class TokenStream:
 
     @property
     def n_tokens(self) -> int:
+        """Tokens in the stream."""
         return len(self.ids)
 
     def matches(self, element: str | re.Pattern) -> np.ndarray:
@@ -396,8 +442,9 @@ class TokenStream:
         return table[self.ids]
 
 
-def token_stream(corpus: Any, options: TokenOptions | None = None, *,
-                 settings: Settings | None = None) -> TokenStream:
+def token_stream(
+    corpus: Any, options: TokenOptions | None = None, *, settings: Settings | None = None
+) -> TokenStream:
     """The corpus' kept tokens as a :class:`TokenStream`, cached on disk.
 
     Parameters
@@ -427,8 +474,9 @@ def token_stream(corpus: Any, options: TokenOptions | None = None, *,
     found = _read_stream(path) if settings.use_cache else None
     if found is not None and len(found.bounds) == len(corpus) + 1:
         return found
-    parts = _map_batches(corpus.docs["text"].tolist(), _stream_batch, options,
-                         settings.workers, "tokenizing")
+    parts = _map_batches(
+        corpus.docs["text"].tolist(), _stream_batch, options, settings.workers, "tokenizing"
+    )
     stream = _merge_parts(parts)
     if settings.use_cache:
         _write_stream(path, stream)
@@ -437,19 +485,29 @@ def token_stream(corpus: Any, options: TokenOptions | None = None, *,
 
 def _stream_key(corpus: Any, options: TokenOptions) -> str:
     actor_forms = sorted(tok.actor_forms()) if options.keep_actors else []
-    return make_key("token-stream", corpus.fingerprint, options.to_dict(),
-                    sorted(tok.stopword_set(options)), actor_forms)
+    return make_key(
+        "token-stream",
+        corpus.fingerprint,
+        options.to_dict(),
+        sorted(tok.stopword_set(options)),
+        actor_forms,
+    )
 
 
 #: Below this many documents the stream is built in-process (a pool costs more).
 MIN_PARALLEL_DOCS = 500
 
 
-def _map_batches(texts: list[str], fn: Any, options: TokenOptions, workers: int,
-                 desc: str) -> list:
+def _map_batches(texts: list[str], fn: Any, options: TokenOptions, workers: int, desc: str) -> list:
     """``fn(batch, options)`` over batches of texts, in order (on a process pool when it pays)."""
-    return parallel.map_batches(fn, texts, options, workers=1 if options.lemmas else workers,
-                                threshold=MIN_PARALLEL_DOCS, desc=desc)
+    return parallel.map_batches(
+        fn,
+        texts,
+        options,
+        workers=1 if options.lemmas else workers,
+        threshold=MIN_PARALLEL_DOCS,
+        desc=desc,
+    )
 
 
 def _stream_batch(texts: Sequence[str], options: TokenOptions):
@@ -468,20 +526,29 @@ def _merge_parts(parts) -> TokenStream:
     vocab: dict[str, int] = {}
     ids, lengths = [], []
     for part_vocab, part_ids, part_lengths in parts:
-        remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in part_vocab),
-                            dtype=np.int32, count=len(part_vocab))
+        remap = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in part_vocab),
+            dtype=np.int32,
+            count=len(part_vocab),
+        )
         ids.append(remap[part_ids] if len(remap) else part_ids)
         lengths.append(part_lengths)
     bounds = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(np.int64)
-    return TokenStream(np.concatenate(ids).astype(np.int32), bounds,
-                       np.asarray(list(vocab), dtype=object))
+    return TokenStream(
+        np.concatenate(ids).astype(np.int32), bounds, np.asarray(list(vocab), dtype=object)
+    )
 
 
 def _write_stream(path: Path, stream: TokenStream) -> None:
     vocab = np.frombuffer("\n".join(stream.vocab.tolist()).encode("utf-8"), dtype=np.uint8)
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, ids=stream.ids, bounds=stream.bounds, vocab=vocab,
-                 n_types=np.asarray([len(stream.vocab)]))
+        np.savez(
+            fh,
+            ids=stream.ids,
+            bounds=stream.bounds,
+            vocab=vocab,
+            n_types=np.asarray([len(stream.vocab)]),
+        )
 
 
 def _read_stream(path: Path) -> TokenStream | None:
@@ -500,9 +567,15 @@ def _read_stream(path: Path) -> TokenStream | None:
 
 
 # -- multiword expressions ----------------------------------------------------------------
-def ngram_collocations(corpus: Any, *, n: int = 2, options: TokenOptions | None = None,
-                       min_count: int = 5, measure: Measure = "logdice",
-                       top: int | None = None) -> pd.DataFrame:
+def ngram_collocations(
+    corpus: Any,
+    *,
+    n: int = 2,
+    options: TokenOptions | None = None,
+    min_count: int = 5,
+    measure: Measure = "logdice",
+    top: int | None = None,
+) -> pd.DataFrame:
     """Multiword expressions: n-grams whose words occur together more than by chance.
 
     Parameters
@@ -552,13 +625,17 @@ def ngram_collocations(corpus: Any, *, n: int = 2, options: TokenOptions | None 
     gaps = _gaps(corpus, stream, options)
     table = _ngram_table(stream, gaps, n, min_count)
     table = _ranked(table, measure, "ngram", top)
-    table.attrs.update(n=n, options=options.to_dict(), min_count=min_count, measure=measure,
-                       n_tokens=stream.n_tokens)
+    table.attrs.update(
+        n=n,
+        options=options.to_dict(),
+        min_count=min_count,
+        measure=measure,
+        n_tokens=stream.n_tokens,
+    )
     return table
 
 
-def _ngram_table(stream: TokenStream, gaps: np.ndarray, n: int,
-                 min_count: int) -> pd.DataFrame:
+def _ngram_table(stream: TokenStream, gaps: np.ndarray, n: int, min_count: int) -> pd.DataFrame:
     grams = _ngram_counts(stream, gaps, n)
     grams = grams[grams["count"] >= min_count].reset_index(drop=True)
     words = [f"w{k}" for k in range(n)]
@@ -568,16 +645,21 @@ def _ngram_table(stream: TokenStream, gaps: np.ndarray, n: int,
         prefixes = _ngram_counts(stream, gaps, n - 1).rename(columns={"count": "prefix"})
         prefix = grams.merge(prefixes, on=words[:-1], how="left")["prefix"].to_numpy()
     vocab = stream.vocab
-    table = pd.DataFrame({
-        "ngram": pd.Series([" ".join(vocab[list(ids)]) for ids in
-                            zip(*(grams[w].to_numpy() for w in words))], dtype="string"),
-        "count": grams["count"].astype("int64"),
-        "count_prefix": pd.Series(prefix, dtype="int64"),
-        "count_last": pd.Series(stream.freq[grams[words[-1]].to_numpy()], dtype="int64"),
-        "n_tokens": pd.Series(np.full(len(grams), stream.n_tokens), dtype="int64"),
-    })
-    measures = association(table["count"], table["count_prefix"], table["count_last"],
-                           stream.n_tokens)
+    table = pd.DataFrame(
+        {
+            "ngram": pd.Series(
+                [" ".join(vocab[list(ids)]) for ids in zip(*(grams[w].to_numpy() for w in words))],
+                dtype="string",
+            ),
+            "count": grams["count"].astype("int64"),
+            "count_prefix": pd.Series(prefix, dtype="int64"),
+            "count_last": pd.Series(stream.freq[grams[words[-1]].to_numpy()], dtype="int64"),
+            "n_tokens": pd.Series(np.full(len(grams), stream.n_tokens), dtype="int64"),
+        }
+    )
+    measures = association(
+        table["count"], table["count_prefix"], table["count_last"], stream.n_tokens
+    )
     return pd.concat([table, measures], axis=1)
 
 
@@ -591,7 +673,7 @@ def _ngram_counts(stream: TokenStream, gaps: np.ndarray, n: int) -> pd.DataFrame
     doc_end = stream.bounds[np.searchsorted(stream.bounds, starts, side="right")]
     ok = starts + n <= doc_end
     for k in range(1, n):
-        ok &= ~gaps[k:k + size]
+        ok &= ~gaps[k : k + size]
     starts = starts[ok]
     key = stream.ids[starts].astype(np.int64)
     for k in range(1, n):
@@ -603,12 +685,12 @@ def _ngram_counts(stream: TokenStream, gaps: np.ndarray, n: int) -> pd.DataFrame
     return pd.DataFrame({**out, "count": counts.astype(np.int64)})
 
 
-def _gaps(corpus: Any, stream: TokenStream, options: TokenOptions,
-          settings: Settings | None = None) -> np.ndarray:
+def _gaps(
+    corpus: Any, stream: TokenStream, options: TokenOptions, settings: Settings | None = None
+) -> np.ndarray:
     """Bool array of shape (n_tokens,): a removed token comes before this kept one (cached)."""
     settings = settings or get_settings()
-    path = Path(settings.cache_dir) / "collocations" / (
-        _stream_key(corpus, options) + "-gaps.npz")
+    path = Path(settings.cache_dir) / "collocations" / (_stream_key(corpus, options) + "-gaps.npz")
     if settings.use_cache and path.is_file():
         try:
             with np.load(path, allow_pickle=False) as z:
@@ -616,11 +698,19 @@ def _gaps(corpus: Any, stream: TokenStream, options: TokenOptions,
                     return z["gaps"]
         except (OSError, ValueError, KeyError, EOFError):
             pass
-    gaps = np.concatenate([np.zeros(0, dtype=bool), *_map_batches(
-        corpus.docs["text"].tolist(), _gaps_batch, options, settings.workers, "n-grams")])
+    gaps = np.concatenate(
+        [
+            np.zeros(0, dtype=bool),
+            *_map_batches(
+                corpus.docs["text"].tolist(), _gaps_batch, options, settings.workers, "n-grams"
+            ),
+        ]
+    )
     if len(gaps) != stream.n_tokens:
-        raise RuntimeError("analysis.tokens.token_spans and tokenize disagree on the kept "
-                           "tokens; please report this with the TokenOptions used.")
+        raise RuntimeError(
+            "analysis.tokens.token_spans and tokenize disagree on the kept "
+            "tokens; please report this with the TokenOptions used."
+        )
     if settings.use_cache:
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez(fh, gaps=gaps)
@@ -641,8 +731,9 @@ def _gaps_batch(texts: Sequence[str], options: TokenOptions) -> np.ndarray:
 
 # -- helpers ------------------------------------------------------------------------------
 def _ranked(table: pd.DataFrame, measure: str, name: str, top: int | None) -> pd.DataFrame:
-    table = table.sort_values([measure, "count", name], ascending=[False, False, True],
-                              kind="stable").reset_index(drop=True)
+    table = table.sort_values(
+        [measure, "count", name], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
     return table.head(top) if top is not None else table
 
 
@@ -653,8 +744,10 @@ def _as_corpus(obj: Any) -> Any:
     from analysis.corpus import STANDARD_COLUMNS, Corpus
 
     if not isinstance(obj, pd.DataFrame) or not {"doc_id", "text"} <= set(obj.columns):
-        raise ValueError("pass a Corpus (analysis.load(...)) or a DataFrame with 'doc_id' and "
-                         f"'text' columns, not {type(obj).__name__}")
+        raise ValueError(
+            "pass a Corpus (analysis.load(...)) or a DataFrame with 'doc_id' and "
+            f"'text' columns, not {type(obj).__name__}"
+        )
     docs = obj.copy()
     for col in STANDARD_COLUMNS:
         if col not in docs:
@@ -666,5 +759,6 @@ def _as_corpus(obj: Any) -> Any:
 def _check(**choices: tuple[Any, tuple]) -> None:
     for name, (value, allowed) in choices.items():
         if value not in allowed:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, "
-                             f"not {value!r}")
+            raise ValueError(
+                f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}"
+            )

@@ -32,16 +32,18 @@ import codecs
 import gc
 import hashlib
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis import dedupe, parallel, text as textmod
+from analysis import dedupe, parallel
+from analysis import text as textmod
 from analysis.cache import Cache, make_key
 from analysis.errors import AnalysisError, E
 from analysis.readers.base import LoadReport, RawDoc
@@ -83,8 +85,14 @@ class Corpus:
     (:meth:`filter`, :meth:`english`, :meth:`without_duplicates`) return new corpora.
     """
 
-    def __init__(self, docs: pd.DataFrame, *, name: str = "corpus",
-                 report: LoadReport | None = None, fingerprint: str | None = None):
+    def __init__(
+        self,
+        docs: pd.DataFrame,
+        *,
+        name: str = "corpus",
+        report: LoadReport | None = None,
+        fingerprint: str | None = None,
+    ):
         missing = [c for c in STANDARD_COLUMNS if c not in docs.columns]
         if missing:
             raise ValueError(f"Corpus docs lack the columns {missing}")
@@ -104,6 +112,7 @@ class Corpus:
 
     @property
     def doc_ids(self) -> list[str]:
+        """The document ids, in corpus order."""
         return self._docs["doc_id"].tolist()
 
     @property
@@ -127,20 +136,27 @@ class Corpus:
         return len(self._docs)
 
     def __repr__(self) -> str:
-        return (f"<Corpus {self.name!r}: {len(self)} documents, "
-                f"{int(self._docs['n_words'].sum()) if 'n_words' in self._docs else '?'} words, "
-                f"fingerprint {self.fingerprint[:12]}>")
+        return (
+            f"<Corpus {self.name!r}: {len(self)} documents, "
+            f"{int(self._docs['n_words'].sum()) if 'n_words' in self._docs else '?'} words, "
+            f"fingerprint {self.fingerprint[:12]}>"
+        )
 
     # -- selections -----------------------------------------------------------------------
-    def filter(self, mask: pd.Series | np.ndarray | Callable[[pd.DataFrame], Any],
-               *, name: str | None = None) -> Corpus:
+    def filter(
+        self,
+        mask: pd.Series | np.ndarray | Callable[[pd.DataFrame], Any],
+        *,
+        name: str | None = None,
+    ) -> Corpus:
         """A new corpus with the rows where ``mask`` (or ``mask(docs)``) is true."""
         if callable(mask):
             mask = mask(self._docs)
         mask = np.asarray(mask, dtype=bool)
         docs = self._docs[mask]
-        return Corpus(docs, name=name or self.name,
-                      report=self.report.restricted_to(set(docs["doc_id"])))
+        return Corpus(
+            docs, name=name or self.name, report=self.report.restricted_to(set(docs["doc_id"]))
+        )
 
     def english(self) -> Corpus:
         """Only documents whose language is English (``lang == "en"``)."""
@@ -227,8 +243,9 @@ def prepare(raw: RawDoc, quotes: str = "keep") -> dict:
         data, found = textmod.html_to_text(data, url=meta.get("url"))
         for key, value in found.items():
             meta.setdefault(key, value)
-    text, utf8 = textmod.normalize_encoded(data, quotes=quotes,
-                                           utf8=utf8 if data is decoded else None)
+    text, utf8 = textmod.normalize_encoded(
+        data, quotes=quotes, utf8=utf8 if data is decoded else None
+    )
     if raw.kind in ("text", "markdown", "html"):
         stripped, out["found_meta"] = textmod.strip_page_clutter(text)
         if stripped is not text:
@@ -241,26 +258,36 @@ def prepare(raw: RawDoc, quotes: str = "keep") -> dict:
     lang, prob = textmod.detect_language(text)
     if encoded is None:
         encoded = dedupe.encode(text)
-    out.update(text=text, meta=meta, lang_detected=lang, lang_confidence=prob,
-               n_chars=len(text), n_words=count_words(encoded),
-               hash=dedupe.text_hash(encoded), encoded=encoded)
+    out.update(
+        text=text,
+        meta=meta,
+        lang_detected=lang,
+        lang_confidence=prob,
+        n_chars=len(text),
+        n_words=count_words(encoded),
+        hash=dedupe.text_hash(encoded),
+        encoded=encoded,
+    )
     return out
 
 
 def _utf8_of(data: bytes, encoding: str, text: str) -> bytes | None:
-    """The UTF-8 bytes of ``text``, which :func:`textmod.decode` made of ``data``, if they
-    are ``data`` itself (without byte-order marks), else None."""
+    """The UTF-8 bytes of ``text`` if they are ``data`` itself, else None.
+
+    ``text`` is what :func:`textmod.decode` made of ``data``; ``data`` counts as its UTF-8
+    bytes without byte-order marks.
+    """
     if encoding == "utf-8":
         return data
     if encoding == "utf-8-sig" and "\ufffd" not in text:  # no byte was replaced
         while data.startswith(codecs.BOM_UTF8):  # decode() drops every leading mark
-            data = data[len(codecs.BOM_UTF8):]
+            data = data[len(codecs.BOM_UTF8) :]
         return data
     return None
 
 
 def count_words(text: str | bytes) -> int:
-    """Whitespace-separated words of normalized text (single spaces, paragraphs as blank lines).
+    r"""Whitespace-separated words of normalized text (single spaces, paragraphs as blank lines).
 
     ``text`` may also be its UTF-8 bytes. The words are the spaces and line breaks that
     separate them, plus one: spaces + line breaks - "\\n\\n" - "\\n " + 1, counted with
@@ -276,8 +303,13 @@ def count_words(text: str | bytes) -> int:
     n_pairs = np.count_nonzero(pairs)
     if n_pairs and (pairs[:-1] & pairs[1:]).any():  # "\n\n\n": count pairs as str.count does
         n_pairs = data.count(b"\n\n")
-    return int(np.count_nonzero(space) + np.count_nonzero(newline) - n_pairs
-               - np.count_nonzero(newline[:-1] & space[1:]) + 1)
+    return int(
+        np.count_nonzero(space)
+        + np.count_nonzero(newline)
+        - n_pairs
+        - np.count_nonzero(newline[:-1] & space[1:])
+        + 1
+    )
 
 
 def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> tuple[list[dict], pa.Array]:
@@ -297,8 +329,9 @@ def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> tuple[list[dict], pa.Arr
     for item, sketch in zip(kept, dedupe.sketches(encoded)):
         del item["text"]
         item["sketch"] = sketch
-    texts = pa.LargeStringArray.from_buffers(len(encoded), pa.py_buffer(offsets),
-                                             pa.py_buffer(joined))
+    texts = pa.LargeStringArray.from_buffers(
+        len(encoded), pa.py_buffer(offsets), pa.py_buffer(joined)
+    )
     texts.validate(full=True)  # UTF-8, as pa.array() would insist (no lone surrogates)
     return items, texts
 
@@ -307,8 +340,9 @@ def _prepare_chunk(chunk: list[RawDoc], quotes: str) -> tuple[list[dict], pa.Arr
 MIN_PARALLEL_DOCS = 200
 
 
-def _chunks(raws: Iterable[RawDoc], max_docs: int = 64,
-            max_bytes: int = 2_000_000) -> Iterator[list[RawDoc]]:
+def _chunks(
+    raws: Iterable[RawDoc], max_docs: int = 64, max_bytes: int = 2_000_000
+) -> Iterator[list[RawDoc]]:
     chunk: list[RawDoc] = []
     size = 0
     for raw in raws:
@@ -321,9 +355,14 @@ def _chunks(raws: Iterable[RawDoc], max_docs: int = 64,
         yield chunk
 
 
-def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep",
-                progress: bool | None = None,
-                total: int | None = None) -> Iterator[tuple[list[dict], pa.Array]]:
+def prepare_all(
+    raws: Iterable[RawDoc],
+    *,
+    workers: int = 1,
+    quotes: str = "keep",
+    progress: bool | None = None,
+    total: int | None = None,
+) -> Iterator[tuple[list[dict], pa.Array]]:
     """Run :func:`prepare` over raw documents, in order, on ``workers`` processes.
 
     Raw documents are streamed in chunks with a bounded number in flight, so memory
@@ -334,16 +373,18 @@ def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep
 
     bar = tqdm(total=total, desc="loading", unit="doc", disable=not progress, leave=False)
     try:
-        if not parallel.use_pool(MIN_PARALLEL_DOCS if total is None else total, workers,
-                                 MIN_PARALLEL_DOCS):
+        if not parallel.use_pool(
+            MIN_PARALLEL_DOCS if total is None else total, workers, MIN_PARALLEL_DOCS
+        ):
             for chunk in _chunks(raws):
                 yield _prepare_chunk(chunk, quotes)
                 bar.update(len(chunk))
             return
         # forked workers share the language identifier loaded here once
         pool = parallel.shared_pool("corpus", workers, before_start=textmod._identifier)
-        for done in parallel.bounded_map(pool, partial(_prepare_chunk, quotes=quotes),
-                                         _chunks(raws), 3 * workers):
+        for done in parallel.bounded_map(
+            pool, partial(_prepare_chunk, quotes=quotes), _chunks(raws), 3 * workers
+        ):
             yield done
             bar.update(len(done[0]))
     finally:
@@ -351,8 +392,9 @@ def prepare_all(raws: Iterable[RawDoc], *, workers: int = 1, quotes: str = "keep
 
 
 # -- assembling a corpus ------------------------------------------------------------------
-def assemble(prepared: Iterable[tuple[list[dict], pa.Array]], report: LoadReport, *,
-             name: str) -> Corpus:
+def assemble(
+    prepared: Iterable[tuple[list[dict], pa.Array]], report: LoadReport, *, name: str
+) -> Corpus:
     """Collect prepared chunks into a :class:`Corpus`, recording skips, encodings, duplicates."""
     rows: list[dict] = []
     hashes: list[str] = []
@@ -370,8 +412,9 @@ def assemble(prepared: Iterable[tuple[list[dict], pa.Array]], report: LoadReport
                     rows.append(_row(item, report))
                     hashes.append(item["hash"])
                     sketches.append(item["sketch"])
-            texts.append(chunk_texts if all(keep) else
-                         chunk_texts.filter(pa.array(keep, type=pa.bool_())))
+            texts.append(
+                chunk_texts if all(keep) else chunk_texts.filter(pa.array(keep, type=pa.bool_()))
+            )
         docs = _to_frame(rows, texts, report)
         report.duplicates = dedupe.find_duplicates(docs["doc_id"].tolist(), hashes, sketches)
     return Corpus(docs, name=name, report=report, fingerprint=fingerprint_frame(docs, hashes))
@@ -400,8 +443,10 @@ def _accept(item: dict, seen_ids: set[str], report: LoadReport) -> bool:
         report.skip(item["origin"], item["skip"])
         return False
     if item["doc_id"] in seen_ids:
-        report.skip(item["origin"], f"duplicate doc_id {item['doc_id']!r} "
-                                    "(an earlier document has the same id)")
+        report.skip(
+            item["origin"],
+            f"duplicate doc_id {item['doc_id']!r} (an earlier document has the same id)",
+        )
         return False
     seen_ids.add(item["doc_id"])
     return True
@@ -412,12 +457,20 @@ def _row(item: dict, report: LoadReport) -> dict:
     if "encoding" in item:
         report.encodings[item["encoding"]] += 1
         if item["encoding"] not in ("utf-8", "utf-8-sig", "utf-16"):
-            report.guessed_encodings.append({"origin": item["origin"],
-                                             "encoding": item["encoding"],
-                                             "confidence": item["encoding_confidence"]})
+            report.guessed_encodings.append(
+                {
+                    "origin": item["origin"],
+                    "encoding": item["encoding"],
+                    "confidence": item["encoding_confidence"],
+                }
+            )
     row = {"doc_id": item["doc_id"], **_merge_meta(item, report)}
-    row.update(lang_detected=item["lang_detected"], lang_confidence=item["lang_confidence"],
-               n_chars=item["n_chars"], n_words=item["n_words"])
+    row.update(
+        lang_detected=item["lang_detected"],
+        lang_confidence=item["lang_confidence"],
+        n_chars=item["n_chars"],
+        n_words=item["n_words"],
+    )
     return row
 
 
@@ -432,8 +485,11 @@ def _merge_meta(item: dict, report: LoadReport) -> dict:
         if _blank(meta.get(key)):
             meta[key] = value
         elif str(meta[key]).strip() != str(value).strip():
-            report.warn(item["origin"], f"front matter says {key}={value!r} but the metadata "
-                                        f"says {meta[key]!r}; kept the metadata's value")
+            report.warn(
+                item["origin"],
+                f"front matter says {key}={value!r} but the metadata "
+                f"says {meta[key]!r}; kept the metadata's value",
+            )
     for key, value in (item.get("found_meta") or {}).items():
         if _blank(meta.get(key)):
             meta[key] = value
@@ -452,11 +508,13 @@ def _to_frame(rows: list[dict], texts: list[pa.Array], report: LoadReport) -> pd
         if col not in docs:
             docs[col] = None
     if docs["lang"].isna().any() or (docs["lang"] == "").any():
-        docs["lang"] = docs["lang"].where(~docs["lang"].isin([None, ""]) & docs["lang"].notna(),
-                                          docs["lang_detected"])
+        docs["lang"] = docs["lang"].where(
+            ~docs["lang"].isin([None, ""]) & docs["lang"].notna(), docs["lang_detected"]
+        )
     docs["date"] = _parse_dates(docs["date"], docs["doc_id"], report)
-    order = STANDARD_COLUMNS + [c for c in docs.columns
-                                if c not in STANDARD_COLUMNS and c not in DERIVED_COLUMNS]
+    order = STANDARD_COLUMNS + [
+        c for c in docs.columns if c not in STANDARD_COLUMNS and c not in DERIVED_COLUMNS
+    ]
     order += [c for c in DERIVED_COLUMNS if c in docs.columns]
     docs = docs[order]
     return standard_dtypes(docs)
@@ -478,8 +536,9 @@ def standard_dtypes(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _to_datetime(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, errors="coerce", format="mixed", dayfirst=False,
-                          utc=True).dt.tz_localize(None)
+    return pd.to_datetime(
+        values, errors="coerce", format="mixed", dayfirst=False, utc=True
+    ).dt.tz_localize(None)
 
 
 def _one_date(value: Any):
@@ -508,7 +567,8 @@ def _parse_dates(values: pd.Series, doc_ids: pd.Series, report: LoadReport) -> p
 
 # -- spec dispatch ------------------------------------------------------------------------
 def _reader_for(spec: str | Path, settings: Settings) -> tuple[Callable, Path | str]:
-    from analysis.readers import folder, general_debate as ungdc, table
+    from analysis.readers import folder, table
+    from analysis.readers import general_debate as ungdc
 
     named = spec.strip().lower() if isinstance(spec, str) else None
     if named == "factbook":
@@ -549,9 +609,16 @@ def _input_identity(path: Path | str) -> list:
     return [str(path.resolve()), entries]
 
 
-def load(spec: Spec, *, text_column: str = "text", quotes: str = "keep", strict: bool = False,
-         settings: Settings | None = None, progress: bool | None = None,
-         **reader_options) -> Corpus:
+def load(
+    spec: Spec,
+    *,
+    text_column: str = "text",
+    quotes: str = "keep",
+    strict: bool = False,
+    settings: Settings | None = None,
+    progress: bool | None = None,
+    **reader_options,
+) -> Corpus:
     """Load a corpus from a spec (see the module docstring for the kinds).
 
     Parameters
@@ -589,18 +656,41 @@ def load(spec: Spec, *, text_column: str = "text", quotes: str = "keep", strict:
     """
     settings = settings or get_settings()
     if isinstance(spec, (list, tuple)):
-        return _combine([load(s, text_column=text_column, quotes=quotes, strict=strict,
-                              settings=settings, progress=progress, **reader_options)
-                         for s in spec])
+        return _combine(
+            [
+                load(
+                    s,
+                    text_column=text_column,
+                    quotes=quotes,
+                    strict=strict,
+                    settings=settings,
+                    progress=progress,
+                    **reader_options,
+                )
+                for s in spec
+            ]
+        )
     start = time.perf_counter()
     reader, target = _reader_for(spec, settings)
     name = str(spec)
-    options = {"text_column": text_column, **reader_options} if reader.__module__.endswith(
-        "table") else dict(reader_options)
+    options = (
+        {"text_column": text_column, **reader_options}
+        if reader.__module__.endswith("table")
+        else dict(reader_options)
+    )
     cache = Cache("corpus", settings)
-    key = make_key("load", _input_identity(target), reader.__module__, quotes, options,
-                   [_input_identity(v) for v in options.values()
-                    if isinstance(v, (str, Path)) and v != "auto" and Path(v).is_file()])
+    key = make_key(
+        "load",
+        _input_identity(target),
+        reader.__module__,
+        quotes,
+        options,
+        [
+            _input_identity(v)
+            for v in options.values()
+            if isinstance(v, (str, Path)) and v != "auto" and Path(v).is_file()
+        ],
+    )
     hit = cache.get(key)
     corpus = _from_cache(hit, name, start) if hit is not None else None
     if corpus is None:
@@ -608,19 +698,30 @@ def load(spec: Spec, *, text_column: str = "text", quotes: str = "keep", strict:
         raws = reader(target, report, **options)
         total = getattr(raws, "total", None)
         show = progress if progress is not None else (total or 0) > 500
-        corpus = assemble(prepare_all(raws, workers=settings.workers, quotes=quotes,
-                                      progress=show, total=total), report, name=name)
+        corpus = assemble(
+            prepare_all(raws, workers=settings.workers, quotes=quotes, progress=show, total=total),
+            report,
+            name=name,
+        )
         report.seconds = time.perf_counter() - start
         if len(corpus) == 0:
             first = report.skipped[0] if report.skipped else {"origin": name, "reason": "no files"}
-            raise AnalysisError(E.E002, path=name, n_skipped=len(report.skipped),
-                                first=f"{first['origin']}: {first['reason']}")
-        cache.put(key, {"docs": corpus._docs},
-                  {"report": report.to_dict(), "fingerprint": corpus.fingerprint})
+            raise AnalysisError(
+                E.E002,
+                path=name,
+                n_skipped=len(report.skipped),
+                first=f"{first['origin']}: {first['reason']}",
+            )
+        cache.put(
+            key,
+            {"docs": corpus._docs},
+            {"report": report.to_dict(), "fingerprint": corpus.fingerprint},
+        )
     if strict and corpus.report.skipped:
         first = corpus.report.skipped[0]
-        raise AnalysisError(E.E007, n=len(corpus.report.skipped),
-                            first=f"{first['origin']} ({first['reason']})")
+        raise AnalysisError(
+            E.E007, n=len(corpus.report.skipped), first=f"{first['origin']} ({first['reason']})"
+        )
     return corpus
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from itertools import chain, combinations
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -69,8 +69,10 @@ def sketches(texts: Sequence[bytes], k: int = K) -> list[tuple[int, ...]]:
     the cuts are found with numpy, the pieces hashed in one ``map`` and the k smallest
     distinct hashes of each text picked from one sort.
     """
-    samples = [t[:SAMPLE_BYTES] + b". " + t[-SAMPLE_BYTES:] if len(t) > 2 * SAMPLE_BYTES
-               else t for t in texts]
+    samples = [
+        t[:SAMPLE_BYTES] + b". " + t[-SAMPLE_BYTES:] if len(t) > 2 * SAMPLE_BYTES else t
+        for t in texts
+    ]
     joined = b". ".join(samples)
     a = np.frombuffer(joined, dtype=np.uint8)
     cuts = np.flatnonzero(((a[:-1] | 2) == ord(".")) & (a[1:] == ord(" ")))  # ". " or ", "
@@ -87,7 +89,7 @@ def sketches(texts: Sequence[bytes], k: int = K) -> list[tuple[int, ...]]:
     keys = keys[first]  # each hash once a text
     bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(texts) + 1)).tolist()
     values = (keys & np.uint64(0xFFFFFFFF)).tolist()
-    return [tuple(values[lo:min(hi, lo + k)]) for lo, hi in zip(bounds, bounds[1:])]
+    return [tuple(values[lo : min(hi, lo + k)]) for lo, hi in zip(bounds, bounds[1:])]
 
 
 def resemblance(a: Sequence[int], b: Sequence[int], k: int = K) -> float:
@@ -115,8 +117,13 @@ def _may_resemble(a: set[int], b: set[int], threshold: float, k: int = K) -> boo
     return n_union > 0 and n_shared / n_union >= threshold
 
 
-def find_duplicates(doc_ids: Sequence[str], hashes: Sequence[str],
-                    sketches: Sequence[Sequence[int]], *, threshold: float = 0.7) -> pd.DataFrame:
+def find_duplicates(
+    doc_ids: Sequence[str],
+    hashes: Sequence[str],
+    sketches: Sequence[Sequence[int]],
+    *,
+    threshold: float = 0.7,
+) -> pd.DataFrame:
     """Pairs of exact and near-duplicate documents.
 
     Parameters
@@ -138,8 +145,14 @@ def find_duplicates(doc_ids: Sequence[str], hashes: Sequence[str],
     for i, h in enumerate(hashes):
         if h in first_by_hash:
             exact_of[i] = first_by_hash[h]
-            rows.append({"doc_id": doc_ids[i], "duplicate_of": doc_ids[first_by_hash[h]],
-                         "kind": "exact", "similarity": 1.0})
+            rows.append(
+                {
+                    "doc_id": doc_ids[i],
+                    "duplicate_of": doc_ids[first_by_hash[h]],
+                    "kind": "exact",
+                    "similarity": 1.0,
+                }
+            )
         else:
             first_by_hash[h] = i
     bands = [() if i in exact_of else sk[:BANDS] for i, sk in enumerate(sketches)]
@@ -160,6 +173,12 @@ def find_duplicates(doc_ids: Sequence[str], hashes: Sequence[str],
         sim = resemblance(sketches[i], sketches[j])
         if sim >= threshold:
             seen.add(j)
-            rows.append({"doc_id": doc_ids[j], "duplicate_of": doc_ids[i],
-                         "kind": "near", "similarity": round(sim, 3)})
+            rows.append(
+                {
+                    "doc_id": doc_ids[j],
+                    "duplicate_of": doc_ids[i],
+                    "kind": "near",
+                    "similarity": round(sim, 3),
+                }
+            )
     return pd.DataFrame(rows, columns=["doc_id", "duplicate_of", "kind", "similarity"])

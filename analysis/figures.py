@@ -24,21 +24,34 @@ from analysis.atomic import atomic_path
 from analysis.settings import get_settings
 
 #: The Okabe & Ito (2008) palette, distinguishable with every common colour-vision deficiency.
-OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
-             "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
-             "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
 #: One fixed colour per actor, the same in every figure; anything else is "other" (grey).
-ACTOR_COLORS = {"CSTO": OKABE_ITO["vermillion"], "NATO": OKABE_ITO["blue"],
-                "UN": OKABE_ITO["sky_blue"], "SCO": OKABE_ITO["bluish_green"],
-                "CIS": OKABE_ITO["reddish_purple"], "EU": OKABE_ITO["orange"],
-                "other": "#999999"}
+ACTOR_COLORS = {
+    "CSTO": OKABE_ITO["vermillion"],
+    "NATO": OKABE_ITO["blue"],
+    "UN": OKABE_ITO["sky_blue"],
+    "SCO": OKABE_ITO["bluish_green"],
+    "CIS": OKABE_ITO["reddish_purple"],
+    "EU": OKABE_ITO["orange"],
+    "other": "#999999",
+}
 FORMATS = ("png", "svg", "pdf")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CAPTION_GID = "analysis-caption"
-_SAVE = {"png": {"dpi": 300, "metadata": {"Software": None}},
-         "svg": {"metadata": {"Date": None, "Creator": None}},
-         "pdf": {"metadata": {"CreationDate": None, "ModDate": None, "Creator": None,
-                              "Producer": None}}}
+_SAVE = {
+    "png": {"dpi": 300, "metadata": {"Software": None}},
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "pdf": {"metadata": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}},
+}
 
 
 def style() -> dict:
@@ -50,18 +63,39 @@ def style() -> dict:
         rcParams: Okabe-Ito colour cycle (actor colours first), 10 pt text, light grid
         behind the data, no top/right spines, constrained layout, 300 dpi when saved.
     """
-    cycle = [ACTOR_COLORS["NATO"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
-             ACTOR_COLORS["CSTO"], OKABE_ITO["reddish_purple"], ACTOR_COLORS["UN"],
-             OKABE_ITO["yellow"], OKABE_ITO["black"]]
-    return {"axes.prop_cycle": mpl.cycler(color=cycle), "font.size": 10,
-            "axes.titlesize": 11, "axes.titleweight": "bold", "axes.titlelocation": "left",
-            "axes.labelsize": 10, "xtick.labelsize": 9, "ytick.labelsize": 9,
-            "legend.fontsize": 9, "legend.frameon": False,
-            "axes.spines.top": False, "axes.spines.right": False,
-            "axes.grid": True, "grid.color": "#d9d9d9", "grid.linewidth": 0.6,
-            "axes.axisbelow": True, "figure.figsize": (6.4, 4.0),
-            "figure.constrained_layout.use": True, "savefig.dpi": 300,
-            "svg.hashsalt": "analysis", "pdf.fonttype": 42}
+    cycle = [
+        ACTOR_COLORS["NATO"],
+        OKABE_ITO["orange"],
+        OKABE_ITO["bluish_green"],
+        ACTOR_COLORS["CSTO"],
+        OKABE_ITO["reddish_purple"],
+        ACTOR_COLORS["UN"],
+        OKABE_ITO["yellow"],
+        OKABE_ITO["black"],
+    ]
+    return {
+        "axes.prop_cycle": mpl.cycler(color=cycle),
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
+        "legend.frameon": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#d9d9d9",
+        "grid.linewidth": 0.6,
+        "axes.axisbelow": True,
+        "figure.figsize": (6.4, 4.0),
+        "figure.constrained_layout.use": True,
+        "savefig.dpi": 300,
+        "svg.hashsalt": "analysis",
+        "pdf.fonttype": 42,
+    }
 
 
 def apply_style() -> None:
@@ -83,8 +117,9 @@ def log_axis(ax, axis: str = "x") -> None:
     target.set_minor_formatter(mticker.NullFormatter())
 
 
-def barh(ax, labels, values, *, colors=None, value_labels=None, xlabel: str = "",
-         title: str = "") -> None:
+def barh(
+    ax, labels, values, *, colors=None, value_labels=None, xlabel: str = "", title: str = ""
+) -> None:
     """Horizontal bars, largest first from the top, each labelled with its value.
 
     Parameters
@@ -98,8 +133,7 @@ def barh(ax, labels, values, *, colors=None, value_labels=None, xlabel: str = ""
         Text at the end of each bar (default: the values with thousands separators).
     """
     bars = ax.barh(list(labels), list(values), color=colors or "#999999")
-    ax.bar_label(bars, labels=value_labels or [f"{v:,.0f}" for v in values], padding=2,
-                 fontsize=8)
+    ax.bar_label(bars, labels=value_labels or [f"{v:,.0f}" for v in values], padding=2, fontsize=8)
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
@@ -107,8 +141,17 @@ def barh(ax, labels, values, *, colors=None, value_labels=None, xlabel: str = ""
     ax.set(xlabel=xlabel, title=title)
 
 
-def actor_bars(ax, table: pd.DataFrame, *, group: str, value: str, actor: str = "actor",
-               xlabel: str = "", title: str = "", fmt: str = "{:.1f}") -> None:
+def actor_bars(
+    ax,
+    table: pd.DataFrame,
+    *,
+    group: str,
+    value: str,
+    actor: str = "actor",
+    xlabel: str = "",
+    title: str = "",
+    fmt: str = "{:.1f}",
+) -> None:
     """Horizontal bars of ``value`` per group, one bar per actor in the actor's colour.
 
     Parameters
@@ -140,9 +183,18 @@ def actor_bars(ax, table: pd.DataFrame, *, group: str, value: str, actor: str = 
     ax.set(xlabel=xlabel, title=title)
 
 
-def timeline(ax, table: pd.DataFrame, *, x: str, y: str, actor: str = "actor",
-             events: dict | None = None, xlabel: str = "", ylabel: str = "",
-             title: str = "") -> None:
+def timeline(
+    ax,
+    table: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    actor: str = "actor",
+    events: dict | None = None,
+    xlabel: str = "",
+    ylabel: str = "",
+    title: str = "",
+) -> None:
     """One line per actor over time, in the actor's colour, with dated events marked.
 
     Parameters
@@ -158,20 +210,46 @@ def timeline(ax, table: pd.DataFrame, *, x: str, y: str, actor: str = "actor",
     """
     for name, rows in table.groupby(actor, sort=False, observed=True):
         rows = rows.sort_values(x)
-        ax.plot(rows[x], rows[y], marker="o", markersize=3, linewidth=1.4,
-                color=actor_color(str(name)), label=str(name))
+        ax.plot(
+            rows[x],
+            rows[y],
+            marker="o",
+            markersize=3,
+            linewidth=1.4,
+            color=actor_color(str(name)),
+            label=str(name),
+        )
     for when, label in (events or {}).items():
         ax.axvline(when, color="#555555", linestyle=":", linewidth=1)
-        ax.annotate(label, (when, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                    textcoords="offset points", va="top", fontsize=8, color="#333333")
+        ax.annotate(
+            label,
+            (when, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -3),
+            textcoords="offset points",
+            va="top",
+            fontsize=8,
+            color="#333333",
+        )
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper right")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
 
 
-def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: int = 3,
-           colors: dict[str, str] | None = None, xlabel: str = "", title: str = "",
-           fmt: str = "{:.1f}", low: str | None = None, high: str | None = None) -> Figure:
+def panels(
+    table: pd.DataFrame,
+    *,
+    facet: str,
+    label: str,
+    value: str,
+    ncols: int = 3,
+    colors: dict[str, str] | None = None,
+    xlabel: str = "",
+    title: str = "",
+    fmt: str = "{:.1f}",
+    low: str | None = None,
+    high: str | None = None,
+) -> Figure:
     """Small multiples: one horizontal bar chart per ``facet`` value (key terms per group...).
 
     Parameters
@@ -194,22 +272,41 @@ def panels(table: pd.DataFrame, *, facet: str, label: str, value: str, ncols: in
     names = list(dict.fromkeys(table[facet].astype(str)))
     nrows = -(-len(names) // ncols)
     most = max((table[facet].astype(str) == n).sum() for n in names) if names else 1
-    fig, axes = plt.subplots(nrows, min(ncols, len(names)) or 1, squeeze=False,
-                             figsize=(3.3 * min(ncols, len(names) or 1),
-                                      (0.22 * most + 0.9) * nrows + 0.4))
+    fig, axes = plt.subplots(
+        nrows,
+        min(ncols, len(names)) or 1,
+        squeeze=False,
+        figsize=(3.3 * min(ncols, len(names) or 1), (0.22 * most + 0.9) * nrows + 0.4),
+    )
     for ax, name in zip(axes.flat, names):
         rows = table[table[facet].astype(str) == name]
         color = (colors or {}).get(name, actor_color(name))
-        labels = ([""] * len(rows) if low and high  # whiskers instead of numbers
-                  else [fmt.format(v) for v in rows[value]])
-        barh(ax, rows[label].astype(str), rows[value], colors=color, value_labels=labels,
-             xlabel=xlabel, title=name)
+        labels = (
+            [""] * len(rows)
+            if low and high  # whiskers instead of numbers
+            else [fmt.format(v) for v in rows[value]]
+        )
+        barh(
+            ax,
+            rows[label].astype(str),
+            rows[value],
+            colors=color,
+            value_labels=labels,
+            xlabel=xlabel,
+            title=name,
+        )
         if low and high:
-            ax.errorbar(rows[value], range(len(rows)), xerr=[rows[value] - rows[low],
-                        rows[high] - rows[value]], fmt="none", ecolor="black", lw=0.8,
-                        capsize=2)
+            ax.errorbar(
+                rows[value],
+                range(len(rows)),
+                xerr=[rows[value] - rows[low], rows[high] - rows[value]],
+                fmt="none",
+                ecolor="black",
+                lw=0.8,
+                capsize=2,
+            )
         ax.tick_params(axis="y", labelsize=8)
-    for ax in list(axes.flat)[len(names):]:
+    for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
@@ -225,9 +322,17 @@ def describe_corpus(corpus) -> str:
     return f"{corpus.name} ({source}, {len(corpus)} documents)"
 
 
-def save_figure(fig: Figure, name: str, *, data: pd.DataFrame | pd.Series, caption: str,
-                notebook: str | None = None, corpus=None, out_dir: str | Path | None = None,
-                formats: tuple[str, ...] = ("png", "svg")) -> dict[str, Path]:
+def save_figure(
+    fig: Figure,
+    name: str,
+    *,
+    data: pd.DataFrame | pd.Series,
+    caption: str,
+    notebook: str | None = None,
+    corpus=None,
+    out_dir: str | Path | None = None,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> dict[str, Path]:
     """Write a figure, the data behind it and its index entry, reproducibly.
 
     Parameters
@@ -269,17 +374,20 @@ def save_figure(fig: Figure, name: str, *, data: pd.DataFrame | pd.Series, capti
     ...             corpus=corpus, notebook="01-corpus-overview")  # doctest: +SKIP
     """
     if not isinstance(name, str) or not _NAME.fullmatch(name) or name == "index":
-        raise ValueError(f"figure name {name!r} is not a lowercase slug: use letters a-z, "
-                         "digits and single hyphens, e.g. 'overview-length' ('index' is "
-                         "reserved for the figures index)")
+        raise ValueError(
+            f"figure name {name!r} is not a lowercase slug: use letters a-z, "
+            "digits and single hyphens, e.g. 'overview-length' ('index' is "
+            "reserved for the figures index)"
+        )
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"formats {tuple(formats)!r}: choose from {FORMATS}")
     if isinstance(data, pd.Series):
         data = data.to_frame()
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be the DataFrame the figure was drawn from, not "
-                        f"{type(data).__name__}")
+        raise TypeError(
+            f"data must be the DataFrame the figure was drawn from, not {type(data).__name__}"
+        )
     out = Path(out_dir) if out_dir is not None else get_settings().figures_dir
     label = describe_corpus(corpus)
     _draw_caption(fig, caption, label)
@@ -293,12 +401,20 @@ def save_figure(fig: Figure, name: str, *, data: pd.DataFrame | pd.Series, capti
     with atomic_path(out / f"{name}.csv") as tmp:
         data.to_csv(tmp, index=keep_index, lineterminator="\n")
     written["csv"] = out / f"{name}.csv"
-    _update_index(out, name, {"caption": caption, "notebook": notebook or "",
-                              "corpus": label, "data": f"{name}.csv",
-                              "fingerprint": getattr(corpus, "fingerprint", "") or "",
-                              "parameters": _parameters(data),
-                              "image": f"{name}.{formats[0]}", "files": sorted(
-                                  p.name for p in written.values())})
+    _update_index(
+        out,
+        name,
+        {
+            "caption": caption,
+            "notebook": notebook or "",
+            "corpus": label,
+            "data": f"{name}.csv",
+            "fingerprint": getattr(corpus, "fingerprint", "") or "",
+            "parameters": _parameters(data),
+            "image": f"{name}.{formats[0]}",
+            "files": sorted(p.name for p in written.values()),
+        },
+    )
     return written
 
 
@@ -308,8 +424,11 @@ def _parameters(data: pd.DataFrame | pd.Series) -> str:
     for key, value in sorted(getattr(data, "attrs", {}).items()):
         if isinstance(value, (str, int, float, bool)) or value is None:
             parts.append(f"{key}={value}")
-        elif isinstance(value, (list, tuple)) and len(value) <= 6 and all(
-                isinstance(v, (str, int, float)) for v in value):
+        elif (
+            isinstance(value, (list, tuple))
+            and len(value) <= 6
+            and all(isinstance(v, (str, int, float)) for v in value)
+        ):
             parts.append(f"{key}={','.join(map(str, value))}")
     return "; ".join(parts)
 
@@ -322,8 +441,17 @@ def _draw_caption(fig: Figure, caption: str, corpus: str) -> None:
     width = max(40, int(fig.get_figwidth() * 72 / (7.5 * 0.52)))
     lines = "\n".join(textwrap.fill(line, width) for line in text.splitlines())
     below = ScaledTranslation(0, -6 / 72, fig.dpi_scale_trans)
-    fig.text(0, 0, lines, transform=fig.transFigure + below, ha="left", va="top",
-             fontsize=7.5, color="#555555", gid=_CAPTION_GID)
+    fig.text(
+        0,
+        0,
+        lines,
+        transform=fig.transFigure + below,
+        ha="left",
+        va="top",
+        fontsize=7.5,
+        color="#555555",
+        gid=_CAPTION_GID,
+    )
 
 
 def _update_index(out: Path, name: str, entry: dict) -> None:
@@ -332,23 +460,32 @@ def _update_index(out: Path, name: str, entry: dict) -> None:
     try:
         index = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except ValueError as err:
-        raise ValueError(f"{path}: the figures index is not valid JSON ({err}); delete it "
-                         "and re-run the notebooks (`make report`) to rebuild it") from None
+        raise ValueError(
+            f"{path}: the figures index is not valid JSON ({err}); delete it "
+            "and re-run the notebooks (`make report`) to rebuild it"
+        ) from None
     index[name] = entry
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     cell = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    rows = ["# Figures", "",
-            "Written by `analysis.figures.save_figure`; rebuild with `make report`. "
-            "Do not edit by hand.", "",
-            "| figure | caption | notebook | corpus (fingerprint) | parameters | data |",
-            "| --- | --- | --- | --- | --- | --- |"]
+    rows = [
+        "# Figures",
+        "",
+        "Written by `analysis.figures.save_figure`; rebuild with `make report`. "
+        "Do not edit by hand.",
+        "",
+        "| figure | caption | notebook | corpus (fingerprint) | parameters | data |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for key in sorted(index):
         e = index[key]
-        rows.append(f"| [<img src=\"{e['image']}\" alt=\"{key}\" width=\"240\">]({e['image']})"
-                    f"<br>`{key}` | {cell(e['caption'])} | {cell(e['notebook'])} | "
-                    f"{cell(e['corpus'])} (`{e.get('fingerprint', '')[:12]}`) | "
-                    f"{cell(e.get('parameters', ''))} | [{e['data']}]({e['data']}) |")
+        rows.append(
+            f'| [<img src="{e["image"]}" alt="{key}" width="240">]({e["image"]})'
+            f"<br>`{key}` | {cell(e['caption'])} | {cell(e['notebook'])} | "
+            f"{cell(e['corpus'])} (`{e.get('fingerprint', '')[:12]}`) | "
+            f"{cell(e.get('parameters', ''))} | [{e['data']}]({e['data']}) |"
+        )
     with atomic_path(out / "index.md") as tmp:
         tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -24,8 +24,9 @@ label as text (a year read as ``1990.0`` as ``"1990"``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -49,8 +50,9 @@ def _frames(frames: FrameDictionary | str | Path | None) -> FrameDictionary:
     return load_frames(frames)
 
 
-def resolve_groups(table: pd.DataFrame, by: By, *,
-                   frames: FrameDictionary | str | Path | None = None) -> pd.Series:
+def resolve_groups(
+    table: pd.DataFrame, by: By, *, frames: FrameDictionary | str | Path | None = None
+) -> pd.Series:
     """One group label a row of ``table``, None where it has none (see the module docstring).
 
     Parameters
@@ -88,14 +90,17 @@ def resolve_groups(table: pd.DataFrame, by: By, *,
         if by == "year" and "date" in table.columns:
             years = pd.to_datetime(table["date"], errors="coerce").dt.year.astype("Int64")
             return years.astype(object).where(years.notna(), None)
-        raise KeyError(f"no metadata column {by!r} (nor one of {DERIVED_GROUPS}); the columns "
-                       f"are {list(table.columns)}. Pass a column name, a derived name, one "
-                       "label a row, or a function of the table.")
+        raise KeyError(
+            f"no metadata column {by!r} (nor one of {DERIVED_GROUPS}); the columns "
+            f"are {list(table.columns)}. Pass a column name, a derived name, one "
+            "label a row, or a function of the table."
+        )
     values = by(table) if callable(by) else by
     if len(values) != len(table):
         what = "by returned" if callable(by) else "by has"
-        raise ValueError(f"{what} {len(values)} labels for {len(table)} rows; give one "
-                         "label a row.")
+        raise ValueError(
+            f"{what} {len(values)} labels for {len(table)} rows; give one label a row."
+        )
     values = pd.Series(np.asarray(values, dtype=object), index=table.index)
     return values.where(pd.notna(values), None)
 
@@ -114,8 +119,9 @@ def group_strings(labels: pd.Series) -> pd.Series:
     return pd.Series([group_label(v) for v in labels], index=labels.index, dtype=object)
 
 
-def with_groups(table: pd.DataFrame, by: By, *,
-                frames: FrameDictionary | str | Path | None = None) -> pd.DataFrame:
+def with_groups(
+    table: pd.DataFrame, by: By, *, frames: FrameDictionary | str | Path | None = None
+) -> pd.DataFrame:
     """``table`` with a ``group`` column (:func:`resolve_groups`), rows without one left out."""
     data = table.assign(group=resolve_groups(table, by, frames=frames).to_numpy())
     return data[data["group"].notna()]
@@ -130,8 +136,13 @@ def by_label(by: By) -> str | None:
     return "<labels>"
 
 
-def member_bloc(docs: pd.DataFrame, *, country: str = "country", year: str = "year",
-                frames: FrameDictionary | str | Path | None = None) -> pd.Series:
+def member_bloc(
+    docs: pd.DataFrame,
+    *,
+    country: str = "country",
+    year: str = "year",
+    frames: FrameDictionary | str | Path | None = None,
+) -> pd.Series:
     """Which bloc each document's country belonged to when it was written.
 
     Parameters
@@ -162,19 +173,26 @@ def member_bloc(docs: pd.DataFrame, *, country: str = "country", year: str = "ye
     return labels
 
 
-def _members_by_country(docs: pd.DataFrame, blocs: dict, country: str,
-                        year: str) -> dict[str, np.ndarray]:
+def _members_by_country(
+    docs: pd.DataFrame, blocs: dict, country: str, year: str
+) -> dict[str, np.ndarray]:
     """``{bloc: member?}`` of each document, from its ISO3 country and (optional) year."""
     col = country if country in docs.columns else "iso3" if "iso3" in docs.columns else None
     if col is None:
-        raise KeyError(f"member_bloc needs member_* flags or a {country!r} (ISO3) column; "
-                       f"found {list(docs.columns)}")
+        raise KeyError(
+            f"member_bloc needs member_* flags or a {country!r} (ISO3) column; "
+            f"found {list(docs.columns)}"
+        )
     years = pd.to_numeric(docs[year], errors="coerce") if year in docs.columns else None
     codes = docs[col].astype(object).where(docs[col].notna(), "").astype(str).str.upper()
     when = years if years is not None else [None] * len(codes)
-    return {bloc: np.asarray([_is_member(spans.get(c), None if years is None else y)
-                              for c, y in zip(codes, when)], dtype=bool)
-            for bloc, spans in blocs.items()}
+    return {
+        bloc: np.asarray(
+            [_is_member(spans.get(c), None if years is None else y) for c, y in zip(codes, when)],
+            dtype=bool,
+        )
+        for bloc, spans in blocs.items()
+    }
 
 
 def _is_member(spans: list | None, year: float | None) -> bool:
@@ -185,8 +203,12 @@ def _is_member(spans: list | None, year: float | None) -> bool:
     return any(a <= year and (b is None or year <= b) for a, b in spans)
 
 
-def source_origin(docs: pd.DataFrame, *, column: str = "source",
-                  frames: FrameDictionary | str | Path | None = None) -> pd.Series:
+def source_origin(
+    docs: pd.DataFrame,
+    *,
+    column: str = "source",
+    frames: FrameDictionary | str | Path | None = None,
+) -> pd.Series:
     """Where each document's outlet comes from, by the ``outlets`` table of the dictionary.
 
     Parameters

@@ -9,7 +9,8 @@ has a fingerprint, so its results can be cached) from a plain table.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -21,8 +22,9 @@ def is_corpus(obj: Any) -> bool:
     return isinstance(obj, Corpus)
 
 
-def as_docs(data: Any, *, need: Sequence[str] = ("doc_id", "text"),
-            what: str = "this step") -> pd.DataFrame:
+def as_docs(
+    data: Any, *, need: Sequence[str] = ("doc_id", "text"), what: str = "this step"
+) -> pd.DataFrame:
     """The documents table of any input a stage accepts (see the module docstring).
 
     Parameters
@@ -54,9 +56,11 @@ def as_docs(data: Any, *, need: Sequence[str] = ("doc_id", "text"),
         table = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
     missing = [c for c in need if c not in table.columns]
     if missing:
-        raise ValueError(f"{what} needs a Corpus or a table with columns {list(need)}; "
-                         f"{missing} missing (found {list(table.columns)}). Load one with "
-                         "analysis.load(...) or add the columns.")
+        raise ValueError(
+            f"{what} needs a Corpus or a table with columns {list(need)}; "
+            f"{missing} missing (found {list(table.columns)}). Load one with "
+            "analysis.load(...) or add the columns."
+        )
     return table
 
 
@@ -64,5 +68,10 @@ def text_table(data: Any, *, what: str = "this step") -> pd.DataFrame:
     """``doc_id, text, lang`` (lang None where unknown) of any input :func:`as_docs` takes."""
     table = as_docs(data, what=what)
     lang = table["lang"] if "lang" in table else pd.Series([None] * len(table), index=table.index)
-    return pd.DataFrame({"doc_id": table["doc_id"].to_numpy(), "text": table["text"].to_numpy(),
-                         "lang": lang.to_numpy()})
+    return pd.DataFrame(
+        {
+            "doc_id": table["doc_id"].to_numpy(),
+            "text": table["text"].to_numpy(),
+            "lang": lang.to_numpy(),
+        }
+    )

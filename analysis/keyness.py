@@ -1,4 +1,4 @@
-"""Keyness: which terms a target group uses more (or less) than a reference.
+r"""Keyness: which terms a target group uses more (or less) than a reference.
 
 ::
 
@@ -66,7 +66,8 @@ to Social Science (CASS), Lancaster University.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,15 +79,28 @@ from analysis.tokens import DTM, TokenOptions
 MEASURES = ("g2", "chi2")
 CORRECTIONS = ("none", "yates", "williams")
 #: Columns of :func:`keyness` (the statistic column is named after ``measure``).
-KEYNESS_COLUMNS = ["term", "group", "reference", "count_target", "count_reference",
-                   "total_target", "total_reference", "{measure}", "p", "p_adj", "log_ratio",
-                   "pct_diff", "direction"]
+KEYNESS_COLUMNS = [
+    "term",
+    "group",
+    "reference",
+    "count_target",
+    "count_reference",
+    "total_target",
+    "total_reference",
+    "{measure}",
+    "p",
+    "p_adj",
+    "log_ratio",
+    "pct_diff",
+    "direction",
+]
 #: The reference label when the reference is "every other group".
 REST = "rest"
 
 
-def table_stat(a, b, total_a, total_b, *, measure: str = "g2",
-               correction: str = "none") -> np.ndarray:
+def table_stat(
+    a, b, total_a, total_b, *, measure: str = "g2", correction: str = "none"
+) -> np.ndarray:
     """G² or chi² of the 2x2 tables ``[[a, b], [total_a - a, total_b - b]]`` (vectorized).
 
     Parameters
@@ -104,8 +118,14 @@ def table_stat(a, b, total_a, total_b, *, measure: str = "g2",
         The statistic (>= 0) for each table; see the module docstring for the formulas.
     """
     _check(measure, correction)
-    obs = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (
-        a, b, np.subtract(total_a, a), np.subtract(total_b, b)))))
+    obs = np.stack(
+        np.broadcast_arrays(
+            *(
+                np.asarray(x, dtype=float)
+                for x in (a, b, np.subtract(total_a, a), np.subtract(total_b, b))
+            )
+        )
+    )
     rows = np.stack([obs[0] + obs[1], obs[0] + obs[1], obs[2] + obs[3], obs[2] + obs[3]])
     cols = np.stack([obs[0] + obs[2], obs[1] + obs[3], obs[0] + obs[2], obs[1] + obs[3]])
     n = obs.sum(axis=0)
@@ -151,14 +171,24 @@ def effect_sizes(a, b, total_a, total_b) -> tuple[np.ndarray, np.ndarray]:
     rel_a, rel_b = a / np.asarray(total_a, float), b / np.asarray(total_b, float)
     log_ratio = np.log2(((a + 0.5) / total_a) / ((b + 0.5) / total_b))
     with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(b > 0, 100 * (rel_a - rel_b) / np.where(b > 0, rel_b, 1.0),
-                       np.where(a > 0, np.inf, 0.0))
+        pct = np.where(
+            b > 0, 100 * (rel_a - rel_b) / np.where(b > 0, rel_b, 1.0), np.where(a > 0, np.inf, 0.0)
+        )
     return log_ratio, pct
 
 
-def keyness(data, *, by: By, target: Any = None, reference: Any = None,
-            measure: str = "g2", correction: str = "none", min_count: int = 5,
-            top: int | None = None, options: TokenOptions | None = None) -> pd.DataFrame:
+def keyness(
+    data,
+    *,
+    by: By,
+    target: Any = None,
+    reference: Any = None,
+    measure: str = "g2",
+    correction: str = "none",
+    min_count: int = 5,
+    top: int | None = None,
+    options: TokenOptions | None = None,
+) -> pd.DataFrame:
     """Key terms of a target group against a reference, or of every group against the rest.
 
     Parameters
@@ -196,28 +226,52 @@ def keyness(data, *, by: By, target: Any = None, reference: Any = None,
     m = as_dtm(data, options)
     groups = group(m, by)
     pairs = _comparisons(groups, target, reference)
-    frames = [_compare(m, groups, t, r, label, measure=measure, correction=correction,
-                       min_count=min_count, top=top) for t, r, label in pairs]
+    frames = [
+        _compare(
+            m,
+            groups,
+            t,
+            r,
+            label,
+            measure=measure,
+            correction=correction,
+            min_count=min_count,
+            top=top,
+        )
+        for t, r, label in pairs
+    ]
     columns = [c.format(measure=measure) for c in KEYNESS_COLUMNS]
     frames = [f for f in frames if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    out.attrs.update(by=by if isinstance(by, str) else "<labels>", target=target,
-                     reference=reference, measure=measure, correction=correction,
-                     min_count=min_count, top=top, options=m.options.to_dict(),
-                     min_df=m.params.get("min_df"), max_df=m.params.get("max_df"))
+    out.attrs.update(
+        by=by if isinstance(by, str) else "<labels>",
+        target=target,
+        reference=reference,
+        measure=measure,
+        correction=correction,
+        min_count=min_count,
+        top=top,
+        options=m.options.to_dict(),
+        min_df=m.params.get("min_df"),
+        max_df=m.params.get("max_df"),
+    )
     return out[columns]
 
 
-def _comparisons(groups: Groups, target: Any,
-                 reference: Any) -> list[tuple[int, list[int], str]]:
+def _comparisons(groups: Groups, target: Any, reference: Any) -> list[tuple[int, list[int], str]]:
     """(target index, reference indices, reference label) of each comparison asked for."""
     labels = groups.labels.tolist()
     if target is None:
         if reference is not None:
-            raise ValueError("reference needs a target; with target=None every group is "
-                             "compared with all the others")
-        return [(i, others, _rest(labels, others)) for i in range(len(labels))
-                for others in [[j for j in range(len(labels)) if j != i]]]
+            raise ValueError(
+                "reference needs a target; with target=None every group is "
+                "compared with all the others"
+            )
+        return [
+            (i, others, _rest(labels, others))
+            for i in range(len(labels))
+            for others in [[j for j in range(len(labels)) if j != i]]
+        ]
     t = _index(labels, target)
     if reference is None:
         others = [j for j in range(len(labels)) if j != t]
@@ -240,9 +294,18 @@ def _rest(labels: list[str], others: list[int]) -> str:
     return labels[others[0]] if len(others) == 1 else REST
 
 
-def _compare(m: DTM, groups: Groups, t: int, refs: Sequence[int], ref_label: str, *,
-             measure: str, correction: str, min_count: int,
-             top: int | None) -> pd.DataFrame:
+def _compare(
+    m: DTM,
+    groups: Groups,
+    t: int,
+    refs: Sequence[int],
+    ref_label: str,
+    *,
+    measure: str,
+    correction: str,
+    min_count: int,
+    top: int | None,
+) -> pd.DataFrame:
     """One target against its reference: the tidy rows."""
     a = groups.counts[t].toarray().ravel().astype(np.int64)
     if len(refs) == len(groups.labels) - 1:  # the rest: all counts minus the target's
@@ -262,13 +325,23 @@ def _compare(m: DTM, groups: Groups, t: int, refs: Sequence[int], ref_label: str
     if top is not None:
         order = order[is_target[order]][:top]
     log_ratio, pct = effect_sizes(a[order], b[order], total_a, total_b)
-    return pd.DataFrame({
-        "term": m.terms[keep[order]].astype(object), "group": groups.labels[t],
-        "reference": ref_label,
-        "count_target": a[order], "count_reference": b[order], "total_target": total_a,
-        "total_reference": total_b, measure: value[order], "p": p[order],
-        "p_adj": p_adj[order], "log_ratio": log_ratio, "pct_diff": pct,
-        "direction": np.where(is_target[order], "target", "reference")})
+    return pd.DataFrame(
+        {
+            "term": m.terms[keep[order]].astype(object),
+            "group": groups.labels[t],
+            "reference": ref_label,
+            "count_target": a[order],
+            "count_reference": b[order],
+            "total_target": total_a,
+            "total_reference": total_b,
+            measure: value[order],
+            "p": p[order],
+            "p_adj": p_adj[order],
+            "log_ratio": log_ratio,
+            "pct_diff": pct,
+            "direction": np.where(is_target[order], "target", "reference"),
+        }
+    )
 
 
 def chi2_sf(value: np.ndarray) -> np.ndarray:
@@ -277,4 +350,3 @@ def chi2_sf(value: np.ndarray) -> np.ndarray:
     The same as ``scipy.stats.chi2.sf(x, 1)``, many times faster.
     """
     return special.erfc(np.sqrt(np.asarray(value, dtype=float) / 2.0))
-

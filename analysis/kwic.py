@@ -1,4 +1,4 @@
-"""Concordances (keyword in context, KWIC): every hit of a query with its context.
+r"""Concordances (keyword in context, KWIC): every hit of a query with its context.
 
 The AntConc / quanteda ``kwic`` view for reading how texts use a word or name an actor::
 
@@ -60,18 +60,32 @@ Sort = Literal["left", "right", "doc"] | None
 
 #: Context words are every word token (no stopwords or actor merging): "peace-keeping"
 #: and "nation's" are one word each, as in :func:`analysis.tokens.token_spans`.
-_CONTEXT_OPTIONS = TokenOptions(lowercase=False, stopwords=None, domain_stopwords=False,
-                                min_length=1, numbers=True, keep_actors=False)
+_CONTEXT_OPTIONS = TokenOptions(
+    lowercase=False,
+    stopwords=None,
+    domain_stopwords=False,
+    min_length=1,
+    numbers=True,
+    keep_actors=False,
+)
 _SPACE = re.compile(r"\s+")
 #: Documents handed to :func:`analysis.actors.mentions` at a time (lets ``limit`` stop early).
 _ACTOR_BATCH = 200
 
 
-def kwic(corpus: Any, query: str | Sequence[str] | pd.DataFrame, *, kind: Kind = "term",
-         window: int = 5, unit: Unit = "tokens", case: bool = False,
-         meta: Sequence[str] | None = ("source", "date", "title"), sort: Sort = None,
-         limit: int | None = None) -> pd.DataFrame:
-    """Keyword-in-context lines for every match of ``query`` in a corpus.
+def kwic(
+    corpus: Any,
+    query: str | Sequence[str] | pd.DataFrame,
+    *,
+    kind: Kind = "term",
+    window: int = 5,
+    unit: Unit = "tokens",
+    case: bool = False,
+    meta: Sequence[str] | None = ("source", "date", "title"),
+    sort: Sort = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    r"""Keyword-in-context lines for every match of ``query`` in a corpus.
 
     Parameters
     ----------
@@ -132,16 +146,24 @@ def kwic(corpus: Any, query: str | Sequence[str] | pd.DataFrame, *, kind: Kind =
     out = _lines(docs, hits, window=window, unit=unit, actor=kind == "actor")
     out = pd.concat([out, docs[meta].iloc[[h[0] for h in hits]].reset_index(drop=True)], axis=1)
     out = _sorted(out, sort)
-    out.attrs.update(query=_describe(query), kind=kind, window=window, unit=unit, case=case,
-                     sort=sort, limit=limit,
-                     n_matches=None if limit is not None and len(hits) >= limit else len(hits))
+    out.attrs.update(
+        query=_describe(query),
+        kind=kind,
+        window=window,
+        unit=unit,
+        case=case,
+        sort=sort,
+        limit=limit,
+        n_matches=None if limit is not None and len(hits) >= limit else len(hits),
+    )
     return out
 
 
 # -- finding matches ----------------------------------------------------------------------
-def query_pattern(query: str | Sequence[str], *, kind: Kind = "term",
-                  case: bool = False) -> re.Pattern:
-    """The compiled pattern :func:`kwic` searches for a term, phrase or regex query.
+def query_pattern(
+    query: str | Sequence[str], *, kind: Kind = "term", case: bool = False
+) -> re.Pattern:
+    r"""The compiled pattern :func:`kwic` searches for a term, phrase or regex query.
 
     Parameters
     ----------
@@ -170,9 +192,11 @@ def query_pattern(query: str | Sequence[str], *, kind: Kind = "term",
         try:
             return re.compile("|".join(f"(?:{q})" for q in queries), 0 if case else re.I)
         except re.error as err:
-            raise ValueError(f"regex query {query!r} is not a valid Python regular expression "
-                             f"({err}); escape special characters with re.escape or use "
-                             "kind='phrase'.") from err
+            raise ValueError(
+                f"regex query {query!r} is not a valid Python regular expression "
+                f"({err}); escape special characters with re.escape or use "
+                "kind='phrase'."
+            ) from err
     body = "|".join(_words_pattern(q, glob=kind == "term") for q in queries)
     return _engine.compile(body, 0 if case else _engine.I)
 
@@ -189,12 +213,12 @@ def _words_pattern(query: str, *, glob: bool) -> str:
 
 
 def _glob(word: str) -> str:
-    return "".join(r"\w*" if ch == "*" else r"\w" if ch == "?" else re.escape(ch)
-                   for ch in word)
+    return "".join(r"\w*" if ch == "*" else r"\w" if ch == "?" else re.escape(ch) for ch in word)
 
 
-def _spans(docs: pd.DataFrame, query: Any, *, kind: str,
-           case: bool) -> Iterator[tuple[int, int, int, str | None]]:
+def _spans(
+    docs: pd.DataFrame, query: Any, *, kind: str, case: bool
+) -> Iterator[tuple[int, int, int, str | None]]:
     """``(row, start, end, actor)`` of every match, in corpus and text order."""
     if kind == "actor":
         yield from _actor_spans(docs, query)
@@ -207,8 +231,7 @@ def _spans(docs: pd.DataFrame, query: Any, *, kind: str,
                     yield row, m.start(), m.end(), None
 
 
-def _actor_spans(docs: pd.DataFrame,
-                 query: Any) -> Iterator[tuple[int, int, int, str | None]]:
+def _actor_spans(docs: pd.DataFrame, query: Any) -> Iterator[tuple[int, int, int, str | None]]:
     """Spans of actor mentions, found a batch of documents at a time."""
     if isinstance(query, pd.DataFrame):
         yield from _table_spans(docs, query)
@@ -216,22 +239,27 @@ def _actor_spans(docs: pd.DataFrame,
     try:
         from analysis import actors
     except ImportError as err:  # pragma: no cover - actors.py is part of the package
-        raise ImportError("kind='actor' needs analysis.actors (the actor registry), which "
-                          f"could not be imported ({err}); use kind='term' with the "
-                          "actor's names meanwhile.") from err
+        raise ImportError(
+            "kind='actor' needs analysis.actors (the actor registry), which "
+            f"could not be imported ({err}); use kind='term' with the "
+            "actor's names meanwhile."
+        ) from err
     for lo in range(0, len(docs), _ACTOR_BATCH):
-        batch = docs.iloc[lo:lo + _ACTOR_BATCH]
+        batch = docs.iloc[lo : lo + _ACTOR_BATCH]
         found = actors.mentions(batch, query, progress=False)
         for row, start, end, actor in _table_spans(batch, found):
             yield lo + row, start, end, actor
 
 
-def _table_spans(docs: pd.DataFrame,
-                 spans: pd.DataFrame) -> Iterator[tuple[int, int, int, str | None]]:
+def _table_spans(
+    docs: pd.DataFrame, spans: pd.DataFrame
+) -> Iterator[tuple[int, int, int, str | None]]:
     missing = {"doc_id", "start", "end"} - set(spans.columns)
     if missing:
-        raise ValueError(f"a spans table needs doc_id, start and end columns; {sorted(missing)} "
-                         "missing. Pass the output of analysis.actors.mentions.")
+        raise ValueError(
+            f"a spans table needs doc_id, start and end columns; {sorted(missing)} "
+            "missing. Pass the output of analysis.actors.mentions."
+        )
     rows = {d: i for i, d in enumerate(docs["doc_id"].astype(str))}
     spans = spans.assign(_row=spans["doc_id"].astype(str).map(rows)).dropna(subset="_row")
     spans = spans.sort_values(["_row", "start"], kind="stable")
@@ -248,8 +276,9 @@ def _limited(hits: Iterator, limit: int | None) -> Iterator:
 
 
 # -- building lines -----------------------------------------------------------------------
-def _lines(docs: pd.DataFrame, hits: list[tuple], *, window: int, unit: str,
-           actor: bool) -> pd.DataFrame:
+def _lines(
+    docs: pd.DataFrame, hits: list[tuple], *, window: int, unit: str, actor: bool
+) -> pd.DataFrame:
     texts, ids = docs["text"].to_numpy(), docs["doc_id"].to_numpy()
     context = _token_context if unit == "tokens" else _char_context
     cols: dict[str, list] = {c: [] for c in KWIC_COLUMNS}
@@ -258,26 +287,31 @@ def _lines(docs: pd.DataFrame, hits: list[tuple], *, window: int, unit: str,
         left, right = context(text, start, end, window)
         for col, value in zip(KWIC_COLUMNS, (ids[row], start, end, left, text[start:end], right)):
             cols[col].append(value)
-    out = pd.DataFrame({"doc_id": pd.Series(cols["doc_id"], dtype="string"),
-                        "start": pd.Series(cols["start"], dtype="int64"),
-                        "end": pd.Series(cols["end"], dtype="int64"),
-                        **{c: pd.Series(cols[c], dtype=object) for c in KWIC_COLUMNS[3:]}})
+    out = pd.DataFrame(
+        {
+            "doc_id": pd.Series(cols["doc_id"], dtype="string"),
+            "start": pd.Series(cols["start"], dtype="int64"),
+            "end": pd.Series(cols["end"], dtype="int64"),
+            **{c: pd.Series(cols[c], dtype=object) for c in KWIC_COLUMNS[3:]},
+        }
+    )
     if actor:
         out["actor"] = pd.Series([h[3] for h in hits], dtype="string")
     return out
 
 
 def _char_context(text: str, start: int, end: int, window: int) -> tuple[str, str]:
-    return (_squeeze(text[max(0, start - window):start]),
-            _squeeze(text[end:end + window]))
+    return (_squeeze(text[max(0, start - window) : start]), _squeeze(text[end : end + window]))
 
 
 def _token_context(text: str, start: int, end: int, window: int) -> tuple[str, str]:
     """``window`` words each side (the punctuation between them included)."""
     if window == 0:
         return "", ""
-    return (_squeeze(text[_left_edge(text, start, window):start]),
-            _squeeze(text[end:_right_edge(text, end, window)]))
+    return (
+        _squeeze(text[_left_edge(text, start, window) : start]),
+        _squeeze(text[end : _right_edge(text, end, window)]),
+    )
 
 
 def _left_edge(text: str, start: int, window: int) -> int:
@@ -339,8 +373,9 @@ def _words(text: str) -> list[str]:
 
 
 # -- display ------------------------------------------------------------------------------
-def kwic_html(lines: pd.DataFrame, *, max_rows: int = 200,
-              meta: Sequence[str] | None = None) -> str:
+def kwic_html(
+    lines: pd.DataFrame, *, max_rows: int = 200, meta: Sequence[str] | None = None
+) -> str:
     """A concordance as an HTML table: left context right-aligned, the match highlighted.
 
     Parameters
@@ -369,20 +404,26 @@ def kwic_html(lines: pd.DataFrame, *, max_rows: int = 200,
     rows = [_html_row(line, meta) for line in lines.head(max_rows).itertuples(index=False)]
     note = ""
     if len(lines) > max_rows:
-        note = (f"<caption>showing {max_rows:,} of {len(lines):,} lines "
-                "(kwic_html(..., max_rows=...) shows more)</caption>")
-    return ('<table class="kwic" style="font-family:monospace;border-collapse:collapse">'
-            f"{note}<thead><tr>{head}<th></th><th>match</th><th></th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        note = (
+            f"<caption>showing {max_rows:,} of {len(lines):,} lines "
+            "(kwic_html(..., max_rows=...) shows more)</caption>"
+        )
+    return (
+        '<table class="kwic" style="font-family:monospace;border-collapse:collapse">'
+        f"{note}<thead><tr>{head}<th></th><th>match</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _html_row(line: Any, meta: Sequence[str]) -> str:
     values = line._asdict()
     cells = "".join(f"<td>{_esc(values.get(c))}</td>" for c in meta)
-    return (f"<tr>{cells}"
-            f'<td style="text-align:right;white-space:nowrap">{_esc(values["left"])}</td>'
-            f'<td style="text-align:center"><mark>{_esc(_squeeze(values["match"]))}</mark></td>'
-            f'<td style="text-align:left;white-space:nowrap">{_esc(values["right"])}</td></tr>')
+    return (
+        f"<tr>{cells}"
+        f'<td style="text-align:right;white-space:nowrap">{_esc(values["left"])}</td>'
+        f'<td style="text-align:center"><mark>{_esc(_squeeze(values["match"]))}</mark></td>'
+        f'<td style="text-align:left;white-space:nowrap">{_esc(values["right"])}</td></tr>'
+    )
 
 
 def _esc(value: Any) -> str:
@@ -404,9 +445,11 @@ def _meta_columns(corpus: Any, docs: pd.DataFrame, meta: Sequence[str] | None) -
         meta = [c for c in meta if c in docs.columns or c not in STANDARD_COLUMNS]
     missing = [c for c in meta if c not in docs.columns]
     if missing:
-        raise ValueError(f"meta columns {missing} are not in the corpus; it has "
-                         f"{[c for c in docs.columns if c != 'text']}. Pass meta=[...] "
-                         "with some of those, or meta=None.")
+        raise ValueError(
+            f"meta columns {missing} are not in the corpus; it has "
+            f"{[c for c in docs.columns if c != 'text']}. Pass meta=[...] "
+            "with some of those, or meta=None."
+        )
     clash = [c for c in meta if c in KWIC_COLUMNS[1:] or c == "actor"]
     if clash:
         raise ValueError(f"meta columns {clash} would overwrite concordance columns")

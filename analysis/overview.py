@@ -86,18 +86,20 @@ def by_group(corpus, field: str, *, top: int | None = None) -> pd.DataFrame:
     docs = corpus.docs
     if field not in docs.columns:
         fields = [c for c in docs.columns if c not in ("doc_id", "text")]
-        raise ValueError(f"corpus {corpus.name!r} has no field {field!r}; its fields are "
-                         f"{fields}")
+        raise ValueError(f"corpus {corpus.name!r} has no field {field!r}; its fields are {fields}")
     groups = docs[field].astype("string").str.strip().replace("", pd.NA).fillna(MISSING)
-    table = (pd.DataFrame({"group": groups.astype(str), "n_words": docs["n_words"]})
-             .groupby("group", sort=False)
-             .agg(n_docs=("n_words", "size"), n_words=("n_words", "sum"))
-             .reset_index()
-             .sort_values(["n_docs", "group"], ascending=[False, True], ignore_index=True))
+    table = (
+        pd.DataFrame({"group": groups.astype(str), "n_words": docs["n_words"]})
+        .groupby("group", sort=False)
+        .agg(n_docs=("n_words", "size"), n_words=("n_words", "sum"))
+        .reset_index()
+        .sort_values(["n_docs", "group"], ascending=[False, True], ignore_index=True)
+    )
     if top is not None and len(table) > top:
         rest = table.iloc[top:]
-        folded = pd.DataFrame({"group": [OTHER], "n_docs": [rest["n_docs"].sum()],
-                               "n_words": [rest["n_words"].sum()]})
+        folded = pd.DataFrame(
+            {"group": [OTHER], "n_docs": [rest["n_docs"].sum()], "n_words": [rest["n_words"].sum()]}
+        )
         table = pd.concat([table.iloc[:top], folded], ignore_index=True)
     table = table.astype({"n_docs": "int64", "n_words": "int64"})
     table["share_docs"] = table["n_docs"] / table["n_docs"].sum()
@@ -148,9 +150,11 @@ def memberships(corpus) -> pd.DataFrame:
     """
     docs = corpus.docs
     cols = [c for c in docs.columns if c.startswith("member_")]
-    table = pd.DataFrame({
-        "organization": [c.removeprefix("member_").upper() for c in cols],
-        "n_docs": [int(docs[c].fillna(False).astype(bool).sum()) for c in cols]})
+    table = pd.DataFrame(
+        {
+            "organization": [c.removeprefix("member_").upper() for c in cols],
+            "n_docs": [int(docs[c].fillna(False).astype(bool).sum()) for c in cols],
+        }
+    )
     table["share_docs"] = table["n_docs"] / max(len(docs), 1)
-    return table.sort_values(["n_docs", "organization"], ascending=[False, True],
-                             ignore_index=True)
+    return table.sort_values(["n_docs", "organization"], ascending=[False, True], ignore_index=True)

@@ -23,10 +23,11 @@ import multiprocessing as mp
 import sys
 import warnings
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -49,8 +50,7 @@ def use_pool(n_items: int, workers: int, threshold: int) -> bool:
 
 def start_method() -> str:
     """``"fork"`` on Linux (where available), ``"spawn"`` elsewhere."""
-    return "fork" if sys.platform == "linux" and "fork" in mp.get_all_start_methods() \
-        else "spawn"
+    return "fork" if sys.platform == "linux" and "fork" in mp.get_all_start_methods() else "spawn"
 
 
 def can_fork() -> bool:
@@ -71,8 +71,9 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(start_method()))
 
 
-def shared_pool(name: str, workers: int,
-                before_start: Callable[[], Any] | None = None) -> ProcessPoolExecutor:
+def shared_pool(
+    name: str, workers: int, before_start: Callable[[], Any] | None = None
+) -> ProcessPoolExecutor:
     """The pool ``name`` of ``workers`` processes, made once and reused by later calls.
 
     Parameters
@@ -104,8 +105,9 @@ def submit(pool: ProcessPoolExecutor, fn: Callable, *args: Any, **kwargs: Any) -
         return pool.submit(fn, *args, **kwargs)
 
 
-def bounded_map(pool: ProcessPoolExecutor, fn: Callable, items: Iterable[Any],
-                in_flight: int) -> Iterator[Any]:
+def bounded_map(
+    pool: ProcessPoolExecutor, fn: Callable, items: Iterable[Any], in_flight: int
+) -> Iterator[Any]:
     """``fn(item)`` for every item, in item order, with at most ``in_flight`` submitted."""
     queue = iter(items)
     pending = deque(submit(pool, fn, item) for item in islice(queue, max(1, in_flight)))
@@ -126,8 +128,16 @@ def split_evenly(items: list, n_batches: int) -> list[list]:
     return [items[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def map_batches(fn: Callable, texts: list, *args: Any, workers: int, threshold: int,
-                desc: str, progress: bool | None = None, shared: str | None = None) -> list:
+def map_batches(
+    fn: Callable,
+    texts: list,
+    *args: Any,
+    workers: int,
+    threshold: int,
+    desc: str,
+    progress: bool | None = None,
+    shared: str | None = None,
+) -> list:
     """``fn(batch, *args)`` over batches of ``texts``, in order; in a pool when it pays.
 
     Parameters
@@ -155,8 +165,13 @@ def map_batches(fn: Callable, texts: list, *args: Any, workers: int, threshold: 
     from tqdm.auto import tqdm
 
     batches = split_evenly(texts, max(1, min(len(texts) // 100, 8 * workers)))
-    bar = tqdm(total=len(texts), desc=desc, unit="doc", leave=False,
-               disable=not progress if progress is not None else len(texts) < 2000)
+    bar = tqdm(
+        total=len(texts),
+        desc=desc,
+        unit="doc",
+        leave=False,
+        disable=not progress if progress is not None else len(texts) < 2000,
+    )
     parts = []
     try:
         if not use_pool(len(texts), workers, threshold):

@@ -13,7 +13,7 @@ the rest in any case.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 #: A space or hyphen in a form: any run of separators, or none ("UN-CSTO", "NorthAtlantic").
 SEP = r"[\s\u200c\-\u2010\u2011\u2012\u2013]*"
@@ -42,8 +42,13 @@ def form_atoms(text: str, cased: bool) -> tuple[str, ...]:
             out.append(TAIL)
         elif ch in "'\u2019":
             out.append(APOS)
-        elif cased or i == 0 or len(ch.lower()) != 1 or len(ch.upper()) != 1 \
-                or ch.lower() == ch.upper():
+        elif (
+            cased
+            or i == 0
+            or len(ch.lower()) != 1
+            or len(ch.upper()) != 1
+            or ch.lower() == ch.upper()
+        ):
             out.append(re.escape(ch))
         else:
             out.append(f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]")

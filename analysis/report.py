@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
-from analysis.errors import AnalysisError, E
 from analysis.atomic import atomic_path
+from analysis.errors import AnalysisError, E
 from analysis.settings import _repo_root
 
 _PATTERN = "[0-9][0-9]-*"
@@ -60,8 +61,9 @@ def sync_notebook(script: Path) -> Path:
     nb.metadata.setdefault("jupytext", {}).setdefault("formats", "ipynb,py:percent")
     nb.metadata.setdefault("kernelspec", _KERNELSPEC)
     for i, cell in enumerate(nb.cells):
-        cell.id = hashlib.blake2b(f"{i}\x00{cell.cell_type}\x00{cell.source}".encode(),
-                                  digest_size=4).hexdigest()
+        cell.id = hashlib.blake2b(
+            f"{i}\x00{cell.cell_type}\x00{cell.source}".encode(), digest_size=4
+        ).hexdigest()
     with atomic_path(ipynb) as tmp:
         tmp.write_text(jupytext.writes(nb, fmt="ipynb") + "\n", encoding="utf-8")
     return ipynb
@@ -69,10 +71,16 @@ def sync_notebook(script: Path) -> Path:
 
 def find_notebooks(notebooks_dir: Path) -> list[Path]:
     """The numbered notebooks in ``notebooks_dir``, in order, synced from their scripts."""
-    stems = sorted({p.stem for p in notebooks_dir.glob(f"{_PATTERN}.ipynb")}
-                   | {p.stem for p in notebooks_dir.glob(f"{_PATTERN}.py")})
-    return [sync_notebook(notebooks_dir / f"{s}.py") if (notebooks_dir / f"{s}.py").is_file()
-            else notebooks_dir / f"{s}.ipynb" for s in stems]
+    stems = sorted(
+        {p.stem for p in notebooks_dir.glob(f"{_PATTERN}.ipynb")}
+        | {p.stem for p in notebooks_dir.glob(f"{_PATTERN}.py")}
+    )
+    return [
+        sync_notebook(notebooks_dir / f"{s}.py")
+        if (notebooks_dir / f"{s}.py").is_file()
+        else notebooks_dir / f"{s}.ipynb"
+        for s in stems
+    ]
 
 
 @contextmanager
@@ -109,10 +117,15 @@ def _missing_corpus(declared: dict, given: dict) -> str | None:
     return None
 
 
-def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str | Path, *,
-                  notebooks_dir: str | Path | None = None,
-                  executed_dir: str | Path | None = None, kernel_name: str = "python3",
-                  parameters: dict[str, Any] | None = None) -> list[Path]:
+def run_notebooks(
+    corpus_spec: str | Path | Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    notebooks_dir: str | Path | None = None,
+    executed_dir: str | Path | None = None,
+    kernel_name: str = "python3",
+    parameters: dict[str, Any] | None = None,
+) -> list[Path]:
     """Execute every numbered notebook on a corpus, writing figures to ``out_dir``.
 
     Parameters
@@ -153,8 +166,11 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
     if not notebooks:
         raise AnalysisError(E.E010, path=source)
     target.mkdir(parents=True, exist_ok=True)
-    params = {**(parameters or {}), "corpus_spec": corpus_spec,
-              "out_dir": str(Path(out_dir).resolve())}
+    params = {
+        **(parameters or {}),
+        "corpus_spec": corpus_spec,
+        "out_dir": str(Path(out_dir).resolve()),
+    }
     executed = []
     for i, nb in enumerate(notebooks, 1):
         out = target / nb.name
@@ -169,16 +185,28 @@ def run_notebooks(corpus_spec: str | Path | Sequence[str | Path], out_dir: str |
         start = time.perf_counter()
         try:
             with _headless():
-                papermill.execute_notebook(nb, out, parameters=mine, kernel_name=kernel_name,
-                                           cwd=str(Path.cwd()), progress_bar=False,
-                                           log_output=False)
+                papermill.execute_notebook(
+                    nb,
+                    out,
+                    parameters=mine,
+                    kernel_name=kernel_name,
+                    cwd=str(Path.cwd()),
+                    progress_bar=False,
+                    log_output=False,
+                )
         except PapermillExecutionError as err:
             print(f"{step}: failed after {time.perf_counter() - start:.1f} s", flush=True)
             first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()
             script = nb.with_suffix(".py")
-            raise AnalysisError(E.E009, notebook=nb.name, cell=f"In [{err.exec_count}]",
-                                source=f"`{first[:60]}`", error=f"{err.ename}: {err.evalue}",
-                                executed=out, script=script if script.is_file() else nb) from None
+            raise AnalysisError(
+                E.E009,
+                notebook=nb.name,
+                cell=f"In [{err.exec_count}]",
+                source=f"`{first[:60]}`",
+                error=f"{err.ename}: {err.evalue}",
+                executed=out,
+                script=script if script.is_file() else nb,
+            ) from None
         print(f"{step}: done in {time.perf_counter() - start:.1f} s", flush=True)
         executed.append(out)
     return executed

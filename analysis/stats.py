@@ -25,8 +25,9 @@ Statistical Society B* 69(3), 369-390.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,8 +35,9 @@ import pandas as pd
 from analysis.groups import with_groups
 
 
-def resample_counts(rng: np.random.Generator, n: int, size: int, *,
-                    method: str = "multinomial") -> np.ndarray:
+def resample_counts(
+    rng: np.random.Generator, n: int, size: int, *, method: str = "multinomial"
+) -> np.ndarray:
     """How often each of ``n`` clusters is drawn in ``size`` resamples of ``n`` draws.
 
     Parameters
@@ -59,8 +61,11 @@ def resample_counts(rng: np.random.Generator, n: int, size: int, *,
         return rng.multinomial(n, np.full(n, 1 / n), size=size).astype(float)
     if method == "indices":
         draws = rng.integers(0, n, size=(size, n))
-        return np.bincount((draws + n * np.arange(size)[:, None]).ravel(),
-                           minlength=size * n).reshape(size, n).astype(np.float64)
+        return (
+            np.bincount((draws + n * np.arange(size)[:, None]).ravel(), minlength=size * n)
+            .reshape(size, n)
+            .astype(np.float64)
+        )
     raise ValueError(f"method must be 'multinomial' or 'indices', not {method!r}")
 
 
@@ -120,9 +125,17 @@ class Bootstrap:
         return percentile_interval(self.replicates, ci)
 
 
-def cluster_bootstrap(table: pd.DataFrame, values: Sequence[str], *, by: Any = None,
-                      cell: str = "actor", cluster: str = "doc_id", n_boot: int = 1000,
-                      random_state: int | None = 0, frames=None) -> Bootstrap:
+def cluster_bootstrap(
+    table: pd.DataFrame,
+    values: Sequence[str],
+    *,
+    by: Any = None,
+    cell: str = "actor",
+    cluster: str = "doc_id",
+    n_boot: int = 1000,
+    random_state: int | None = 0,
+    frames=None,
+) -> Bootstrap:
     """Ratio-of-sums estimates per cell with a cluster (document) bootstrap.
 
     Parameters
@@ -170,15 +183,17 @@ def cluster_bootstrap(table: pd.DataFrame, values: Sequence[str], *, by: Any = N
     reps = np.full((n_boot, len(cells), len(values)), np.nan)
     rng = np.random.default_rng(random_state)
     for rows in _strata(data, doc_codes, by is not None):
-        _stratum_replicates(doc_codes[rows], cell_codes[rows], filled[rows], present[rows],
-                            rng, reps)
+        _stratum_replicates(
+            doc_codes[rows], cell_codes[rows], filled[rows], present[rows], rng, reps
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         estimate = sums / counts
     return Bootstrap(cells, list(values), estimate, reps, sums)
 
 
-def _sums(shape: tuple[int, ...], index: Any, values: np.ndarray,
-          present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sums(
+    shape: tuple[int, ...], index: Any, values: np.ndarray, present: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Sums of ``values`` and counts of ``present`` ones, added up at ``index``."""
     num, den = np.zeros(shape), np.zeros(shape)
     np.add.at(num, index, values)
@@ -197,9 +212,15 @@ def _strata(data: pd.DataFrame, doc_codes: np.ndarray, grouped: bool) -> list[np
     return [np.arange(len(data))]
 
 
-def _stratum_replicates(docs: np.ndarray, cells: np.ndarray, values: np.ndarray,
-                        present: np.ndarray, rng: np.random.Generator, out: np.ndarray,
-                        chunk: int = 100) -> None:
+def _stratum_replicates(
+    docs: np.ndarray,
+    cells: np.ndarray,
+    values: np.ndarray,
+    present: np.ndarray,
+    rng: np.random.Generator,
+    out: np.ndarray,
+    chunk: int = 100,
+) -> None:
     """Fill ``out[:, cells of the stratum, :]`` with its resampled ratios of sums."""
     doc_idx, doc_local = np.unique(docs, return_inverse=True)
     cell_idx, cell_local = np.unique(cells, return_inverse=True)
@@ -212,7 +233,7 @@ def _stratum_replicates(docs: np.ndarray, cells: np.ndarray, values: np.ndarray,
         weights = resample_counts(rng, m, size)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = (weights @ num) / (weights @ den)
-        out[lo:lo + size, cell_idx, :] = ratio.reshape(size, len(cell_idx), n_vars)
+        out[lo : lo + size, cell_idx, :] = ratio.reshape(size, len(cell_idx), n_vars)
 
 
 def p_boot(diff: np.ndarray) -> float:

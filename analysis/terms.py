@@ -19,8 +19,9 @@ Denominators are each document's token count before ``min_df``/``max_df`` prunin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,8 +63,10 @@ def as_dtm(data, options: TokenOptions | None = None) -> DTM:
     """``data`` itself if it is a DTM, else the (cached) DTM of the corpus ``data``."""
     if isinstance(data, DTM):
         if options is not None and options != data.options:
-            raise ValueError("options differ from the DTM's options; pass the corpus to "
-                             "count it with these options, or leave options out.")
+            raise ValueError(
+                "options differ from the DTM's options; pass the corpus to "
+                "count it with these options, or leave options out."
+            )
         return data
     if not is_corpus(data):
         raise TypeError(f"expected a Corpus or a DTM, not {type(data).__name__}")
@@ -88,17 +91,21 @@ def group(m: DTM, by: By) -> Groups:
     keep = codes >= 0
     indicator = sparse.csr_matrix(
         (np.ones(keep.sum(), dtype=np.int64), (codes[keep], np.flatnonzero(keep))),
-        shape=(len(labels), m.shape[0]))
+        shape=(len(labels), m.shape[0]),
+    )
     counts = (indicator @ m.matrix).tocsr()
     counts.sort_indices()
-    return Groups(np.asarray(labels, dtype=object), counts,
-                  indicator @ m.n_tokens.astype(np.int64),
-                  np.asarray(indicator.sum(axis=1)).ravel().astype(np.int64),
-                  codes.astype(np.int64))
+    return Groups(
+        np.asarray(labels, dtype=object),
+        counts,
+        indicator @ m.n_tokens.astype(np.int64),
+        np.asarray(indicator.sum(axis=1)).ravel().astype(np.int64),
+        codes.astype(np.int64),
+    )
 
 
 def gries_dp(x: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
-    """Gries' DP of every column of ``x`` across its rows (documents).
+    r"""Gries' DP of every column of ``x`` across its rows (documents).
 
     Parameters
     ----------
@@ -153,13 +160,18 @@ def _cells(m: DTM, groups: Groups) -> dict[str, np.ndarray]:
     share = np.divide(m.n_tokens[row], total, out=np.zeros_like(total), where=total > 0)
     part = np.abs(v / count[inverse] - share) - share
     dp = 0.5 * (1.0 + np.bincount(inverse, weights=part))
-    return {"group": key // m.shape[1], "term": key % m.shape[1],
-            "count": count.astype(np.int64), "doc_freq": np.bincount(inverse),
-            "dispersion": np.clip(dp, 0.0, 1.0)}
+    return {
+        "group": key // m.shape[1],
+        "term": key % m.shape[1],
+        "count": count.astype(np.int64),
+        "doc_freq": np.bincount(inverse),
+        "dispersion": np.clip(dp, 0.0, 1.0),
+    }
 
 
-def frequencies(data, *, by: By = None, options: TokenOptions | None = None,
-                top: int | None = None) -> pd.DataFrame:
+def frequencies(
+    data, *, by: By = None, options: TokenOptions | None = None, top: int | None = None
+) -> pd.DataFrame:
     """How often each term occurs, overall or in each group.
 
     Parameters
@@ -192,15 +204,18 @@ def frequencies(data, *, by: By = None, options: TokenOptions | None = None,
     groups = group(m, by)
     cells = _cells(m, groups)
     g = cells["group"]
-    cells.update(rel_per_10k=1e4 * cells["count"] / groups.n_tokens[g],
-                 doc_freq=cells["doc_freq"].astype(np.int64))
+    cells.update(
+        rel_per_10k=1e4 * cells["count"] / groups.n_tokens[g],
+        doc_freq=cells["doc_freq"].astype(np.int64),
+    )
     out = _table(m, groups, cells, score=cells["count"], top=top)
     out.attrs.update(_attrs(m, by, top, groups))
     return out[FREQUENCY_COLUMNS]
 
 
-def _table(m: DTM, groups: Groups, cells: dict[str, np.ndarray], *, score: np.ndarray,
-           top: int | None) -> pd.DataFrame:
+def _table(
+    m: DTM, groups: Groups, cells: dict[str, np.ndarray], *, score: np.ndarray, top: int | None
+) -> pd.DataFrame:
     """Rank cells by ``score`` within their group, cut at ``top``, and make the table.
 
     ``cells`` come sorted by (group, term); ranking and ordering (group, rank, term) run on
@@ -216,8 +231,9 @@ def _table(m: DTM, groups: Groups, cells: dict[str, np.ndarray], *, score: np.nd
     rank = (tied - first + 1).astype(np.int64)  # ties share the lowest rank ("min")
     if top is not None:
         order, rank = order[rank <= top], rank[rank <= top]
-    out = pd.DataFrame({"term": m.terms[t[order]].astype(object),
-                        "group": groups.labels[g[order]].astype(object)})
+    out = pd.DataFrame(
+        {"term": m.terms[t[order]].astype(object), "group": groups.labels[g[order]].astype(object)}
+    )
     for name, values in cells.items():
         out[name] = values[order]
     out["rank"] = rank
@@ -232,15 +248,20 @@ def _breaks(x: np.ndarray) -> np.ndarray:
 
 
 def _attrs(m: DTM, by: By, top: int | None, groups: Groups) -> dict:
-    return {"by": by if isinstance(by, str) or by is None else "<labels>", "top": top,
-            "options": m.options.to_dict(), "min_df": m.params.get("min_df"),
-            "max_df": m.params.get("max_df"),
-            "n_tokens": dict(zip(groups.labels.tolist(), groups.n_tokens.tolist())),
-            "n_docs": dict(zip(groups.labels.tolist(), groups.n_docs.tolist()))}
+    return {
+        "by": by if isinstance(by, str) or by is None else "<labels>",
+        "top": top,
+        "options": m.options.to_dict(),
+        "min_df": m.params.get("min_df"),
+        "max_df": m.params.get("max_df"),
+        "n_tokens": dict(zip(groups.labels.tolist(), groups.n_tokens.tolist())),
+        "n_docs": dict(zip(groups.labels.tolist(), groups.n_docs.tolist())),
+    }
 
 
-def tfidf(data, *, by: By = None, options: TokenOptions | None = None,
-          top: int | None = None) -> pd.DataFrame:
+def tfidf(
+    data, *, by: By = None, options: TokenOptions | None = None, top: int | None = None
+) -> pd.DataFrame:
     """Terms that distinguish each group (or each document) from the others.
 
     Parameters
@@ -270,9 +291,15 @@ def tfidf(data, *, by: By = None, options: TokenOptions | None = None,
     idf = np.log((1 + len(groups.labels)) / (1 + n_with)) + 1
     coo = groups.counts.tocoo()
     tf = coo.data / groups.n_tokens[coo.row]
-    cells = {"group": coo.row, "term": coo.col, "count": coo.data.astype(np.int64), "tf": tf,
-             "doc_freq": n_with[coo.col].astype(np.int64), "idf": idf[coo.col],
-             "tfidf": tf * idf[coo.col]}
+    cells = {
+        "group": coo.row,
+        "term": coo.col,
+        "count": coo.data.astype(np.int64),
+        "tf": tf,
+        "doc_freq": n_with[coo.col].astype(np.int64),
+        "idf": idf[coo.col],
+        "tfidf": tf * idf[coo.col],
+    }
     out = _table(m, groups, cells, score=cells["tfidf"], top=top)
     out.attrs.update(_attrs(m, by, top, groups), idf="ln((1 + n_groups) / (1 + doc_freq)) + 1")
     return out[TFIDF_COLUMNS]

@@ -28,22 +28,43 @@ _BOMS = (
 )
 
 #: Typographic punctuation folded to ASCII when ``quotes="ascii"``.
-_QUOTE_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2032": "'", "\u2033": '"',
-})
+_QUOTE_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2032": "'",
+        "\u2033": '"',
+    }
+)
 #: Invisible or layout-only characters always removed or replaced.
-_INVISIBLE = str.maketrans({
-    "\ufeff": None, "\u200b": None, "\u00ad": None, "\u2060": None,
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
-    "\x0c": "\n", "\u2028": "\n", "\u2029": "\n\n",
-})
+_INVISIBLE = str.maketrans(
+    {
+        "\ufeff": None,
+        "\u200b": None,
+        "\u00ad": None,
+        "\u2060": None,
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\t": " ",
+        "\x0c": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n\n",
+    }
+)
 _INVISIBLE_NON_ASCII = {k: v for k, v in _INVISIBLE.items() if k >= 128}
 #: The ASCII part of :data:`_INVISIBLE` as a ``bytes.translate`` table.
 _INVISIBLE_BYTES = bytes.maketrans(b"\t\x0c", b" \n")
 #: C0 control characters other than tab, line feed, form feed and carriage return.
-_CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b" + bytes(range(0x0e, 0x20)) + b"\x7f"
+_CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b" + bytes(range(0x0E, 0x20)) + b"\x7f"
 #: The ASCII characters :meth:`str.strip` removes.
 _ASCII_WHITESPACE = bytes(c for c in range(128) if chr(c).isspace())
 #: A line-final hyphen before a letter (the letter before it is checked in _join_hyphen:
@@ -116,8 +137,20 @@ def decode(data: bytes) -> tuple[str, str, float]:
 
 #: Tie-break among codecs charset-normalizer scores equally: the commoner first (French
 #: cp1252 text scores the same as cp1250, which would turn "à" into "ŕ").
-_COMMON_CODECS = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250",
-                  "iso8859_2", "cp1256", "mac_cyrillic", "cp1253", "cp1254")
+_COMMON_CODECS = (
+    "utf_8",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1251",
+    "koi8_r",
+    "cp1250",
+    "iso8859_2",
+    "cp1256",
+    "mac_cyrillic",
+    "cp1253",
+    "cp1254",
+)
 
 
 def _best_match(matches):
@@ -133,8 +166,9 @@ def _best_match(matches):
 def _looks_utf16(data: bytes) -> bool:
     """BOM-less UTF-16: about half the bytes of Latin text are NUL, alternating."""
     head = data[:2048]
-    return len(head) >= 4 and (head[1::2].count(0) > 0.4 * len(head) / 2 or
-                               head[0::2].count(0) > 0.4 * len(head) / 2)
+    return len(head) >= 4 and (
+        head[1::2].count(0) > 0.4 * len(head) / 2 or head[0::2].count(0) > 0.4 * len(head) / 2
+    )
 
 
 def normalize(text: str, *, quotes: str = "keep") -> str:
@@ -163,8 +197,9 @@ def normalize(text: str, *, quotes: str = "keep") -> str:
     return normalize_encoded(text, quotes=quotes)[0]
 
 
-def normalize_encoded(text: str, *, quotes: str = "keep",
-                      utf8: bytes | None = None) -> tuple[str, bytes]:
+def normalize_encoded(
+    text: str, *, quotes: str = "keep", utf8: bytes | None = None
+) -> tuple[str, bytes]:
     """:func:`normalize`, returning the UTF-8 bytes of the result as well.
 
     ``utf8``, the UTF-8 bytes of ``text`` when the caller has them (the file's content),
@@ -189,8 +224,11 @@ def normalize_encoded(text: str, *, quotes: str = "keep",
 
 
 def _strip_utf8(data: bytes) -> bytes:
-    """``data.decode().strip().encode()`` for UTF-8 bytes, decoding only if an end is not ASCII
-    (and so perhaps one of the other characters :meth:`str.strip` removes)."""
+    """``data.decode().strip().encode()`` for UTF-8 bytes, decoding only when it must.
+
+    It decodes only if an end is not ASCII (and so perhaps one of the other characters
+    :meth:`str.strip` removes).
+    """
     data = data.strip(_ASCII_WHITESPACE)
     if data[:1] >= b"\x80" or data[-1:] >= b"\x80":
         data = data.decode("utf-8", "surrogatepass").strip().encode("utf-8", "surrogatepass")
@@ -208,12 +246,17 @@ def _nfc_safe(data: bytes) -> bool:
     """
     a = np.frombuffer(data, dtype=np.uint8)
     n_high = np.count_nonzero(a >= 0xCC)  # the first bytes of characters from U+0300 on
-    return n_high == 0 or n_high == np.count_nonzero(  # ... all of U+2002-U+203F (E2 80 82+)
-        (a[:-2] == 0xE2) & (a[1:-1] == 0x80) & (a[2:] >= 0x82))
+    return (
+        n_high == 0
+        or n_high
+        == np.count_nonzero(  # ... all of U+2002-U+203F (E2 80 82+)
+            (a[:-2] == 0xE2) & (a[1:-1] == 0x80) & (a[2:] >= 0x82)
+        )
+    )
 
 
 def _tidy_spaces(data: bytes) -> bytes:
-    """Collapse runs of spaces, drop spaces before line ends, cut runs of blank lines to one.
+    r"""Collapse runs of spaces, drop spaces before line ends, cut runs of blank lines to one.
 
     Works on UTF-8 bytes without control characters (:func:`normalize` removes them first),
     where the only bytes up to 32 are space and line feed; equal to ``re.sub("  +", " ")``,
@@ -316,7 +359,7 @@ def repair_wraps_encoded(text: str, utf8: bytes | None = None) -> tuple[str, byt
 
 
 def _join_lines(data: bytes) -> bytes | None:
-    """The line joining of :func:`repair_wraps` for normalized text, on its UTF-8 bytes.
+    r"""The line joining of :func:`repair_wraps` for normalized text, on its UTF-8 bytes.
 
     A line break followed by a space, or a pair of them, ends a paragraph ("\\n\\n");
     any other line break becomes a space. Returns None for text that is not in the form
@@ -325,8 +368,9 @@ def _join_lines(data: bytes) -> bytes | None:
     """
     a = np.frombuffer(data, dtype=np.uint8)
     space, newline = a == 32, a == 10
-    if (space[:-1] & (space[1:] | newline[1:])).any() or \
-            (newline[2:] & newline[1:-1] & newline[:-2]).any():
+    if (space[:-1] & (space[1:] | newline[1:])).any() or (
+        newline[2:] & newline[1:-1] & newline[:-2]
+    ).any():
         return None
     pair = newline[:-1] & newline[1:]  # a blank line: stays
     lone = newline.copy()
@@ -353,9 +397,11 @@ def _join_hyphen(match: re.Match) -> str:
 
 
 def _hyphenated_elsewhere(text: str, start: int, end: int) -> bool:
-    """Whether the text writes the word pair around a line-final hyphen with a hyphen
-    elsewhere ("Confidence-\nbuilding" beside "confidence-building"): then the hyphen is
-    part of the compound and stays. One ``str.find`` per line-final hyphen, so cheap."""
+    r"""Whether the text writes the pair around a line-final hyphen with a hyphen elsewhere.
+
+    "Confidence-\nbuilding" beside "confidence-building": then the hyphen is part of the
+    compound and stays. One ``str.find`` per line-final hyphen, so cheap.
+    """
     left = start
     while left > 0 and text[left - 1].isalpha():
         left -= 1
@@ -366,9 +412,11 @@ def _hyphenated_elsewhere(text: str, start: int, end: int) -> bool:
     at = text.find(second)
     while at != -1:
         after = at + len(second)
-        if (text[max(at - len(first), 0):at].lower() == first
-                and not text[at - len(first) - 1:at - len(first)].isalpha()
-                and not text[after:after + 1].isalpha()):
+        if (
+            text[max(at - len(first), 0) : at].lower() == first
+            and not text[at - len(first) - 1 : at - len(first)].isalpha()
+            and not text[after : after + 1].isalpha()
+        ):
             return True
         at = text.find(second, at + 1)
     return False
@@ -405,16 +453,26 @@ def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        favor_recall=True, deduplicate=False,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_recall=True,
+        deduplicate=False,
     )
     meta: dict = {}
     text = ""
     if doc is not None:
         data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
         text = data.get("text") or ""
-        for key, field in (("title", "title"), ("author", "author"), ("date", "date"),
-                           ("url", "url"), ("source", "sitename")):
+        for key, field in (
+            ("title", "title"),
+            ("author", "author"),
+            ("date", "date"),
+            ("url", "url"),
+            ("source", "sitename"),
+        ):
             if data.get(field):
                 meta[key] = data[field]
     if not text.strip():
@@ -424,7 +482,7 @@ def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import LanguageIdentifier, MODEL_FILE
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
@@ -437,7 +495,8 @@ LANG_SAMPLE = 150
 #: "to", "was", "will", "for" are left out: Dutch, Polish, German and Danish use them).
 ENGLISH_FUNCTION_WORDS = frozenset(
     "the and that which with this these those are have has been were would their they "
-    "from its our who whom shall should".split())
+    "from its our who whom shall should".split()
+)
 #: Share of sample words that must be English function words for the fast path.
 ENGLISH_SHARE = 0.06
 
@@ -462,12 +521,12 @@ def detect_language(text: str) -> tuple[str, float]:
     """
     if len(text) > 2 * LANG_SAMPLE:
         mid = len(text) // 2
-        sample = text[:LANG_SAMPLE] + " " + text[mid:mid + LANG_SAMPLE]
+        sample = text[:LANG_SAMPLE] + " " + text[mid : mid + LANG_SAMPLE]
     else:
         sample = text
     if not any(ch.isalpha() for ch in sample):
         return "und", 0.0
-    if _looks_english(text[:4 * LANG_SAMPLE]):
+    if _looks_english(text[: 4 * LANG_SAMPLE]):
         return "en", 0.99
     lang, prob = _identifier().classify(sample)
     return lang, round(float(prob), 3)
@@ -481,24 +540,63 @@ def _looks_english(sample: str) -> bool:
 
 
 #: Lines that are site navigation when they stand alone at the top or bottom of a page copy.
-NAV_LINES = frozenset({
-    "home", "menu", "main menu", "search", "share", "share this", "print", "print this page",
-    "email", "e-mail", "subscribe", "skip to content", "back", "next", "previous", "top",
-    "back to top", "close", "read more", "related articles", "advertisement", "log in", "login",
-    "sign in", "sign up", "register", "tweet", "facebook", "twitter", "telegram", "whatsapp"})
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+NAV_LINES = frozenset(
+    {
+        "home",
+        "menu",
+        "main menu",
+        "search",
+        "share",
+        "share this",
+        "print",
+        "print this page",
+        "email",
+        "e-mail",
+        "subscribe",
+        "skip to content",
+        "back",
+        "next",
+        "previous",
+        "top",
+        "back to top",
+        "close",
+        "read more",
+        "related articles",
+        "advertisement",
+        "log in",
+        "login",
+        "sign in",
+        "sign up",
+        "register",
+        "tweet",
+        "facebook",
+        "twitter",
+        "telegram",
+        "whatsapp",
+    }
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january february march april may june july august september october november december"
+        ).split(),
+        1,
+    )
+}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _DATE_CORE = (
     r"(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
     r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})"
     r"|(?P<mon>[A-Za-z]{3,9})\.? (?P<d3>\d{1,2}),? (?P<y3>\d{4})"
     r"|(?P<d4>\d{1,2}) (?P<mon4>[A-Za-z]{3,9})\.? (?P<y4>\d{4}))"
-    r"(?:[ ,T]+\d{1,2}:\d{2}(?::\d{2})?)?")
+    r"(?:[ ,T]+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
 _DATE_LINE = re.compile(r"^" + _DATE_CORE + r"\s*$")
 #: "date 2022-01-06 ..." or "Published: 2022-01-06 ...": a scraper's date label before the text.
-_DATE_PREFIX = re.compile(r"^(?:date|dated|published|posted|updated)\s*:?\s*" + _DATE_CORE + r"\s+",
-                          re.I)
+_DATE_PREFIX = re.compile(
+    r"^(?:date|dated|published|posted|updated)\s*:?\s*" + _DATE_CORE + r"\s+", re.I
+)
 _BYLINE = re.compile(r"^(?:By|BY|Автор:|Author:)\s+(?P<name>[^\d\n]{3,80})$")
 
 
@@ -545,7 +643,7 @@ def strip_page_clutter(text: str, *, edge: int = 8) -> tuple[str, dict]:
     found: dict[str, str] = {}
     if (m := _DATE_PREFIX.match(text)) and (iso := _iso_date(m)):
         found["date"] = iso
-        text = text[m.end():]
+        text = text[m.end() :]
     head, body, tail = _edges(text, edge)
     lines = (head + tail) if body is None else head + [body] + tail
     n = len(lines)
@@ -604,8 +702,11 @@ _NAME_JOINERS = {"and", "&", "de", "da", "van", "von", "der", "al", "el", "bin",
 def _is_name(name: str) -> bool:
     """A byline's name part: at most six words, each capitalized (or a joiner like 'van')."""
     words = name.replace(",", " ").split()
-    return 0 < len(words) <= 6 and not name.rstrip().endswith((".", "!", "?", ":", ";")) and \
-        all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
+    return (
+        0 < len(words) <= 6
+        and not name.rstrip().endswith((".", "!", "?", ":", ";"))
+        and all(w[0].isupper() or w.lower() in _NAME_JOINERS for w in words)
+    )
 
 
 def _previous_nonblank(lines: list[str], i: int) -> int | None:

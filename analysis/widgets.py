@@ -10,7 +10,8 @@ notebook, its HTML export and the figures index show it and nothing waits for in
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def headless() -> bool:
@@ -18,8 +19,14 @@ def headless() -> bool:
     return os.environ.get("ANALYSIS_HEADLESS", "0") not in ("", "0")
 
 
-def concordance_explorer(corpus: Any, query: str = "peacekeeping", *, window: int = 7,
-                         limit: int = 50, meta: Sequence[str] = ("source", "date")):
+def concordance_explorer(
+    corpus: Any,
+    query: str = "peacekeeping",
+    *,
+    window: int = 7,
+    limit: int = 50,
+    meta: Sequence[str] = ("source", "date"),
+):
     """A search box over the corpus: type a word, a phrase, ``secur*`` or an actor id.
 
     Parameters
@@ -49,8 +56,9 @@ def concordance_explorer(corpus: Any, query: str = "peacekeeping", *, window: in
         from analysis.kwic import kwic, kwic_html
 
         try:
-            lines = kwic(corpus, text, kind=kind, window=window, meta=meta, sort="right",
-                         limit=limit)
+            lines = kwic(
+                corpus, text, kind=kind, window=window, meta=meta, sort="right", limit=limit
+            )
         except (ValueError, KeyError) as err:  # a bad regex or unknown actor id
             print(f"{type(err).__name__}: {err}")
             return
@@ -63,14 +71,21 @@ def concordance_explorer(corpus: Any, query: str = "peacekeeping", *, window: in
     import ipywidgets as w
 
     box = w.Text(value=query, description="query", continuous_update=False)
-    kind = w.ToggleButtons(options=["term", "regex", "actor"], value="term",
-                           description="kind")
+    kind = w.ToggleButtons(options=["term", "regex", "actor"], value="term", description="kind")
     return _live([box, kind], lambda: show(box.value, kind.value))
 
 
-def actor_group_picker(table, *, group: str, value: str, actor: str = "actor",
-                       plot: Callable | None = None, first: int = 8, xlabel: str = "",
-                       title: str = "") -> Any:
+def actor_group_picker(
+    table,
+    *,
+    group: str,
+    value: str,
+    actor: str = "actor",
+    plot: Callable | None = None,
+    first: int = 8,
+    xlabel: str = "",
+    title: str = "",
+) -> Any:
     """Lists to pick actors and groups from a tidy table, redrawing a plot of the choice.
 
     Parameters
@@ -100,8 +115,10 @@ def actor_group_picker(table, *, group: str, value: str, actor: str = "actor",
     def draw(chosen_actors, chosen_groups) -> None:
         import matplotlib.pyplot as plt
 
-        subset = table[table[actor].astype(str).isin(chosen_actors)
-                       & table[group].astype(str).isin(chosen_groups)]
+        subset = table[
+            table[actor].astype(str).isin(chosen_actors)
+            & table[group].astype(str).isin(chosen_groups)
+        ]
         if plot is not None:
             plot(subset)
         else:
@@ -113,10 +130,12 @@ def actor_group_picker(table, *, group: str, value: str, actor: str = "actor",
         return None
     import ipywidgets as w
 
-    pick_actor = w.SelectMultiple(options=actors, value=tuple(actors), description=actor,
-                                  rows=min(6, len(actors)))
-    pick_group = w.SelectMultiple(options=groups, value=tuple(groups[:first]),
-                                  description=group, rows=min(8, len(groups)))
+    pick_actor = w.SelectMultiple(
+        options=actors, value=tuple(actors), description=actor, rows=min(6, len(actors))
+    )
+    pick_group = w.SelectMultiple(
+        options=groups, value=tuple(groups[:first]), description=group, rows=min(8, len(groups))
+    )
     return _live([pick_actor, pick_group], lambda: draw(pick_actor.value, pick_group.value))
 
 

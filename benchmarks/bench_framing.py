@@ -56,8 +56,7 @@ def report(name: str, cold: dict, warm: dict) -> None:
     print("  step        cold s   warm s")
     for s in steps:
         print(f"  {s:<10} {cold[s]:7.2f}  {warm[s]:7.2f}")
-    print(f"  {'total':<10} {sum(cold[s] for s in steps):7.2f}  "
-          f"{sum(warm[s] for s in steps):7.2f}")
+    print(f"  {'total':<10} {sum(cold[s] for s in steps):7.2f}  {sum(warm[s] for s in steps):7.2f}")
 
 
 def table_spec(tmp: Path) -> Path:
@@ -77,25 +76,30 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("ANALYSIS_CACHE_DIR", str(Path(tmp) / "cache"))
-        print(f"cache: {os.environ['ANALYSIS_CACHE_DIR']}; workers: "
-              f"{__import__('analysis').get_settings().workers}")
-        kinds = [("factbook", "factbook", "bloc", ()),
-                 ("articles folder", ARTICLES, "origin", ()),
-                 ("table (articles.csv)", table_spec(Path(tmp)), None, ())]
+        print(
+            f"cache: {os.environ['ANALYSIS_CACHE_DIR']}; workers: "
+            f"{__import__('analysis').get_settings().workers}"
+        )
+        kinds = [
+            ("factbook", "factbook", "bloc", ()),
+            ("articles folder", ARTICLES, "origin", ()),
+            ("table (articles.csv)", table_spec(Path(tmp)), None, ()),
+        ]
         if not args.skip_ungdc and UNGDC.exists():
             kinds.append(("UN General Debate", UNGDC, "bloc", ("UN",)))
         for name, spec, by, context_actors in kinds:
             cold, _ = run(spec, by=by, n_boot=args.n_boot, context_actors=context_actors)
-            warm, profile = run(spec, by=by, n_boot=args.n_boot,
-                                context_actors=context_actors)
+            warm, profile = run(spec, by=by, n_boot=args.n_boot, context_actors=context_actors)
             report(name, cold, warm)
         if not args.skip_ungdc and UNGDC.exists():
             import pandas as pd
 
             with pd.option_context("display.width", 200, "display.max_rows", 200):
                 rows = profile[profile["group"] != "other"]
-                print("\nUNGDC: share of contexts invoking each frame, by speaker bloc "
-                      "(95% CI, speeches resampled)")
+                print(
+                    "\nUNGDC: share of contexts invoking each frame, by speaker bloc "
+                    "(95% CI, speeches resampled)"
+                )
                 print(rows.round(3).to_string(index=False))
 
 

@@ -91,23 +91,32 @@ def main() -> None:
     cache = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     cold = get_settings(use_cache=False)
     warm = get_settings(cache_dir=cache)
-    cases = [("factbook", "factbook", baseline_factbook),
-             ("articles", ARTICLES, lambda: baseline_folder(ARTICLES)),
-             ("ungdc", UNGDC, lambda: baseline_tgz(UNGDC))]
+    cases = [
+        ("factbook", "factbook", baseline_factbook),
+        ("articles", ARTICLES, lambda: baseline_folder(ARTICLES)),
+        ("ungdc", UNGDC, lambda: baseline_tgz(UNGDC)),
+    ]
     print(f"workers={cold.workers}  repeat={args.repeat} (median)")
-    print(f"{'corpus':10} {'docs':>6} {'baseline s':>11} {'cold s':>8} {'cold/base':>10} "
-          f"{'warm s':>8} {'warm/base':>10} {'base cpu s':>11} {'cold cpu s':>11}")
+    print(
+        f"{'corpus':10} {'docs':>6} {'baseline s':>11} {'cold s':>8} {'cold/base':>10} "
+        f"{'warm s':>8} {'warm/base':>10} {'base cpu s':>11} {'cold cpu s':>11}"
+    )
     for name, spec, baseline in cases:
         if spec != "factbook" and not Path(spec).exists():
             print(f"{name:10} missing: {spec}")
             continue
         base, c_base = timed(baseline, args.repeat)
-        t_cold, c_cold = timed(lambda: analysis.load(spec, settings=cold, progress=False),
-                               args.repeat)
+        t_cold, c_cold = timed(
+            lambda spec=spec: analysis.load(spec, settings=cold, progress=False), args.repeat
+        )
         corpus = analysis.load(spec, settings=warm, progress=False)  # fills the cache
-        t_warm, _ = timed(lambda: analysis.load(spec, settings=warm, progress=False), args.repeat)
-        print(f"{name:10} {len(corpus):>6} {base:>11.2f} {t_cold:>8.2f} {t_cold / base:>10.2f} "
-              f"{t_warm:>8.2f} {t_warm / base:>10.2f} {c_base:>11.2f} {c_cold:>11.2f}")
+        t_warm, _ = timed(
+            lambda spec=spec: analysis.load(spec, settings=warm, progress=False), args.repeat
+        )
+        print(
+            f"{name:10} {len(corpus):>6} {base:>11.2f} {t_cold:>8.2f} {t_cold / base:>10.2f} "
+            f"{t_warm:>8.2f} {t_warm / base:>10.2f} {c_base:>11.2f} {c_cold:>11.2f}"
+        )
 
 
 if __name__ == "__main__":

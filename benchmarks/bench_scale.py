@@ -46,8 +46,11 @@ ACTORS = ["CSTO", "NATO", "UN"]
 
 
 def peak_mb() -> float:
-    """Peak resident memory of this process in MB (``VmHWM``: reset by ``exec``, unlike
-    ``ru_maxrss``, which a child started with fork + exec inherits from its parent)."""
+    """Peak resident memory of this process in MB.
+
+    ``VmHWM`` is reset by ``exec``, unlike ``ru_maxrss``, which a child started with
+    fork + exec inherits from its parent.
+    """
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
@@ -70,7 +73,7 @@ def replicas(docs, times: int):
     """The documents ``times`` over, replica ``j`` with ids ``<id>~j``, one table at a time."""
     for j in range(times):
         for a in range(0, len(docs), ROWS_PER_PARTITION):
-            part = docs.iloc[a:a + ROWS_PER_PARTITION].copy()
+            part = docs.iloc[a : a + ROWS_PER_PARTITION].copy()
             part["doc_id"] = part["doc_id"] + f"~{j}"
             yield part
 
@@ -87,8 +90,9 @@ def prepare(work: Path, scales: list[int]) -> dict[int, Path]:
         docs = analysis.load(UNGDC, settings=settings, progress=False).docs
         docs["decade"] = (docs["year"] // 10 * 10).astype("int64")
         for k in todo:
-            write_parquet(replicas(docs, k), paths[k], rows_per_partition=ROWS_PER_PARTITION,
-                          overwrite=True)
+            write_parquet(
+                replicas(docs, k), paths[k], rows_per_partition=ROWS_PER_PARTITION, overwrite=True
+            )
     for k, p in paths.items():
         pc = read_parquet(p)
         print(f"  {k}x: {len(pc):,} documents in {len(pc.partitions())} partitions ({p})")
@@ -131,13 +135,18 @@ def _count(step: str, path: Path, backend: str, client) -> dict:
     if step == "terms":
         table = count_terms(path, by="decade", backend=backend, scheduler=client)
     else:
-        table = count_mentions(path, actors=ACTORS, by="decade", backend=backend,
-                               scheduler=client)
+        table = count_mentions(path, actors=ACTORS, by="decade", backend=backend, scheduler=client)
     seconds = time.perf_counter() - start
     digest = int(pd.util.hash_pandas_object(table, index=False).sum())
-    return {"step": step, "backend": backend, "seconds": seconds,
-            "cpu": cpu_seconds() - cpu0, "rows": len(table), "digest": digest,
-            "peak_mb": peak_mb()}
+    return {
+        "step": step,
+        "backend": backend,
+        "seconds": seconds,
+        "cpu": cpu_seconds() - cpu0,
+        "rows": len(table),
+        "digest": digest,
+        "peak_mb": peak_mb(),
+    }
 
 
 def run_measure(step: str, path: Path, backend: str, work: Path) -> dict:
@@ -147,8 +156,12 @@ def run_measure(step: str, path: Path, backend: str, work: Path) -> dict:
 
 def _subprocess(args: list[str], work: Path) -> list[str]:
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(work / "cache")}
-    out = subprocess.run([sys.executable, __file__, *args, "--work-dir", str(work)],
-                         capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, __file__, *args, "--work-dir", str(work)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if out.returncode:
         sys.exit(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return out.stdout.strip().splitlines()
@@ -163,14 +176,21 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
 
 
 def report(results: list[dict], scales: list[int]) -> None:
-    print(f"\n{'step':9} {'backend':8} {'size':>4} {'wall s':>8} {'start s':>7} {'cpu s':>8} "
-          f"{'x 1x':>6} {'peak MB':>8} {'worker MB':>9} {'rows':>9}")
+    print(
+        f"\n{'step':9} {'backend':8} {'size':>4} {'wall s':>8} {'start s':>7} {'cpu s':>8} "
+        f"{'x 1x':>6} {'peak MB':>8} {'worker MB':>9} {'rows':>9}"
+    )
     for r in results:
-        base = next(b for b in results if b["step"] == r["step"]
-                    and b["backend"] == r["backend"] and b["scale"] == scales[0])
-        print(f"{r['step']:9} {r['backend']:8} {r['scale']:>3}x {r['seconds']:8.1f} "
-              f"{r['startup']:7.1f} {r['cpu']:8.1f} {r['seconds'] / base['seconds']:6.2f} "
-              f"{r['peak_mb']:8.0f} {r['workers_mb']:9.0f} {r['rows']:9,}")
+        base = next(
+            b
+            for b in results
+            if b["step"] == r["step"] and b["backend"] == r["backend"] and b["scale"] == scales[0]
+        )
+        print(
+            f"{r['step']:9} {r['backend']:8} {r['scale']:>3}x {r['seconds']:8.1f} "
+            f"{r['startup']:7.1f} {r['cpu']:8.1f} {r['seconds'] / base['seconds']:6.2f} "
+            f"{r['peak_mb']:8.0f} {r['workers_mb']:9.0f} {r['rows']:9,}"
+        )
     print()
     for step in STEPS:
         for backend in BACKENDS:
@@ -179,27 +199,33 @@ def report(results: list[dict], scales: list[int]) -> None:
                 b = exponent([r["scale"] for r in rows], [r["seconds"] for r in rows])
                 c = exponent([r["scale"] for r in rows], [r["cpu"] for r in rows])
                 mem = "workers_mb" if backend == "dask" else "peak_mb"
-                print(f"{step:9} {backend:8} wall ~ size^{b:.2f}, cpu ~ size^{c:.2f}, peak MB "
-                      + " / ".join(f"{r[mem]:.0f}" for r in rows))
+                print(
+                    f"{step:9} {backend:8} wall ~ size^{b:.2f}, cpu ~ size^{c:.2f}, peak MB "
+                    + " / ".join(f"{r[mem]:.0f}" for r in rows)
+                )
         for k in scales:
             pair = {r["backend"]: r for r in results if r["step"] == step and r["scale"] == k}
             if len(pair) == 2:
                 same = pair["local"]["digest"] == pair["dask"]["digest"]
                 ratio = pair["dask"]["seconds"] / pair["local"]["seconds"]
                 cpu = pair["dask"]["cpu"] / pair["local"]["cpu"]
-                print(f"{step:9} {k}x dask/local wall {ratio:.2f}, cpu {cpu:.2f}, "
-                      f"identical results: {same}")
+                print(
+                    f"{step:9} {k}x dask/local wall {ratio:.2f}, cpu {cpu:.2f}, "
+                    f"identical results: {same}"
+                )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--work-dir", type=Path,
-                        default=Path(tempfile.gettempdir()) / "bench_scale")
+    parser.add_argument(
+        "--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "bench_scale"
+    )
     parser.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS)
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    parser.add_argument("--measure", nargs=3, metavar=("STEP", "PATH", "BACKEND"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--measure", nargs=3, metavar=("STEP", "PATH", "BACKEND"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
@@ -214,8 +240,7 @@ def main() -> None:
     started = time.perf_counter()
     args.work_dir.mkdir(parents=True, exist_ok=True)
     print("preparing replicated corpora")
-    print("\n".join(_subprocess(["--prepare", "--scales", *map(str, args.scales)],
-                                args.work_dir)))
+    print("\n".join(_subprocess(["--prepare", "--scales", *map(str, args.scales)], args.work_dir)))
     paths = {k: args.work_dir / f"ungdc_{k}x" for k in args.scales}
     results = []
     for step in args.steps:
@@ -223,8 +248,10 @@ def main() -> None:
             for backend in args.backends:
                 r = run_measure(step, paths[k], backend, args.work_dir)
                 results.append({**r, "scale": k})
-                print(f"  {step} {k}x {backend}: {r['seconds']:.1f} s, peak {r['peak_mb']:.0f} MB",
-                      flush=True)
+                print(
+                    f"  {step} {k}x {backend}: {r['seconds']:.1f} s, peak {r['peak_mb']:.0f} MB",
+                    flush=True,
+                )
     report(results, args.scales)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 

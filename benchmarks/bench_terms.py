@@ -40,8 +40,9 @@ def peak_mb() -> float:
 
 def cpu_seconds() -> float:
     """CPU time of this process and its finished children (robust to a busy machine)."""
-    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                     resource.RUSAGE_CHILDREN))
+    own, kids = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
@@ -74,14 +75,27 @@ def measure(step: str, cache_dir: Path, workers: int) -> dict:
     seconds = time.perf_counter() - start
     for pool in parallel.pools():  # collect the workers' CPU time and memory
         pool.shutdown(wait=True)
-    return {"step": step, "seconds": seconds, "cpu": cpu_seconds() - cpu_start,
-            "peak_mb": peak_mb(), "loaded_mb": loaded_mb}
+    return {
+        "step": step,
+        "seconds": seconds,
+        "cpu": cpu_seconds() - cpu_start,
+        "peak_mb": peak_mb(),
+        "loaded_mb": loaded_mb,
+    }
 
 
 def run_step(step: str, cache_dir: Path, workers: int) -> dict:
     """``measure`` in a fresh subprocess (so peak memory is the step's own)."""
-    cmd = [sys.executable, __file__, "--step", step, "--cache-dir", str(cache_dir),
-           "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--step",
+        step,
+        "--cache-dir",
+        str(cache_dir),
+        "--workers",
+        str(workers),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -111,8 +125,11 @@ def main() -> None:
     analysis.load(UNGDC, settings=analysis.get_settings(cache_dir=cache_dir), progress=False)
     results = {}
     for step in ("countvectorizer", "dtm_cold") * args.repeat + ("dtm_warm", "keyness"):
-        r = run_cold(cache_dir, workers) if step == "dtm_cold" else run_step(
-            step, cache_dir, workers)
+        r = (
+            run_cold(cache_dir, workers)
+            if step == "dtm_cold"
+            else run_step(step, cache_dir, workers)
+        )
         results[step] = min(r, results.get(step, r), key=lambda x: x["seconds"])
     report(results)
     if args.cache_dir is None:
@@ -123,15 +140,22 @@ def report(results: dict) -> None:
     base = results["countvectorizer"]["seconds"]
     cold, warm = results["dtm_cold"]["seconds"], results["dtm_warm"]["seconds"]
     print(f"{'step':<34}{'seconds':>9}{'CPU s':>8}{'peak MB':>10}{'after load MB':>15}")
-    names = {"countvectorizer": 'CountVectorizer(stop_words="english", min_df=5)',
-             "dtm_cold": "tokens.dtm cold (count + write)", "dtm_warm": "tokens.dtm warm (cache)",
-             "keyness": "keyness 1946-1990 vs 1992-2024"}
+    names = {
+        "countvectorizer": 'CountVectorizer(stop_words="english", min_df=5)',
+        "dtm_cold": "tokens.dtm cold (count + write)",
+        "dtm_warm": "tokens.dtm warm (cache)",
+        "keyness": "keyness 1946-1990 vs 1992-2024",
+    }
     for step, r in results.items():
-        print(f"{names[step][:33]:<34}{r['seconds']:>9.2f}{r['cpu']:>8.2f}"
-              f"{r['peak_mb']:>10.0f}{r['loaded_mb']:>15.0f}")
+        print(
+            f"{names[step][:33]:<34}{r['seconds']:>9.2f}{r['cpu']:>8.2f}"
+            f"{r['peak_mb']:>10.0f}{r['loaded_mb']:>15.0f}"
+        )
     cpu_ratio = results["dtm_cold"]["cpu"] / results["countvectorizer"]["cpu"]
-    print(f"cold dtm / CountVectorizer: {cold / base:.2f}  (<= 1.0 is the bar; "
-          f"CPU time {cpu_ratio:.2f})")
+    print(
+        f"cold dtm / CountVectorizer: {cold / base:.2f}  (<= 1.0 is the bar; "
+        f"CPU time {cpu_ratio:.2f})"
+    )
     print(f"cold / warm dtm:            {cold / warm:.0f}x  (>= 20x is the bar)")
 
 

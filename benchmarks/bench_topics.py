@@ -62,17 +62,28 @@ def interleaved(cases: dict, repeat: int) -> dict[str, tuple[float, float]]:
 
 def bench(name: str, corpus, args: argparse.Namespace, cache: Path) -> None:
     table = topics.units(corpus, args.unit, actors=())
-    params = dict(k=args.k, max_iter=args.max_iter, learning_method=args.learning_method,
-                  n_jobs=args.n_jobs, min_df=args.min_df, max_df=args.max_df, random_state=0)
+    params = dict(
+        k=args.k,
+        max_iter=args.max_iter,
+        learning_method=args.learning_method,
+        n_jobs=args.n_jobs,
+        min_df=args.min_df,
+        max_df=args.max_df,
+        random_state=0,
+    )
     start = time.perf_counter()  # also fills the DTM cache, which TopicModel.fit then reads
     counts = topics.unit_dtm(table, TokenOptions(), min_df=args.min_df, max_df=args.max_df)
     t_dtm = time.perf_counter() - start
     X = counts.matrix[np.diff(counts.matrix.indptr) > 0].astype(np.float64)
 
     def bare(method: str):
-        lda = LatentDirichletAllocation(args.k, learning_method=args.learning_method,
-                                        max_iter=args.max_iter, n_jobs=args.n_jobs,
-                                        random_state=0)
+        lda = LatentDirichletAllocation(
+            args.k,
+            learning_method=args.learning_method,
+            max_iter=args.max_iter,
+            n_jobs=args.n_jobs,
+            random_state=0,
+        )
         return getattr(lda, method)(X)
 
     def ours():
@@ -80,13 +91,18 @@ def bench(name: str, corpus, args: argparse.Namespace, cache: Path) -> None:
         tm = topics.TopicModel(**params).fit(table)
         assert not tm.from_cache_
 
-    res = interleaved({"fit": lambda: bare("fit"), "f_t": lambda: bare("fit_transform"),
-                       "ours": ours}, args.repeat)
+    res = interleaved(
+        {"fit": lambda: bare("fit"), "f_t": lambda: bare("fit_transform"), "ours": ours},
+        args.repeat,
+    )
     for i, kind in enumerate(("wall", "cpu")):
         fit, ft, mine = res["fit"][i], res["f_t"][i], res["ours"][i]
-        print(f"{name:9} {args.unit:10} {X.shape[0]:>8} {X.shape[1]:>6} {X.nnz:>10} "
-              f"{t_dtm:>7.1f} {kind:>5} {fit:>9.1f} {ft:>9.1f} {mine:>9.1f} "
-              f"{mine / fit:>9.2f} {mine / ft:>9.2f}", flush=True)
+        print(
+            f"{name:9} {args.unit:10} {X.shape[0]:>8} {X.shape[1]:>6} {X.nnz:>10} "
+            f"{t_dtm:>7.1f} {kind:>5} {fit:>9.1f} {ft:>9.1f} {mine:>9.1f} "
+            f"{mine / fit:>9.2f} {mine / ft:>9.2f}",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -99,23 +115,36 @@ def main() -> None:
     parser.add_argument("--max-iter", type=int, default=5)
     parser.add_argument("--learning-method", default="online", choices=["online", "batch"])
     parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="interleaved runs per measurement (best kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="interleaved runs per measurement (best kept)"
+    )
     parser.add_argument("--cache-dir", help="cache folder (default: a new temporary one)")
     args = parser.parse_args()
     cache = Path(args.cache_dir or tempfile.mkdtemp(prefix="bench-topics-"))
     settings = get_settings(cache_dir=cache)
     os.environ["ANALYSIS_CACHE_DIR"] = str(cache)  # TopicModel reads its settings from here
-    print(f"k={args.k} max_iter={args.max_iter} learning_method={args.learning_method} "
-          f"n_jobs={args.n_jobs} min_df={args.min_df} max_df={args.max_df} "
-          f"repeat={args.repeat} (interleaved, best); seconds. Factbook: package defaults "
-          f"(k=8, batch, max_iter=10, min_df=2, max_df=0.9)")
-    print(f"{'corpus':9} {'unit':10} {'units':>8} {'terms':>6} {'nnz':>10} {'dtm s':>7} "
-          f"{'time':>5} {'bare fit':>9} {'bare f_t':>9} {'ours':>9} {'ours/fit':>9} "
-          f"{'ours/f_t':>9}")
+    print(
+        f"k={args.k} max_iter={args.max_iter} learning_method={args.learning_method} "
+        f"n_jobs={args.n_jobs} min_df={args.min_df} max_df={args.max_df} "
+        f"repeat={args.repeat} (interleaved, best); seconds. Factbook: package defaults "
+        f"(k=8, batch, max_iter=10, min_df=2, max_df=0.9)"
+    )
+    print(
+        f"{'corpus':9} {'unit':10} {'units':>8} {'terms':>6} {'nnz':>10} {'dtm s':>7} "
+        f"{'time':>5} {'bare fit':>9} {'bare f_t':>9} {'ours':>9} {'ours/fit':>9} "
+        f"{'ours/f_t':>9}"
+    )
     if args.corpus in ("factbook", "both"):
-        fb = argparse.Namespace(**{**vars(args), "min_df": 2, "max_df": 0.9, "k": 8,
-                                   "max_iter": 10, "learning_method": "batch"})
+        fb = argparse.Namespace(
+            **{
+                **vars(args),
+                "min_df": 2,
+                "max_df": 0.9,
+                "k": 8,
+                "max_iter": 10,
+                "learning_method": "batch",
+            }
+        )
         bench("factbook", analysis.load("factbook", settings=settings), fb, cache)
     if args.corpus in ("ungdc", "both"):
         if not UNGDC.exists():

@@ -63,8 +63,18 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import analysis
-from analysis import (actors, collocations, figures, framing, keyness, kwic, overview, report,
-                      terms, topics)
+from analysis import (
+    actors,
+    collocations,
+    figures,
+    framing,
+    keyness,
+    kwic,
+    overview,
+    report,
+    terms,
+    topics,
+)
 from analysis.framing import tone
 
 figures.apply_style()
@@ -97,10 +107,14 @@ corpus
 
 # %%
 info = corpus.info()
-print(f"{info['n_docs']:,} documents, {info['n_words']:,} words; languages: "
-      f"{info['languages']}; {info['n_duplicates']} duplicates; {info['n_skipped']} skipped.")
-print(f"{len(english)} documents are in English: the word-based steps below use those. "
-      f"We compare groups by '{field}' ({corpus.docs[field].nunique()} groups).")
+print(
+    f"{info['n_docs']:,} documents, {info['n_words']:,} words; languages: "
+    f"{info['languages']}; {info['n_duplicates']} duplicates; {info['n_skipped']} skipped."
+)
+print(
+    f"{len(english)} documents are in English: the word-based steps below use those. "
+    f"We compare groups by '{field}' ({corpus.docs[field].nunique()} groups)."
+)
 corpus.docs.drop(columns=["text"]).head(3).T.head(12)
 
 # %% [markdown]
@@ -124,16 +138,25 @@ registry.to_frame().query("id in @actors_of_interest")[["id", "name", "n_forms",
 # abbreviation in brackets counts as two mentions.
 
 # %%
-actors.mentions("Kazakhstan joined the Collective Security Treaty Organization (CSTO) in 1994. "
-                "The ОДКБ (ODKB) also met NATO and U.N. officials.")
+actors.mentions(
+    "Kazakhstan joined the Collective Security Treaty Organization (CSTO) in 1994. "
+    "The ОДКБ (ODKB) also met NATO and U.N. officials."
+)
 
 # %% [markdown]
 # The same on the whole corpus: the most frequent names of each organization.
 
 # %%
 found = actors.mentions(corpus, actors_of_interest)
-(found.groupby(["actor", "surface"]).size().rename("mentions").reset_index()
- .sort_values(["actor", "mentions"], ascending=[True, False]).groupby("actor").head(4))
+(
+    found.groupby(["actor", "surface"])
+    .size()
+    .rename("mentions")
+    .reset_index()
+    .sort_values(["actor", "mentions"], ascending=[True, False])
+    .groupby("actor")
+    .head(4)
+)
 
 # %% [markdown]
 # ## 3. Counting
@@ -145,28 +168,49 @@ found = actors.mentions(corpus, actors_of_interest)
 # %%
 by_group = actors.mention_counts(found, corpus, by=field, actors=actors_of_interest)
 overall = by_group.groupby("actor", as_index=False)[
-    ["n_docs", "n_docs_mentioning", "n_mentions", "n_words"]].sum()
+    ["n_docs", "n_docs_mentioning", "n_mentions", "n_words"]
+].sum()
 overall["share_of_docs"] = overall["n_docs_mentioning"] / overall["n_docs"]
 overall["per_10k_words"] = 10_000 * overall["n_mentions"] / overall["n_words"]
 row = overall.set_index("actor").loc[focus]
-print(f"The {focus} is named {row.n_mentions:,.0f} times in {row.n_docs_mentioning:,.0f} of "
-      f"{row.n_docs:,.0f} documents ({row.share_of_docs:.1%}): {row.per_10k_words:.1f} times per "
-      f"10,000 words, i.e. about once every {row.n_words / max(row.n_mentions, 1):,.0f} words.")
+print(
+    f"The {focus} is named {row.n_mentions:,.0f} times in {row.n_docs_mentioning:,.0f} of "
+    f"{row.n_docs:,.0f} documents ({row.share_of_docs:.1%}): {row.per_10k_words:.1f} times per "
+    f"10,000 words, i.e. about once every {row.n_words / max(row.n_mentions, 1):,.0f} words."
+)
 overall
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, sharey=True, figsize=(7.5, 2.4))
 colors = [figures.actor_color(a) for a in overall["actor"]]
-figures.barh(left, overall["actor"], 100 * overall["share_of_docs"], colors=colors,
-             value_labels=[f"{v:.0%}" for v in overall["share_of_docs"]],
-             xlabel="documents naming it (%)", title="How widely is each named?")
-figures.barh(right, overall["actor"], overall["per_10k_words"], colors=colors,
-             value_labels=[f"{v:.1f}" for v in overall["per_10k_words"]],
-             xlabel="mentions per 10,000 words", title="How often?")
-figures.save_figure(fig, "walkthrough-mentions", data=overall, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="Share of documents naming each organization at least once (left) "
-                            "and mentions per 10,000 words (right), counting all its names.")
+figures.barh(
+    left,
+    overall["actor"],
+    100 * overall["share_of_docs"],
+    colors=colors,
+    value_labels=[f"{v:.0%}" for v in overall["share_of_docs"]],
+    xlabel="documents naming it (%)",
+    title="How widely is each named?",
+)
+figures.barh(
+    right,
+    overall["actor"],
+    overall["per_10k_words"],
+    colors=colors,
+    value_labels=[f"{v:.1f}" for v in overall["per_10k_words"]],
+    xlabel="mentions per 10,000 words",
+    title="How often?",
+)
+figures.save_figure(
+    fig,
+    "walkthrough-mentions",
+    data=overall,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Share of documents naming each organization at least once (left) "
+    "and mentions per 10,000 words (right), counting all its names.",
+)
 
 # %% [markdown]
 # The same idea works for every word. Before counting, texts are cut into words
@@ -182,13 +226,17 @@ figures.save_figure(fig, "walkthrough-mentions", data=overall, corpus=corpus,
 top = terms.frequencies(english, top=20)
 first = top.iloc[0]
 spread, lumpy = top.nsmallest(1, "dispersion").iloc[0], top.nlargest(1, "dispersion").iloc[0]
-print(f"After removing stopwords, {top.attrs['n_tokens']['all']:,} words remain. The most "
-      f"frequent, '{first.term}', occurs {first['count']:,} times "
-      f"({first.rel_per_10k:.0f} per 10,000) in "
-      f"{first.doc_freq} of {top.attrs['n_docs']['all']} documents.")
-print(f"Among these 20, '{spread.term}' is the most evenly spread (DP {spread.dispersion:.2f}) "
-      f"and '{lumpy.term}' the most concentrated (DP {lumpy.dispersion:.2f}, in "
-      f"{lumpy.doc_freq} documents).")
+print(
+    f"After removing stopwords, {top.attrs['n_tokens']['all']:,} words remain. The most "
+    f"frequent, '{first.term}', occurs {first['count']:,} times "
+    f"({first.rel_per_10k:.0f} per 10,000) in "
+    f"{first.doc_freq} of {top.attrs['n_docs']['all']} documents."
+)
+print(
+    f"Among these 20, '{spread.term}' is the most evenly spread (DP {spread.dispersion:.2f}) "
+    f"and '{lumpy.term}' the most concentrated (DP {lumpy.dispersion:.2f}, in "
+    f"{lumpy.doc_freq} documents)."
+)
 top
 
 # %% [markdown]
@@ -229,27 +277,45 @@ pick = key[key["term"] == focus.lower()]  # the organization's own token, if it 
 ex = (pick if len(pick) else key).iloc[0]
 n_both = ex.count_target + ex.count_reference
 expected = n_both * ex.total_target / (ex.total_target + ex.total_reference)
-print(textwrap.fill(
-    f"Worked example. '{ex.term}' occurs {ex.count_target} times in {target} (out of "
-    f"{ex.total_target:,} words: {1e4 * ex.count_target / ex.total_target:.1f} per 10,000) "
-    f"against {ex.count_reference} in the rest ({ex.total_reference:,} words: "
-    f"{1e4 * ex.count_reference / ex.total_reference:.1f} per 10,000). If it were spread at "
-    f"the same rate everywhere, we would expect {expected:.1f} of its {n_both} occurrences in "
-    f"{target}. G² = {ex.g2:.1f} says how far {ex.count_target} is from that expectation "
-    f"(adjusted p = {ex.p_adj:.2g}); the log ratio {ex.log_ratio:.1f} says it is about "
-    f"{2 ** ex.log_ratio:,.1f} times as frequent in {target}.", 100))
+print(
+    textwrap.fill(
+        f"Worked example. '{ex.term}' occurs {ex.count_target} times in {target} (out of "
+        f"{ex.total_target:,} words: {1e4 * ex.count_target / ex.total_target:.1f} per 10,000) "
+        f"against {ex.count_reference} in the rest ({ex.total_reference:,} words: "
+        f"{1e4 * ex.count_reference / ex.total_reference:.1f} per 10,000). If it were spread at "
+        f"the same rate everywhere, we would expect {expected:.1f} of its {n_both} occurrences in "
+        f"{target}. G² = {ex.g2:.1f} says how far {ex.count_target} is from that expectation "
+        f"(adjusted p = {ex.p_adj:.2g}); the log ratio {ex.log_ratio:.1f} says it is about "
+        f"{2**ex.log_ratio:,.1f} times as frequent in {target}.",
+        100,
+    )
+)
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(key) + 1.5))
-figures.barh(ax, key["term"], key["log_ratio"], colors=figures.OKABE_ITO["blue"],
-             value_labels=[f"{lr:.1f}  ({a} vs {b})" for lr, a, b in
-                           zip(key["log_ratio"], key["count_target"], key["count_reference"])],
-             xlabel="log ratio (1 = twice as frequent as in the rest)",
-             title=f"Key words of {target} against the rest")
-figures.save_figure(fig, "walkthrough-keyness", data=key, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption=f"The ten words with the highest G² (strongest "
-                    f"first) for {target} against all other {field} groups; bar = log ratio, in "
-                    "brackets the counts in the target and in the rest.")
+figures.barh(
+    ax,
+    key["term"],
+    key["log_ratio"],
+    colors=figures.OKABE_ITO["blue"],
+    value_labels=[
+        f"{lr:.1f}  ({a} vs {b})"
+        for lr, a, b in zip(key["log_ratio"], key["count_target"], key["count_reference"])
+    ],
+    xlabel="log ratio (1 = twice as frequent as in the rest)",
+    title=f"Key words of {target} against the rest",
+)
+figures.save_figure(
+    fig,
+    "walkthrough-keyness",
+    data=key,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"The ten words with the highest G² (strongest "
+    f"first) for {target} against all other {field} groups; bar = log ratio, in "
+    "brackets the counts in the target and in the rest.",
+)
 
 # %% [markdown]
 # ## 5. The company a word keeps: collocates and concordance
@@ -268,11 +334,15 @@ company[["collocate", "count", "count_node", "count_collocate", "logdice"]]
 # %%
 if len(company):
     c = company.iloc[0]
-    print(textwrap.fill(
-        f"Worked example. '{c.collocate}' stands within five words of the {focus} "
-        f"{c['count']} times; the {focus} is named {c.count_node} times and '{c.collocate}' "
-        f"occurs {c.count_collocate} times in all. logDice = 14 + log2(2 × {c['count']} / "
-        f"({c.count_node} + {c.count_collocate})) = {c.logdice:.1f}.", 100))
+    print(
+        textwrap.fill(
+            f"Worked example. '{c.collocate}' stands within five words of the {focus} "
+            f"{c['count']} times; the {focus} is named {c.count_node} times and '{c.collocate}' "
+            f"occurs {c.count_collocate} times in all. logDice = 14 + log2(2 × {c['count']} / "
+            f"({c.count_node} + {c.count_collocate})) = {c.logdice:.1f}.",
+            100,
+        )
+    )
 
 # %% [markdown]
 # Numbers point; reading confirms. A **concordance** (or KWIC, key word in context) lines
@@ -301,7 +371,8 @@ display(HTML(kwic.kwic_html(lines, max_rows=8, meta=["doc_id"])))
 # %%
 frames_table = framing.load_frames().to_frame()
 frames_table[["frame", "label", "n_terms", "terms"]].assign(
-    terms=frames_table["terms"].str.split("; ").str[:5].str.join("; ") + "; ...")
+    terms=frames_table["terms"].str.split("; ").str[:5].str.join("; ") + "; ..."
+)
 
 # %%
 ctx = tone.score_tone(framing.score_frames(framing.contexts(english, actors_of_interest)))
@@ -322,22 +393,35 @@ ctx.groupby("actor").agg(contexts=("context", "size"), documents=("doc_id", "nun
 # %%
 profile = framing.frame_profile(ctx, n_boot=n_boot, random_state=seed)
 fig = framing.plot_frame_profile(profile, title="How each organization is framed")
-figures.save_figure(fig, "walkthrough-framing", data=profile, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption=f"Share of each organization's contexts (sentences "
-                    f"naming it) that invoke each frame; whiskers: 95 % intervals from {n_boot} "
-                    "resamples of documents.")
+figures.save_figure(
+    fig,
+    "walkthrough-framing",
+    data=profile,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"Share of each organization's contexts (sentences "
+    f"naming it) that invoke each frame; whiskers: 95 % intervals from {n_boot} "
+    "resamples of documents.",
+)
 
 # %%
 p = profile[profile["actor"] == focus].sort_values("share").iloc[-1]
 other = profile[(profile["actor"] != focus) & (profile["frame"] == p.frame)]
-print(textwrap.fill(
-    f"Worked example. Of the {p.n_contexts} sentences naming the {focus} (in {p.n_docs} "
-    f"documents), {p.n_hits} invoke '{p.frame}': a share of {p.share:.0%}. Resampling the "
-    f"documents {n_boot} times, the share stays between {p.ci_low:.0%} and {p.ci_high:.0%} in "
-    f"95 % of the resamples. The same frame for the others:", 100))
+print(
+    textwrap.fill(
+        f"Worked example. Of the {p.n_contexts} sentences naming the {focus} (in {p.n_docs} "
+        f"documents), {p.n_hits} invoke '{p.frame}': a share of {p.share:.0%}. Resampling the "
+        f"documents {n_boot} times, the share stays between {p.ci_low:.0%} and {p.ci_high:.0%} in "
+        f"95 % of the resamples. The same frame for the others:",
+        100,
+    )
+)
 for o in other.itertuples():
-    print(f"  {o.actor}: {o.share:.0%}, interval {o.ci_low:.0%} to {o.ci_high:.0%} "
-          f"({o.n_contexts} sentences in {o.n_docs} documents)")
+    print(
+        f"  {o.actor}: {o.share:.0%}, interval {o.ci_low:.0%} to {o.ci_high:.0%} "
+        f"({o.n_contexts} sentences in {o.n_docs} documents)"
+    )
 
 # %% [markdown]
 # **Tone** is a rougher signal: a lexicon (VADER) scores each sentence from −1 (negative)
@@ -347,7 +431,8 @@ for o in other.itertuples():
 
 # %%
 tone.tone_by_actor(ctx, n_boot=n_boot, random_state=seed)[
-    ["actor", "tone", "ci_low", "ci_high", "n_contexts", "n_docs"]]
+    ["actor", "tone", "ci_low", "ci_high", "n_contexts", "n_docs"]
+]
 
 # %% [markdown]
 # ## 7. Topics: themes nobody listed in advance
@@ -390,11 +475,14 @@ pd.Series(model.doc_topic_[i], index=list(model.labels_.values()), name="share")
 
 # %%
 back = stable.topics.loc[stable.topics["mean_jaccard"] >= 0.5, "label"].tolist()
-print(f"Mean overlap of matched topics, seeds {seed} and {seed + 1}: {stable.mean_match:.2f}. "
-      f"{len(back)} of {k} topics come back well (overlap ≥ 0.5, i.e. at least 7 of their "
-      f"10 top words shared): {back}")
-stable.topics[["label", "mean_jaccard"]].rename(columns={"label": f"topic (seed {seed})",
-                                                          "mean_jaccard": "overlap with its match"})
+print(
+    f"Mean overlap of matched topics, seeds {seed} and {seed + 1}: {stable.mean_match:.2f}. "
+    f"{len(back)} of {k} topics come back well (overlap ≥ 0.5, i.e. at least 7 of their "
+    f"10 top words shared): {back}"
+)
+stable.topics[["label", "mean_jaccard"]].rename(
+    columns={"label": f"topic (seed {seed})", "mean_jaccard": "overlap with its match"}
+)
 
 # %% [markdown]
 # ## 8. Where to go next

@@ -68,9 +68,16 @@ corpus
 # documents with each other.
 
 # %%
-pd.Series({"documents": info["n_docs"], "words": info["n_words"],
-           "characters": info["n_chars"], "date range": info["date_range"] or "no dates",
-           "fingerprint": info["fingerprint"][:12]}, name=corpus.name).to_frame()
+pd.Series(
+    {
+        "documents": info["n_docs"],
+        "words": info["n_words"],
+        "characters": info["n_chars"],
+        "date range": info["date_range"] or "no dates",
+        "fingerprint": info["fingerprint"][:12],
+    },
+    name=corpus.name,
+).to_frame()
 
 # %% [markdown]
 # The language column is the one the source gives (`lang`), filled in by automatic
@@ -116,14 +123,29 @@ groups
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, sharey=True, figsize=(7.5, 0.3 * len(groups) + 1.5))
-figures.barh(left, groups["group"], groups["n_docs"], xlabel="documents",
-             title=f"Documents and words by {field}")
-figures.barh(right, groups["group"], groups["n_words"] / 1000, xlabel="words (thousands)",
-             value_labels=[f"{n:,}" for n in groups["n_words"]])
-figures.save_figure(fig, "overview-docs-by-group", data=groups, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption=f"Number of documents (left) and words (right) per {field}, "
-                            "largest group first.")
+figures.barh(
+    left,
+    groups["group"],
+    groups["n_docs"],
+    xlabel="documents",
+    title=f"Documents and words by {field}",
+)
+figures.barh(
+    right,
+    groups["group"],
+    groups["n_words"] / 1000,
+    xlabel="words (thousands)",
+    value_labels=[f"{n:,}" for n in groups["n_words"]],
+)
+figures.save_figure(
+    fig,
+    "overview-docs-by-group",
+    data=groups,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"Number of documents (left) and words (right) per {field}, largest group first.",
+)
 
 # %% [markdown]
 # ## How long are the documents?
@@ -135,15 +157,26 @@ figures.save_figure(fig, "overview-docs-by-group", data=groups, corpus=corpus,
 # %%
 length_bins = overview.lengths(corpus)
 fig, ax = plt.subplots()
-ax.bar(length_bins["bin_start"], length_bins["n_docs"], align="edge",
-       width=length_bins["bin_end"] - length_bins["bin_start"],
-       color=figures.OKABE_ITO["blue"], edgecolor="white", linewidth=0.5)
+ax.bar(
+    length_bins["bin_start"],
+    length_bins["n_docs"],
+    align="edge",
+    width=length_bins["bin_end"] - length_bins["bin_start"],
+    color=figures.OKABE_ITO["blue"],
+    edgecolor="white",
+    linewidth=0.5,
+)
 figures.log_axis(ax, "x")
-ax.set(xlabel="document length (words, log scale)", ylabel="documents",
-       title="Document length")
-figures.save_figure(fig, "overview-length", data=length_bins, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="Distribution of document lengths in words, on logarithmic bins.")
+ax.set(xlabel="document length (words, log scale)", ylabel="documents", title="Document length")
+figures.save_figure(
+    fig,
+    "overview-length",
+    data=length_bins,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Distribution of document lengths in words, on logarithmic bins.",
+)
 
 # %% [markdown]
 # ## Who belongs to which organization?
@@ -160,23 +193,45 @@ members
 # %%
 if len(members):
     fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(members) + 1.5))
-    figures.barh(ax, members["organization"], members["n_docs"],
-                 colors=[figures.actor_color(org) for org in members["organization"]],
-                 xlabel="documents (member countries)", title="Organization memberships")
-    figures.save_figure(fig, "overview-memberships", data=members, corpus=corpus,
-                        notebook=NOTEBOOK, out_dir=out_dir,
-                        caption="Documents about a member of each organization "
-                                "(from the factbook's membership lists).")
+    figures.barh(
+        ax,
+        members["organization"],
+        members["n_docs"],
+        colors=[figures.actor_color(org) for org in members["organization"]],
+        xlabel="documents (member countries)",
+        title="Organization memberships",
+    )
+    figures.save_figure(
+        fig,
+        "overview-memberships",
+        data=members,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Documents about a member of each organization "
+        "(from the factbook's membership lists).",
+    )
 else:
     langs = overview.by_group(corpus, "lang", top=15)
     fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(langs) + 1.5))
-    figures.barh(ax, langs["group"], langs["n_docs"], colors=figures.OKABE_ITO["blue"],
-                 xlabel="documents", title="Documents by language")
+    figures.barh(
+        ax,
+        langs["group"],
+        langs["n_docs"],
+        colors=figures.OKABE_ITO["blue"],
+        xlabel="documents",
+        title="Documents by language",
+    )
     ax.set_ylabel("language (ISO 639-1)")
-    figures.save_figure(fig, "overview-languages", data=langs, corpus=corpus,
-                        notebook=NOTEBOOK, out_dir=out_dir,
-                        caption="Documents per language (as given by the source, "
-                                "else detected).")
+    figures.save_figure(
+        fig,
+        "overview-languages",
+        data=langs,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Documents per language (as given by the source, else detected).",
+    )
 
 # %% [markdown]
 # ## What next

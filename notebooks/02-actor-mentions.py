@@ -76,8 +76,9 @@ found = actors.mentions(corpus, actors_of_interest)
 found.head(10)
 
 # %%
-found.groupby(["actor", "surface"]).size().rename("mentions").reset_index() \
-    .sort_values(["actor", "mentions"], ascending=[True, False]).groupby("actor").head(5)
+found.groupby(["actor", "surface"]).size().rename("mentions").reset_index().sort_values(
+    ["actor", "mentions"], ascending=[True, False]
+).groupby("actor").head(5)
 
 # %% [markdown]
 # ## How often, and in how many documents?
@@ -88,22 +89,33 @@ found.groupby(["actor", "surface"]).size().rename("mentions").reset_index() \
 # %%
 by_group = actors.mention_counts(found, corpus, by=field, actors=actors_of_interest)
 overall = by_group.groupby("actor", as_index=False)[
-    ["n_docs", "n_docs_mentioning", "n_mentions", "n_words"]].sum()
+    ["n_docs", "n_docs_mentioning", "n_mentions", "n_words"]
+].sum()
 overall["share_of_docs"] = overall["n_docs_mentioning"] / overall["n_docs"]
 overall["per_10k_words"] = 10_000 * overall["n_mentions"] / overall["n_words"]
 overall
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 2.6))
-figures.barh(ax, overall["actor"], 100 * overall["share_of_docs"],
-             colors=[figures.actor_color(a) for a in overall["actor"]],
-             value_labels=[f"{v:.0%}" for v in overall["share_of_docs"]],
-             xlabel="documents naming the organization (%)",
-             title="How many documents name each organization")
-figures.save_figure(fig, "actors-share-of-docs", data=overall, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="Share of documents that name each organization at least once "
-                            "(any of its names in the actor registry).")
+figures.barh(
+    ax,
+    overall["actor"],
+    100 * overall["share_of_docs"],
+    colors=[figures.actor_color(a) for a in overall["actor"]],
+    value_labels=[f"{v:.0%}" for v in overall["share_of_docs"]],
+    xlabel="documents naming the organization (%)",
+    title="How many documents name each organization",
+)
+figures.save_figure(
+    fig,
+    "actors-share-of-docs",
+    data=overall,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Share of documents that name each organization at least once "
+    "(any of its names in the actor registry).",
+)
 
 # %% [markdown]
 # ## By group
@@ -116,21 +128,33 @@ table = by_group[by_group[field].isin(largest)].copy()
 table[field] = pd.Categorical(table[field], categories=list(largest), ordered=True)
 table = table.sort_values([field, "actor"])
 fig, ax = plt.subplots(figsize=(7, 0.55 * len(largest) + 1.5))
-figures.actor_bars(ax, table, group=field, value="per_10k_words",
-                   xlabel="mentions per 10,000 words",
-                   title=f"Mentions per 10,000 words by {field}")
-figures.save_figure(fig, "actors-rate-by-group", data=table, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption=f"Mentions of each organization per 10,000 words, by {field} "
-                            "(the 12 largest groups by words).")
+figures.actor_bars(
+    ax,
+    table,
+    group=field,
+    value="per_10k_words",
+    xlabel="mentions per 10,000 words",
+    title=f"Mentions per 10,000 words by {field}",
+)
+figures.save_figure(
+    fig,
+    "actors-rate-by-group",
+    data=table,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"Mentions of each organization per 10,000 words, by {field} "
+    "(the 12 largest groups by words).",
+)
 
 # %% [markdown]
 # In JupyterLab, pick the organizations and groups to compare below (hold Ctrl or Shift
 # to choose several); run headless, it draws all three for the first eight groups.
 
 # %%
-widgets.actor_group_picker(table, group=field, value="per_10k_words",
-                           xlabel="mentions per 10,000 words")
+widgets.actor_group_picker(
+    table, group=field, value="per_10k_words", xlabel="mentions per 10,000 words"
+)
 
 # %% [markdown]
 # ## Named together
@@ -142,20 +166,32 @@ widgets.actor_group_picker(table, group=field, value="per_10k_words",
 # are left out: they are lists (the factbook's membership lines), not comparisons.
 
 # %%
-pairs = actors.co_mentions(actors.mentions(corpus), level="sentence", max_actors=4,
-                           involving=actors_of_interest)
+pairs = actors.co_mentions(
+    actors.mentions(corpus), level="sentence", max_actors=4, involving=actors_of_interest
+)
 top_pairs = pairs.head(12).assign(pair=lambda d: d["actor_a"] + " + " + d["actor_b"])
 top_pairs
 
 # %%
 if len(top_pairs):
     fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(top_pairs) + 1.5))
-    figures.barh(ax, top_pairs["pair"], top_pairs["n_units"],
-                 xlabel="sentences naming both", title="Organizations named together")
-    figures.save_figure(fig, "actors-co-mentions", data=top_pairs, corpus=corpus,
-                        notebook=NOTEBOOK, out_dir=out_dir,
-                        caption="Pairs of organizations named in the same sentence (at most "
-                                "four organizations in it), most frequent first.")
+    figures.barh(
+        ax,
+        top_pairs["pair"],
+        top_pairs["n_units"],
+        xlabel="sentences naming both",
+        title="Organizations named together",
+    )
+    figures.save_figure(
+        fig,
+        "actors-co-mentions",
+        data=top_pairs,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Pairs of organizations named in the same sentence (at most "
+        "four organizations in it), most frequent first.",
+    )
 
 # %% [markdown]
 # ## Beyond the registry: named entities
@@ -171,9 +207,11 @@ if len(top_pairs):
 
 # %%
 ents = entities.entities(corpus, mode=entity_mode)
-print(f"{len(ents):,} entities in {ents.attrs['n_docs']:,} documents, mode "
-      f"{ents.attrs['mode']!r} ({ents.attrs['n_cached']:,} from the cache; "
-      f"{len(ents.attrs['skipped'])} skipped)")
+print(
+    f"{len(ents):,} entities in {ents.attrs['n_docs']:,} documents, mode "
+    f"{ents.attrs['mode']!r} ({ents.attrs['n_cached']:,} from the cache; "
+    f"{len(ents.attrs['skipped'])} skipped)"
+)
 ents.head(8)
 
 # %%
@@ -193,14 +231,26 @@ beside.groupby("actor").head(5)
 
 # %%
 if len(beside):
-    fig = figures.panels(beside.assign(entity=beside["name"] + " (" + beside["label"] + ")"),
-                         facet="actor", label="entity", value="count", fmt="{:.0f}",
-                         xlabel="sentences naming both", title="Named beside each organization")
-    figures.save_figure(fig, "entities-beside-actors", data=beside, corpus=corpus,
-                        notebook=NOTEBOOK, out_dir=out_dir,
-                        caption="The entities (spaCy NER; actors and countries normalized) "
-                                "named most often in the same sentence as each organization, "
-                                "its own mentions and lists of over six organizations excluded.")
+    fig = figures.panels(
+        beside.assign(entity=beside["name"] + " (" + beside["label"] + ")"),
+        facet="actor",
+        label="entity",
+        value="count",
+        fmt="{:.0f}",
+        xlabel="sentences naming both",
+        title="Named beside each organization",
+    )
+    figures.save_figure(
+        fig,
+        "entities-beside-actors",
+        data=beside,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="The entities (spaCy NER; actors and countries normalized) "
+        "named most often in the same sentence as each organization, "
+        "its own mentions and lists of over six organizations excluded.",
+    )
 
 # %% [markdown]
 # ## What next

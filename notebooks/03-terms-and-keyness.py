@@ -61,12 +61,24 @@ top
 
 # %%
 fig, ax = plt.subplots(figsize=(5, 6))
-figures.barh(ax, top["term"], top["rel_per_10k"], value_labels=[f"{v:.0f}" for v in
-             top["rel_per_10k"]], xlabel="occurrences per 10,000 words",
-             title="The most frequent words")
-figures.save_figure(fig, "terms-top", data=top, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption="The 20 most frequent words (stopwords removed; "
-                    "organization names merged into one token each).")
+figures.barh(
+    ax,
+    top["term"],
+    top["rel_per_10k"],
+    value_labels=[f"{v:.0f}" for v in top["rel_per_10k"]],
+    xlabel="occurrences per 10,000 words",
+    title="The most frequent words",
+)
+figures.save_figure(
+    fig,
+    "terms-top",
+    data=top,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="The 20 most frequent words (stopwords removed; "
+    "organization names merged into one token each).",
+)
 
 # %% [markdown]
 # ## Key words of each group
@@ -84,13 +96,25 @@ key = key[(key["direction"] == "target") & (key["p_adj"] < 0.01)]
 key[["group", "term", "count_target", "count_reference", "g2", "log_ratio", "p_adj"]]
 
 # %%
-fig = figures.panels(key, facet="group", label="term", value="log_ratio",
-                     xlabel="log ratio (log2 of the rate ratio)",
-                     title=f"Key words by {field} (each against the others)")
-figures.save_figure(fig, "keyness-by-group", data=key, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption=f"Key words of the six largest {field} groups, "
-                    "each against the other five: strongest G² first, bar = log ratio "
-                    "(adjusted p < 0.01; groups without such words are left out).")
+fig = figures.panels(
+    key,
+    facet="group",
+    label="term",
+    value="log_ratio",
+    xlabel="log ratio (log2 of the rate ratio)",
+    title=f"Key words by {field} (each against the others)",
+)
+figures.save_figure(
+    fig,
+    "keyness-by-group",
+    data=key,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"Key words of the six largest {field} groups, "
+    "each against the other five: strongest G² first, bar = log ratio "
+    "(adjusted p < 0.01; groups without such words are left out).",
+)
 
 # %% [markdown]
 # ## The company each organization keeps
@@ -105,18 +129,37 @@ figures.save_figure(fig, "keyness-by-group", data=key, corpus=corpus, notebook=N
 # words of the sentences that talk about it.
 
 # %%
-company = pd.concat([collocations.collocates(corpus, actor, kind="actor", top=12, min_count=2)
-                     .assign(actor=actor) for actor in actors_of_interest], ignore_index=True)
+company = pd.concat(
+    [
+        collocations.collocates(corpus, actor, kind="actor", top=12, min_count=2).assign(
+            actor=actor
+        )
+        for actor in actors_of_interest
+    ],
+    ignore_index=True,
+)
 company[["actor", "collocate", "count", "logdice", "mi", "t_score"]]
 
 # %%
 if len(company):
-    fig = figures.panels(company, facet="actor", label="collocate", value="logdice",
-                         xlabel="logDice", title="Words near each organization")
-    figures.save_figure(fig, "collocates-by-actor", data=company, corpus=corpus,
-                        notebook=NOTEBOOK, out_dir=out_dir,
-                        caption="Collocates within five words of each organization's "
-                                "mentions, by logDice (at least two co-occurrences).")
+    fig = figures.panels(
+        company,
+        facet="actor",
+        label="collocate",
+        value="logdice",
+        xlabel="logDice",
+        title="Words near each organization",
+    )
+    figures.save_figure(
+        fig,
+        "collocates-by-actor",
+        data=company,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Collocates within five words of each organization's "
+        "mentions, by logDice (at least two co-occurrences).",
+    )
 
 # %% [markdown]
 # ## Reading the lines

@@ -64,10 +64,17 @@ ctx[["doc_id", "actor", "context", "co_mentioned"]].head()
 # %%
 profile = framing.frame_profile(ctx, n_boot=n_boot, random_state=0)
 fig = framing.plot_frame_profile(profile, title="How each organization is framed")
-figures.save_figure(fig, "framing-profile", data=profile, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption="Share of each organization's contexts (sentences "
-                    "naming it) that invoke each frame, with 95 % intervals from resampling "
-                    "documents.")
+figures.save_figure(
+    fig,
+    "framing-profile",
+    data=profile,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Share of each organization's contexts (sentences "
+    "naming it) that invoke each frame, with 95 % intervals from resampling "
+    "documents.",
+)
 
 # %%
 diffs = framing.frame_differences(ctx, compare="actor", n_boot=n_boot, random_state=0)
@@ -93,18 +100,29 @@ by_group.groupby(["group", "actor"])[["n_contexts", "n_docs"]].first()
 
 # %%
 fig = framing.plot_frame_profile(by_group, title=f"Frames by {by_group.attrs.get('by', 'group')}")
-figures.save_figure(fig, "framing-profile-by-group", data=by_group, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="Frame shares per organization within each group (the four "
-                            "largest by documents), with 95 % cluster-bootstrap intervals.")
+figures.save_figure(
+    fig,
+    "framing-profile-by-group",
+    data=by_group,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Frame shares per organization within each group (the four "
+    "largest by documents), with 95 % cluster-bootstrap intervals.",
+)
 
 # %% [markdown]
 # In JupyterLab, pick the organizations and the groups to compare (hold Ctrl or Shift to
 # choose several); run headless, it draws the first two groups in the table.
 
 # %%
-widgets.actor_group_picker(profiles, group="group", value="share", first=2,
-                           plot=lambda rows: framing.plot_frame_profile(rows))
+widgets.actor_group_picker(
+    profiles,
+    group="group",
+    value="share",
+    first=2,
+    plot=lambda rows: framing.plot_frame_profile(rows),
+)
 
 # %% [markdown]
 # ## Tone
@@ -118,9 +136,16 @@ widgets.actor_group_picker(profiles, group="group", value="share", first=2,
 # %%
 tones = tone.tone_by_actor(ctx, n_boot=n_boot, random_state=0)
 fig = framing.plot_tone(tones, title="Tone of the sentences naming each organization")
-figures.save_figure(fig, "framing-tone", data=tones, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption="Mean VADER compound score of each organization's "
-                    "contexts, with 95 % intervals from resampling documents.")
+figures.save_figure(
+    fig,
+    "framing-tone",
+    data=tones,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Mean VADER compound score of each organization's "
+    "contexts, with 95 % intervals from resampling documents.",
+)
 
 # %% [markdown]
 # ## Distinctive words of each organization's contexts
@@ -130,10 +155,19 @@ figures.save_figure(fig, "framing-tone", data=tones, corpus=corpus, notebook=NOT
 
 # %%
 keys = framing.key_terms(ctx)
-fig = framing.plot_key_terms(keys, top=10, title="Words distinctive of each organization's contexts")
-figures.save_figure(fig, "framing-key-terms", data=keys, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption="Key words of the sentences naming each organization, "
-                    "each against the other organizations' sentences (G²).")
+fig = framing.plot_key_terms(
+    keys, top=10, title="Words distinctive of each organization's contexts"
+)
+figures.save_figure(
+    fig,
+    "framing-key-terms",
+    data=keys,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Key words of the sentences naming each organization, "
+    "each against the other organizations' sentences (G²).",
+)
 
 # %% [markdown]
 # ## What next

@@ -49,8 +49,10 @@ NOTEBOOK = "05-topics"
 corpus = analysis.load(corpus_spec).english()
 field = overview.group_field(corpus, group_field)
 units = topics.sample_documents(topics.units(corpus, unit), max_docs, random_state=seed)
-print(f"{len(units):,} {unit}s of {units['doc_id'].nunique():,} documents "
-      f"(median {units['n_words'].median():.0f} words)")
+print(
+    f"{len(units):,} {unit}s of {units['doc_id'].nunique():,} documents "
+    f"(median {units['n_words'].median():.0f} words)"
+)
 
 # %% [markdown]
 # ## How many topics?
@@ -63,9 +65,16 @@ print(f"{len(units):,} {unit}s of {units['doc_id'].nunique():,} documents "
 # %%
 sweep = topics.sweep(units, ks, seeds=(seed,))
 fig = topics.plot_sweep(sweep)
-figures.save_figure(fig, "topics-sweep", data=sweep, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption=f"Topic-model diagnostics by number of topics "
-                    f"(LDA on {unit}s): NPMI and UMass coherence, diversity, perplexity.")
+figures.save_figure(
+    fig,
+    "topics-sweep",
+    data=sweep,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"Topic-model diagnostics by number of topics "
+    f"(LDA on {unit}s): NPMI and UMass coherence, diversity, perplexity.",
+)
 
 # %% [markdown]
 # ## The topics
@@ -77,11 +86,25 @@ figures.save_figure(fig, "topics-sweep", data=sweep, corpus=corpus, notebook=NOT
 # %%
 model = topics.TopicModel(k, random_state=seed).fit(units)
 top = model.top_terms(8)
-fig = figures.panels(top.assign(topic=top["label"]), facet="topic", label="term",
-                     value="weight", ncols=4, fmt="{:.3f}", xlabel="weight",
-                     title=f"{k} topics (LDA on {unit}s)")
-figures.save_figure(fig, "topics-top-terms", data=top, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption="The eight most probable words of each topic.")
+fig = figures.panels(
+    top.assign(topic=top["label"]),
+    facet="topic",
+    label="term",
+    value="weight",
+    ncols=4,
+    fmt="{:.3f}",
+    xlabel="weight",
+    title=f"{k} topics (LDA on {unit}s)",
+)
+figures.save_figure(
+    fig,
+    "topics-top-terms",
+    data=top,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="The eight most probable words of each topic.",
+)
 
 # %% [markdown]
 # ## Are they stable?
@@ -103,12 +126,26 @@ stable.mean_match
 prev = topics.prevalence(model, by=field, random_state=seed)
 largest = corpus.docs[field].value_counts().index[:6]
 shown = prev[prev["group"].isin(largest)]
-fig = figures.panels(shown.assign(share=100 * shown["mean"], low=100 * shown["ci_low"],
-                                  high=100 * shown["ci_high"]),
-                     facet="label", label="group", value="share", low="low", high="high",
-                     ncols=4, fmt="{:.0f}", xlabel="mean share (%)",
-                     title=f"Topic shares by {field}")
-figures.save_figure(fig, "topics-prevalence", data=shown, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir, caption=f"Mean topic share of the documents of the six "
-                    f"largest {field} groups, with 95 % intervals from resampling documents.")
+fig = figures.panels(
+    shown.assign(share=100 * shown["mean"], low=100 * shown["ci_low"], high=100 * shown["ci_high"]),
+    facet="label",
+    label="group",
+    value="share",
+    low="low",
+    high="high",
+    ncols=4,
+    fmt="{:.0f}",
+    xlabel="mean share (%)",
+    title=f"Topic shares by {field}",
+)
+figures.save_figure(
+    fig,
+    "topics-prevalence",
+    data=shown,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption=f"Mean topic share of the documents of the six "
+    f"largest {field} groups, with 95 % intervals from resampling documents.",
+)
 shown.head(12)

@@ -67,8 +67,9 @@ NOTEBOOK = "06-case-study-un-csto"
 EVENTS = {2004: "observer status", 2010: "GA resolution,\njoint declaration"}
 corpus = analysis.load(ungdc_spec).english()
 corpus = corpus.filter(corpus.docs["year"] >= 1992)  # the Collective Security Treaty: 1992
-docs = corpus.docs.assign(period=groups.periods(corpus.docs["year"], breaks).values,
-                          bloc=groups.member_bloc(corpus.docs))
+docs = corpus.docs.assign(
+    period=groups.periods(corpus.docs["year"], breaks).values, bloc=groups.member_bloc(corpus.docs)
+)
 print(f"{len(corpus):,} speeches, {corpus.docs['year'].min()}–{corpus.docs['year'].max()}")
 docs.groupby("period")["doc_id"].count().rename("speeches").to_frame().T
 
@@ -97,14 +98,27 @@ found.query("actor == 'CSTO'").groupby("surface").size().rename("mentions").to_f
 # %%
 per_year = actors.mention_counts(found, docs, by="year", actors=peers)
 fig, ax = plt.subplots(figsize=(7.5, 3.4))
-figures.timeline(ax, per_year, x="year", y="n_docs_mentioning", events=EVENTS,
-                 xlabel="session year", ylabel="speeches naming it",
-                 title="Speeches naming the CSTO and its neighbours, per year")
-figures.save_figure(fig, "case-csto-speeches-per-year", data=per_year, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="UN General Debate speeches (1992 onwards) naming the CSTO, the "
-                            "SCO and the CIS, per session year; dotted lines: the CSTO's "
-                            "observer status (2004) and the 2010 resolution and declaration.")
+figures.timeline(
+    ax,
+    per_year,
+    x="year",
+    y="n_docs_mentioning",
+    events=EVENTS,
+    xlabel="session year",
+    ylabel="speeches naming it",
+    title="Speeches naming the CSTO and its neighbours, per year",
+)
+figures.save_figure(
+    fig,
+    "case-csto-speeches-per-year",
+    data=per_year,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="UN General Debate speeches (1992 onwards) naming the CSTO, the "
+    "SCO and the CIS, per session year; dotted lines: the CSTO's "
+    "observer status (2004) and the 2010 resolution and declaration.",
+)
 
 # %% [markdown]
 # Few speeches name the CSTO in any year, so we pool the years into the three periods and
@@ -112,26 +126,42 @@ figures.save_figure(fig, "case-csto-speeches-per-year", data=per_year, corpus=co
 
 # %%
 everyone = actors.mention_shares(found, docs, "period", actors=peers, n_boot=n_boot)
-members = actors.mention_shares(found, docs[docs["bloc"] == "CSTO members"], "period",
-                                actors=peers, n_boot=n_boot)
-shares = pd.concat([everyone.assign(speakers="all states"),
-                    members.assign(speakers="CSTO members")], ignore_index=True)
+members = actors.mention_shares(
+    found, docs[docs["bloc"] == "CSTO members"], "period", actors=peers, n_boot=n_boot
+)
+shares = pd.concat(
+    [everyone.assign(speakers="all states"), members.assign(speakers="CSTO members")],
+    ignore_index=True,
+)
 shares.query("actor == 'CSTO'").round(3)
 
 # %%
-fig = figures.panels(shares.query("actor == 'CSTO'").assign(pct=lambda d: 100 * d["share"],
-                                                             lo=lambda d: 100 * d["low"],
-                                                             hi=lambda d: 100 * d["high"]),
-                     facet="speakers", label="period", value="pct", low="lo", high="hi",
-                     ncols=2, colors=dict.fromkeys(shares["speakers"], figures.actor_color("CSTO")),
-                     xlabel="speeches naming the CSTO (%)",
-                     title="Share of speeches naming the CSTO, by period")
-figures.save_figure(fig, "case-csto-share-by-period", data=shares, corpus=corpus,
-                    notebook=NOTEBOOK, out_dir=out_dir,
-                    caption="Share of General Debate speeches naming the CSTO before observer "
-                            "status, between it and the 2010 resolution, and after, among all "
-                            "states and among CSTO members; whiskers: 95 % bootstrap intervals "
-                            "(speeches resampled within each period).")
+fig = figures.panels(
+    shares.query("actor == 'CSTO'").assign(
+        pct=lambda d: 100 * d["share"], lo=lambda d: 100 * d["low"], hi=lambda d: 100 * d["high"]
+    ),
+    facet="speakers",
+    label="period",
+    value="pct",
+    low="lo",
+    high="hi",
+    ncols=2,
+    colors=dict.fromkeys(shares["speakers"], figures.actor_color("CSTO")),
+    xlabel="speeches naming the CSTO (%)",
+    title="Share of speeches naming the CSTO, by period",
+)
+figures.save_figure(
+    fig,
+    "case-csto-share-by-period",
+    data=shares,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Share of General Debate speeches naming the CSTO before observer "
+    "status, between it and the 2010 resolution, and after, among all "
+    "states and among CSTO members; whiskers: 95 % bootstrap intervals "
+    "(speeches resampled within each period).",
+)
 
 # %% [markdown]
 # Is the change at each step more than chance? Fisher's exact test on the CSTO members'
@@ -141,12 +171,18 @@ figures.save_figure(fig, "case-csto-share-by-period", data=shares, corpus=corpus
 csto_members = members.query("actor == 'CSTO'").set_index("period")
 labels = list(csto_members.index)
 for before, after in zip(labels[:-1], labels[1:]):
-    table = [[csto_members.loc[p, "n_docs_mentioning"],
-              csto_members.loc[p, "n_docs"] - csto_members.loc[p, "n_docs_mentioning"]]
-             for p in (after, before)]
+    table = [
+        [
+            csto_members.loc[p, "n_docs_mentioning"],
+            csto_members.loc[p, "n_docs"] - csto_members.loc[p, "n_docs_mentioning"],
+        ]
+        for p in (after, before)
+    ]
     odds, p_value = stats.fisher_exact(table)
-    print(f"{before} -> {after}: {table[1][0]}/{sum(table[1])} -> {table[0][0]}/{sum(table[0])} "
-          f"speeches; odds ratio (later/earlier) {odds:.2f}, p = {p_value:.2g}")
+    print(
+        f"{before} -> {after}: {table[1][0]}/{sum(table[1])} -> {table[0][0]}/{sum(table[0])} "
+        f"speeches; odds ratio (later/earlier) {odds:.2f}, p = {p_value:.2g}"
+    )
 
 # %% [markdown]
 # ## Claim 2: who names the CSTO?
@@ -155,34 +191,58 @@ for before, after in zip(labels[:-1], labels[1:]):
 # CSTO member that year.
 
 # %%
-who = (found.query("actor == 'CSTO'").merge(docs[["doc_id", "country", "country_name",
-                                                  "year", "bloc"]], on="doc_id")
-       .groupby(["country_name", "bloc"], as_index=False)
-       .agg(mentions=("doc_id", "size"), speeches=("doc_id", "nunique"),
-            first_year=("year", "min"), last_year=("year", "max"))
-       .sort_values("mentions", ascending=False))
+who = (
+    found.query("actor == 'CSTO'")
+    .merge(docs[["doc_id", "country", "country_name", "year", "bloc"]], on="doc_id")
+    .groupby(["country_name", "bloc"], as_index=False)
+    .agg(
+        mentions=("doc_id", "size"),
+        speeches=("doc_id", "nunique"),
+        first_year=("year", "min"),
+        last_year=("year", "max"),
+    )
+    .sort_values("mentions", ascending=False)
+)
 total = who["mentions"].sum()
 from_members = who.loc[who["bloc"] == "CSTO members", "mentions"].sum() / total
 from_russia = who.loc[who["country_name"].str.startswith("Russia"), "mentions"].sum() / total
-print(f"{from_members:.0%} of the CSTO's {total} mentions come from its members' speeches, "
-      f"{from_russia:.0%} from Russia's")
+print(
+    f"{from_members:.0%} of the CSTO's {total} mentions come from its members' speeches, "
+    f"{from_russia:.0%} from Russia's"
+)
 who
 
 # %%
 fig, ax = plt.subplots(figsize=(6.4, 0.32 * len(who) + 1.4))
-figures.barh(ax, who["country_name"], who["mentions"],
-             colors=[figures.actor_color("CSTO") if b == "CSTO members" else
-                     figures.actor_color("other") for b in who["bloc"]],
-             xlabel="mentions of the CSTO (all years)",
-             title="Who names the CSTO in the General Debate")
-ax.legend(handles=[Patch(color=figures.actor_color("CSTO"), label="CSTO member that year"),
-                   Patch(color=figures.actor_color("other"), label="not a member")],
-          loc="lower right")
-figures.save_figure(fig, "case-csto-speakers", data=who, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir,
-                    caption="Mentions of the CSTO in General Debate speeches by speaking "
-                            "country (1992 onwards); red: the country was a CSTO member in "
-                            "the year of the speech.")
+figures.barh(
+    ax,
+    who["country_name"],
+    who["mentions"],
+    colors=[
+        figures.actor_color("CSTO") if b == "CSTO members" else figures.actor_color("other")
+        for b in who["bloc"]
+    ],
+    xlabel="mentions of the CSTO (all years)",
+    title="Who names the CSTO in the General Debate",
+)
+ax.legend(
+    handles=[
+        Patch(color=figures.actor_color("CSTO"), label="CSTO member that year"),
+        Patch(color=figures.actor_color("other"), label="not a member"),
+    ],
+    loc="lower right",
+)
+figures.save_figure(
+    fig,
+    "case-csto-speakers",
+    data=who,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Mentions of the CSTO in General Debate speeches by speaking "
+    "country (1992 onwards); red: the country was a CSTO member in "
+    "the year of the speech.",
+)
 
 # %% [markdown]
 # ## Claim 3: what is the CSTO's agenda at the rostrum?
@@ -195,13 +255,20 @@ figures.save_figure(fig, "case-csto-speakers", data=who, corpus=corpus, notebook
 # %%
 ctx = framing.score_frames(framing.contexts(corpus, peers, context_actors=["UN"]))
 profile = framing.frame_profile(ctx, n_boot=n_boot, random_state=0)
-fig = framing.plot_frame_profile(profile, title="How the CSTO and its neighbours are framed "
-                                                "in the General Debate")
-figures.save_figure(fig, "case-csto-frames", data=profile, corpus=corpus, notebook=NOTEBOOK,
-                    out_dir=out_dir,
-                    caption="Share of the sentences naming the CSTO, the SCO and the CIS in "
-                            "General Debate speeches (1992 onwards) that invoke each frame, "
-                            "with 95 % intervals from resampling speeches.")
+fig = framing.plot_frame_profile(
+    profile, title="How the CSTO and its neighbours are framed in the General Debate"
+)
+figures.save_figure(
+    fig,
+    "case-csto-frames",
+    data=profile,
+    corpus=corpus,
+    notebook=NOTEBOOK,
+    out_dir=out_dir,
+    caption="Share of the sentences naming the CSTO, the SCO and the CIS in "
+    "General Debate speeches (1992 onwards) that invoke each frame, "
+    "with 95 % intervals from resampling speeches.",
+)
 
 # %% [markdown]
 # Which organizations are named in the *same sentence* as the CSTO? A UN–CSTO sentence is
@@ -240,14 +307,14 @@ display(HTML(kwic.kwic_html(lines, max_rows=len(lines))))
 # and the CSTO's own "area of responsibility", the zone the article says Moscow wants
 # carved out.
 
+
 # %%
 def lines_with(pattern):
     hit = lines["left"].str.contains(pattern) | lines["right"].str.contains(pattern)
     return lines.loc[hit, ["country", "year", "left", "match", "right"]].drop_duplicates("right")
 
 
-display(lines_with(r"declaration|memorandum|resolution"),
-        lines_with(r"responsibilit"))
+display(lines_with(r"declaration|memorandum|resolution"), lines_with(r"responsibilit"))
 
 # %% [markdown]
 # ## What the General Debate says about the article's claims

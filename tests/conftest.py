@@ -43,8 +43,7 @@ def shared_file():
 @pytest.fixture(scope="session")
 def articles(tmp_path_factory):
     """The real article corpus, loaded once per run (its own cache folder); read-only use."""
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-cache"),
-                                     workers=1)
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-cache"), workers=1)
     return analysis.load(shared_path(ARTICLES), settings=settings)
 
 

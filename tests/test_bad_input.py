@@ -53,7 +53,7 @@ def test_oversized_archive_member_is_refused(tmp_path, settings, monkeypatch):
 
 
 def test_a_long_document_under_the_limit_is_loaded_whole(tmp_path, settings):
-    text = ("The CSTO and NATO were discussed at the United Nations. " * 200_000)  # ~11 MB
+    text = "The CSTO and NATO were discussed at the United Nations. " * 200_000  # ~11 MB
     corpus = analysis.load(_folder(tmp_path, {"long.txt": text}), settings=settings)
     assert corpus.docs["n_chars"].iloc[0] == len(text.strip())
 
@@ -76,13 +76,23 @@ def test_unreadable_file_is_skipped(tmp_path, settings):
 
 
 def test_mixed_encodings_in_one_folder(tmp_path, settings):
-    russian = ("Организация Договора о коллективной безопасности провела учения в Казахстане. "
-               "Генеральный секретарь ООН приветствовал сотрудничество. ") * 4
-    french = ("L'Organisation du traité de sécurité collective et l'Organisation des Nations "
-              "unies ont signé une déclaration à Moscou. Le secrétaire général était présent. ") * 4
-    folder = _folder(tmp_path, {"en.txt": GOOD, "ru.txt": russian.encode("cp1251"),
-                                "fr.txt": french.encode("cp1252"),
-                                "de.txt": "Die Vereinten Nationen trafen die NATO.".encode("utf-16")})
+    russian = (
+        "Организация Договора о коллективной безопасности провела учения в Казахстане. "
+        "Генеральный секретарь ООН приветствовал сотрудничество. "
+    ) * 4
+    french = (
+        "L'Organisation du traité de sécurité collective et l'Organisation des Nations "
+        "unies ont signé une déclaration à Moscou. Le secrétaire général était présent. "
+    ) * 4
+    folder = _folder(
+        tmp_path,
+        {
+            "en.txt": GOOD,
+            "ru.txt": russian.encode("cp1251"),
+            "fr.txt": french.encode("cp1252"),
+            "de.txt": "Die Vereinten Nationen trafen die NATO.".encode("utf-16"),
+        },
+    )
     corpus = analysis.load(folder, settings=settings)
     texts = corpus.texts
     assert texts["ru"] == russian.strip() and texts["fr"] == french.strip()
@@ -94,8 +104,9 @@ def test_mixed_encodings_in_one_folder(tmp_path, settings):
 
 
 def test_documents_without_letters_are_skipped(tmp_path, settings):
-    corpus = analysis.load(_folder(tmp_path, {"ok.txt": GOOD, "nums.txt": "12 34 -- 56 ... 78"}),
-                           settings=settings)
+    corpus = analysis.load(
+        _folder(tmp_path, {"ok.txt": GOOD, "nums.txt": "12 34 -- 56 ... 78"}), settings=settings
+    )
     assert corpus.doc_ids == ["ok"]
     assert corpus.report.skipped[0]["reason"].startswith("no letters")
 
@@ -157,7 +168,8 @@ def test_no_pickle_is_ever_loaded():
     offenders = []
     for path in (ROOT / "analysis").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        if re.search(r"pickle\.loads?\(|joblib\.load\(|allow_pickle\s*=\s*True|read_pickle\(",
-                     source):
+        if re.search(
+            r"pickle\.loads?\(|joblib\.load\(|allow_pickle\s*=\s*True|read_pickle\(", source
+        ):
             offenders.append(path.name)
     assert offenders == []

@@ -57,12 +57,26 @@ def lab(tmp_path):
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(QUIET_LAB, encoding="utf-8")
     port = _free_port()
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-           f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
-           f"--ServerApp.root_dir={executed}", "--LabApp.news_url=", "--ServerApp.open_browser=False"]
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings")}
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={executed}",
+        "--LabApp.news_url=",
+        "--ServerApp.open_browser=False",
+    ]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "jupyter-runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
+    }
     log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 - closed in finally
     server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -92,18 +106,27 @@ def test_jupyterlab_renders_the_notebook_with_its_figures(lab, tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1400,1800",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1800",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     try:
         driver.get(f"{lab}/lab/tree/{WALKTHROUGH}.ipynb?token={TOKEN}")
         wait = WebDriverWait(driver, 90)
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".jp-Notebook")))
-        wait.until(lambda d: len(d.find_elements(
-            By.CSS_SELECTOR, ".jp-OutputArea-output img")) >= 3)
+        wait.until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img")) >= 3
+        )
         heading = driver.find_element(By.CSS_SELECTOR, ".jp-RenderedMarkdown h1").text
         images = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output img")
         sizes = [(img.size["width"], img.size["height"]) for img in images]

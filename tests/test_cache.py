@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ARTICLES, shared_path
 
 import analysis
 from analysis.cache import Cache, make_key
-from conftest import ARTICLES, shared_path
 
 CSTO = "The Collective Security Treaty Organization held joint exercises in Tajikistan in May."
 NATO = "NATO foreign ministers met in Brussels to discuss the accession of Finland and Sweden."
@@ -28,8 +28,9 @@ def folder(tmp_path):
     folder.mkdir()
     (folder / "a.txt").write_text(CSTO, encoding="utf-8")
     (folder / "b.txt").write_text(NATO, encoding="utf-8")
-    (folder / "metadata.csv").write_text("doc_id,title,date\na,Alpha,2020-01-02\n",
-                                         encoding="utf-8")
+    (folder / "metadata.csv").write_text(
+        "doc_id,title,date\na,Alpha,2020-01-02\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -62,6 +63,7 @@ def test_real_articles_from_cache_identical(tmp_path, settings):
     pd.testing.assert_frame_equal(second.docs, first.docs, check_dtype=False)
     # the stored fingerprint is the fingerprint of the stored rows
     from analysis.corpus import fingerprint_frame
+
     assert fingerprint_frame(second.docs) == second.fingerprint
 
 
@@ -72,15 +74,20 @@ def test_duplicates_and_skips_survive_the_cache(tmp_path, settings):
     first = analysis.load(tmp_path, settings=settings)
     second = analysis.load(tmp_path, settings=settings)
     assert second.report.from_cache
-    assert second.report.skipped == first.report.skipped == [
-        {"origin": str(tmp_path / "empty.txt"), "reason": "empty file"}]
+    assert (
+        second.report.skipped
+        == first.report.skipped
+        == [{"origin": str(tmp_path / "empty.txt"), "reason": "empty file"}]
+    )
     assert second.report.duplicates.to_dict(orient="records") == [
-        {"doc_id": "b", "duplicate_of": "a", "kind": "exact", "similarity": 1.0}]
+        {"doc_id": "b", "duplicate_of": "a", "kind": "exact", "similarity": 1.0}
+    ]
     assert second.without_duplicates().doc_ids == ["a"]
 
 
-@pytest.mark.parametrize("damage", ["delete parquet", "truncate parquet", "truncate meta",
-                                    "empty meta", "delete meta"])
+@pytest.mark.parametrize(
+    "damage", ["delete parquet", "truncate parquet", "truncate meta", "empty meta", "delete meta"]
+)
 def test_damaged_entry_is_ignored_and_rewritten(folder, settings, damage):
     first = analysis.load(folder, settings=settings)
     (entry,) = _entries(settings)
@@ -145,8 +152,9 @@ def test_content_change_invalidates(folder, settings):
 
 def test_metadata_change_invalidates(folder, settings):
     analysis.load(folder, settings=settings)
-    (folder / "metadata.csv").write_text("doc_id,title,date\na,Changed title,2020-01-02\n",
-                                         encoding="utf-8")
+    (folder / "metadata.csv").write_text(
+        "doc_id,title,date\na,Changed title,2020-01-02\n", encoding="utf-8"
+    )
     corpus = analysis.load(folder, settings=settings)
     assert corpus.report.from_cache is False
     assert corpus.docs.set_index("doc_id").loc["a", "title"] == "Changed title"

@@ -14,8 +14,9 @@ from analysis.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_missing_spec_is_one_line_with_exit_2(tmp_path):
@@ -30,7 +31,9 @@ def test_missing_text_column_names_columns(tmp_path):
     table.write_text("id,body\n1,The CSTO met in Moscow.\n", encoding="utf-8")
     result = run("corpus", "info", str(table))
     assert result.returncode == 4
-    assert "E004" in result.stderr and "id, body" in result.stderr and "--text-column" in result.stderr
+    assert (
+        "E004" in result.stderr and "id, body" in result.stderr and "--text-column" in result.stderr
+    )
     ok = run("corpus", "info", str(table), "--text-column", "body", "--json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["n_docs"] == 1
@@ -49,7 +52,9 @@ def test_strict_turns_skips_into_exit_5(tmp_path):
 def test_info_prints_skipped_files_with_reasons(tmp_path, capsys):
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "a.txt").write_text("The UN Security Council met on Tuesday about Kazakhstan.", "utf-8")
+    (folder / "a.txt").write_text(
+        "The UN Security Council met on Tuesday about Kazakhstan.", "utf-8"
+    )
     (folder / "empty.txt").write_bytes(b"")
     assert main(["corpus", "info", str(folder)]) == 0
     out = capsys.readouterr().out
@@ -75,7 +80,9 @@ def test_usage_errors_exit_2(argv):
 def test_mentions_writes_csv(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "a.txt").write_text("The UN-CSTO declaration was signed. NATO was not amused.", "utf-8")
+    (folder / "a.txt").write_text(
+        "The UN-CSTO declaration was signed. NATO was not amused.", "utf-8"
+    )
     out = tmp_path / "m.csv"
     result = run("mentions", str(folder), "--actors", "CSTO,NATO,UN", "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -101,14 +108,30 @@ def test_terms_keyness_and_kwic_commands(tmp_path, capsys):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.txt").write_text("NATO expansion worries Moscow. NATO expansion again.", "utf-8")
-    (folder / "b.txt").write_text("The CSTO peacekeeping force left Kazakhstan. Peacekeeping "
-                                  "ended.", "utf-8")
+    (folder / "b.txt").write_text(
+        "The CSTO peacekeeping force left Kazakhstan. Peacekeeping ended.", "utf-8"
+    )
     (folder / "metadata.csv").write_text("doc_id,source\na,west\nb,east\n", "utf-8")
     assert main(["terms", str(folder), "--by", "source", "--out", str(tmp_path / "t.csv")]) == 0
     freq = pd.read_csv(tmp_path / "t.csv")
     assert freq.query("group == 'west' and term == 'expansion'")["count"].item() == 2
-    assert main(["keyness", str(folder), "--by", "source", "--target", "east", "--min-count",
-                 "1", "--out", str(tmp_path / "k.csv")]) == 0
+    assert (
+        main(
+            [
+                "keyness",
+                str(folder),
+                "--by",
+                "source",
+                "--target",
+                "east",
+                "--min-count",
+                "1",
+                "--out",
+                str(tmp_path / "k.csv"),
+            ]
+        )
+        == 0
+    )
     key = pd.read_csv(tmp_path / "k.csv")
     assert key.iloc[0]["term"] == "peacekeeping" and key.iloc[0]["count_target"] == 2
     capsys.readouterr()
@@ -122,10 +145,12 @@ def test_entities_command_writes_three_tables(tmp_path, capsys):
     folder.mkdir()
     (folder / "a.txt").write_text(
         "The Collective Security Treaty Organization (CSTO) sent troops to Kazakhstan in "
-        "January 2022. Vladimir Putin said the CSTO mission had ended.\n", "utf-8")
+        "January 2022. Vladimir Putin said the CSTO mission had ended.\n",
+        "utf-8",
+    )
     (folder / "b.txt").write_text(
-        "NATO ministers met in Brussels. Jens Stoltenberg said NATO would help Ukraine.\n",
-        "utf-8")
+        "NATO ministers met in Brussels. Jens Stoltenberg said NATO would help Ukraine.\n", "utf-8"
+    )
     (folder / "metadata.csv").write_text("doc_id,outlet\na,tass\nb,reuters\n", "utf-8")
     out = tmp_path / "ents"
     assert main(["entities", str(folder), "--by", "outlet", "--out", str(out)]) == 0
@@ -143,9 +168,13 @@ def test_entities_command_writes_three_tables(tmp_path, capsys):
 
 
 def test_named_ungdc_spec_missing_archive_says_where_to_get_it(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "analysis", "corpus", "info", "ungdc"],
-                            capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "ANALYSIS_UNGDC": str(tmp_path / "no.tgz")})
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "corpus", "info", "ungdc"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "ANALYSIS_UNGDC": str(tmp_path / "no.tgz")},
+    )
     assert result.returncode == 2
     line = result.stderr.strip()
     assert line.startswith("error E017:") and "no.tgz" in line and "ANALYSIS_UNGDC" in line

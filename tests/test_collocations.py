@@ -10,17 +10,23 @@ import pytest
 from scipy.stats import chi2_contingency
 
 import analysis
-from analysis.collocations import (COLLOCATE_COLUMNS, MEASURES, NGRAM_COLUMNS, association,
-                                   collocates, ngram_collocations, signed_g2, token_stream)
+from analysis.collocations import (
+    COLLOCATE_COLUMNS,
+    MEASURES,
+    NGRAM_COLUMNS,
+    association,
+    collocates,
+    ngram_collocations,
+    signed_g2,
+    token_stream,
+)
 from analysis.tokens import TokenOptions, dtm
 
 #: Every word is a token: no stopwords, no length limit, no actor merging.
-ALL_WORDS = TokenOptions(stopwords=None, domain_stopwords=False, min_length=1,
-                         keep_actors=False)
+ALL_WORDS = TokenOptions(stopwords=None, domain_stopwords=False, min_length=1, keep_actors=False)
 #: Two documents of ten tokens; the node is "n" (positions 2 and 7 in d1, 1 in d2).
 #:          0 1 2 3 4 5 6 7 8 9
-HAND = {"d1": "p q n r s t u n r v",
-        "d2": "r n q w x y z r l m"}
+HAND = {"d1": "p q n r s t u n r v", "d2": "r n q w x y z r l m"}
 
 
 def docs(texts: dict[str, str]) -> pd.DataFrame:
@@ -37,30 +43,36 @@ def test_counts_by_hand_window_2_both_sides():
     assert list(out.columns) == COLLOCATE_COLUMNS
     # windows (2 left, 2 right): d1@2 -> p q | r s; d1@7 -> t u | r v; d2@1 -> r | q w
     assert dict(zip(out["collocate"], out["count"])) == {
-        "r": 3, "q": 2, "p": 1, "s": 1, "t": 1, "u": 1, "v": 1, "w": 1}
+        "r": 3,
+        "q": 2,
+        "p": 1,
+        "s": 1,
+        "t": 1,
+        "u": 1,
+        "v": 1,
+        "w": 1,
+    }
     r = row(out, "r")
     assert (r["count"], r["count_node"], r["count_collocate"], r["n_tokens"]) == (3, 3, 4, 20)
     # E = f(n) f(c) S / N with S = 2 * window = 4: 3 * 4 * 4 / 20 = 2.4
     expected = 3 * 4 * 4 / 20
-    assert r["logdice"] == pytest.approx(14 + log2(2 * 3 / (3 + 4)))       # 13.7776
-    assert r["mi"] == pytest.approx(log2(3 * 20 / (3 * 4 * 4)))            # log2(1.25)
+    assert r["logdice"] == pytest.approx(14 + log2(2 * 3 / (3 + 4)))  # 13.7776
+    assert r["mi"] == pytest.approx(log2(3 * 20 / (3 * 4 * 4)))  # log2(1.25)
     assert r["mi"] == pytest.approx(log2(3 / expected))
-    assert r["mi3"] == pytest.approx(log2(3 ** 3 * 20 / (3 * 4 * 4)))      # log2(11.25)
+    assert r["mi3"] == pytest.approx(log2(3**3 * 20 / (3 * 4 * 4)))  # log2(11.25)
     assert r["t_score"] == pytest.approx((3 - expected) / sqrt(3))
     # the 2x2 table: node windows (f(n) S = 12 tokens) vs the other 8; "r" vs other tokens
-    g2 = chi2_contingency([[3, 12 - 3], [4 - 3, 20 - 12 - 4 + 3]], correction=False,
-                          lambda_="log-likelihood")[0]
+    g2 = chi2_contingency(
+        [[3, 12 - 3], [4 - 3, 20 - 12 - 4 + 3]], correction=False, lambda_="log-likelihood"
+    )[0]
     assert r["g2"] == pytest.approx(g2)
 
 
 def test_left_and_right_spans():
     left = collocates(docs(HAND), "n", window=2, span="left", options=ALL_WORDS, min_count=1)
-    right = collocates(docs(HAND), "n", window=2, span="right", options=ALL_WORDS,
-                       min_count=1)
-    assert dict(zip(left["collocate"], left["count"])) == {"p": 1, "q": 1, "t": 1, "u": 1,
-                                                          "r": 1}
-    assert dict(zip(right["collocate"], right["count"])) == {"r": 2, "s": 1, "v": 1, "q": 1,
-                                                            "w": 1}
+    right = collocates(docs(HAND), "n", window=2, span="right", options=ALL_WORDS, min_count=1)
+    assert dict(zip(left["collocate"], left["count"])) == {"p": 1, "q": 1, "t": 1, "u": 1, "r": 1}
+    assert dict(zip(right["collocate"], right["count"])) == {"r": 2, "s": 1, "v": 1, "q": 1, "w": 1}
     assert left.attrs["span_size"] == right.attrs["span_size"] == 2
     # one side: S = window = 2, so E = 3 * 4 * 2 / 20 = 1.2 for "r"
     assert row(right, "r")["mi"] == pytest.approx(log2(2 / (3 * 4 * 2 / 20)))
@@ -82,24 +94,30 @@ def test_node_tokens_are_not_collocates_and_overlaps_count_twice():
 
 
 def test_phrase_and_glob_nodes():
-    texts = {"a": "the security council met and the security forces left",
-             "b": "a secure council and a securing council"}
-    phrase = collocates(docs(texts), "Security Council", window=1, options=ALL_WORDS,
-                        min_count=1)
+    texts = {
+        "a": "the security council met and the security forces left",
+        "b": "a secure council and a securing council",
+    }
+    phrase = collocates(docs(texts), "Security Council", window=1, options=ALL_WORDS, min_count=1)
     assert dict(zip(phrase["collocate"], phrase["count"])) == {"the": 1, "met": 1}
     assert phrase["count_node"].iloc[0] == 1
     glob = collocates(docs(texts), "secur*", window=1, options=ALL_WORDS, min_count=1)
     assert glob["count_node"].iloc[0] == 4
     assert dict(zip(glob["collocate"], glob["count"])) == {
-        "the": 2, "council": 3, "forces": 1, "a": 2}
+        "the": 2,
+        "council": 3,
+        "forces": 1,
+        "a": 2,
+    }
     both = collocates(docs(texts), "secur* council", window=1, options=ALL_WORDS, min_count=1)
     assert both["count_node"].iloc[0] == 3
 
 
 def test_stopwords_are_skipped_by_the_window():
     text = {"a": "the treaty of the organization and the alliance"}
-    out = collocates(docs(text), "organization", window=1, min_count=1,
-                     options=TokenOptions(keep_actors=False))
+    out = collocates(
+        docs(text), "organization", window=1, min_count=1, options=TokenOptions(keep_actors=False)
+    )
     # "of the" and "and the" are removed first: the window reaches "treaty" and "alliance"
     assert sorted(out["collocate"]) == ["alliance", "treaty"]
     with pytest.raises(ValueError, match="no token the options keep"):
@@ -110,8 +128,9 @@ def test_min_counts_sorting_and_top():
     out = collocates(docs(HAND), "n", window=2, options=ALL_WORDS, min_count=2)
     assert set(out["collocate"]) == {"r", "q"}
     for measure in MEASURES:
-        ranked = collocates(docs(HAND), "n", window=2, options=ALL_WORDS, min_count=1,
-                            measure=measure)
+        ranked = collocates(
+            docs(HAND), "n", window=2, options=ALL_WORDS, min_count=1, measure=measure
+        )
         assert ranked[measure].is_monotonic_decreasing
         assert ranked.attrs["measure"] == measure
     assert len(collocates(docs(HAND), "n", options=ALL_WORDS, min_count=1, top=3)) == 3
@@ -135,11 +154,13 @@ def test_association_matches_an_independent_computation():
         assert out["mi3"][i] == pytest.approx(np.log2(o[i] ** 3 / e))
         assert out["logdice"][i] == pytest.approx(14 + np.log2(2 * o[i] / (f_node + f_coll[i])))
         assert out["t_score"][i] == pytest.approx((o[i] - e) / np.sqrt(o[i]))
-        table = [[o[i], f_node * span - o[i]], [f_coll[i] - o[i],
-                                                n - f_node * span - f_coll[i] + o[i]]]
+        table = [
+            [o[i], f_node * span - o[i]],
+            [f_coll[i] - o[i], n - f_node * span - f_coll[i] + o[i]],
+        ]
         g2 = chi2_contingency(table, correction=False, lambda_="log-likelihood")[0]
         assert abs(out["g2"][i]) == pytest.approx(g2)
-        assert np.sign(out["g2"][i]) == np.sign(o[i] - e)           # signed: repulsion < 0
+        assert np.sign(out["g2"][i]) == np.sign(o[i] - e)  # signed: repulsion < 0
     assert signed_g2([0], [10], [10], 100)[0] < 0
     assert (out["logdice"] <= 14).all()
 
@@ -150,20 +171,27 @@ def test_actor_node_counts_every_alias():
         import analysis.actors  # noqa: F401
     except ImportError as err:  # pragma: no cover
         pytest.skip(f"analysis.actors is not importable yet ({err}): actor nodes need it")
-    texts = {"a": "Leaders praised the CSTO. Critics said the Collective Security Treaty "
-                  "Organization failed. The ODKB responded."}
-    out = collocates(docs(texts), "CSTO", kind="actor", window=1, options=ALL_WORDS,
-                     min_count=1)
+    texts = {
+        "a": "Leaders praised the CSTO. Critics said the Collective Security Treaty "
+        "Organization failed. The ODKB responded."
+    }
+    out = collocates(docs(texts), "CSTO", kind="actor", window=1, options=ALL_WORDS, min_count=1)
     assert out["count_node"].iloc[0] == 3
     # the words of the long name are the node itself, never its collocates
     assert dict(zip(out["collocate"], out["count"])) == {
-        "the": 3, "critics": 1, "failed": 1, "responded": 1}
+        "the": 3,
+        "critics": 1,
+        "failed": 1,
+        "responded": 1,
+    }
 
 
 # -- multiword expressions ----------------------------------------------------------------
 def test_ngram_collocations_by_hand():
-    texts = {"a": "the security council met . the security council voted on security",
-             "b": "council members and security forces met the council"}
+    texts = {
+        "a": "the security council met . the security council voted on security",
+        "b": "council members and security forces met the council",
+    }
     out = ngram_collocations(docs(texts), options=ALL_WORDS, min_count=2)
     assert list(out.columns) == NGRAM_COLUMNS
     # "." is no token, so "met . the" is the bigram "met the" (twice)
@@ -171,24 +199,25 @@ def test_ngram_collocations_by_hand():
     sc = out.set_index("ngram").loc["security council"]
     # N = 10 + 8 = 18 tokens; f(security) = 3 + 1 = 4, f(council) = 2 + 2 = 4
     assert (sc["count"], sc["count_prefix"], sc["count_last"], sc["n_tokens"]) == (2, 4, 4, 18)
-    assert sc["logdice"] == pytest.approx(14 + log2(2 * 2 / (4 + 4)))        # 13
-    assert sc["mi"] == pytest.approx(log2(2 * 18 / (4 * 4)))                 # log2(2.25)
+    assert sc["logdice"] == pytest.approx(14 + log2(2 * 2 / (4 + 4)))  # 13
+    assert sc["mi"] == pytest.approx(log2(2 * 18 / (4 * 4)))  # log2(2.25)
     assert sc["t_score"] == pytest.approx((2 - 4 * 4 / 18) / sqrt(2))
-    g2 = chi2_contingency([[2, 4 - 2], [4 - 2, 18 - 4 - 4 + 2]], correction=False,
-                          lambda_="log-likelihood")[0]
+    g2 = chi2_contingency(
+        [[2, 4 - 2], [4 - 2, 18 - 4 - 4 + 2]], correction=False, lambda_="log-likelihood"
+    )[0]
     assert sc["g2"] == pytest.approx(g2)
 
 
 def test_trigrams_and_removed_words():
     text = {"a": "weapons of mass destruction and weapons of mass destruction"}
-    out = ngram_collocations(docs(text), n=2, min_count=2,
-                             options=TokenOptions(keep_actors=False))
+    out = ngram_collocations(docs(text), n=2, min_count=2, options=TokenOptions(keep_actors=False))
     # "of" and "and" are stopwords: n-grams never span them (quanteda's padding)
     assert out["ngram"].tolist() == ["mass destruction"]
-    tri = ngram_collocations(docs({"a": "united nations security council . " * 3}), n=3,
-                             options=ALL_WORDS, min_count=3)
+    tri = ngram_collocations(
+        docs({"a": "united nations security council . " * 3}), n=3, options=ALL_WORDS, min_count=3
+    )
     assert set(tri["ngram"]) == {"united nations security", "nations security council"}
-    assert tri["count_prefix"].tolist() == [3, 3]                  # the first two words
+    assert tri["count_prefix"].tolist() == [3, 3]  # the first two words
 
 
 # -- the cached token stream --------------------------------------------------------------
@@ -198,7 +227,7 @@ def test_token_stream_is_cached_and_the_same_with_workers(tmp_path):
     one = analysis.get_settings(cache_dir=tmp_path / "one", workers=1)
     two = analysis.get_settings(cache_dir=tmp_path / "two", workers=2)
     a, b = token_stream(corpus, settings=one), token_stream(corpus, settings=two)
-    assert a.n_tokens == b.n_tokens == 600 * 5                      # "the" is a stopword
+    assert a.n_tokens == b.n_tokens == 600 * 5  # "the" is a stopword
     assert [a.vocab[i] for i in a.ids[:10]] == [b.vocab[i] for i in b.ids[:10]]
     assert list((tmp_path / "one" / "collocations").glob("*.npz"))
     again = token_stream(corpus, settings=one)
@@ -235,12 +264,17 @@ def test_articles_ngrams_agree_with_tokenize(articles):
         expected = Counter(g for t in articles.texts for g in tokenize(t, options))
         out = ngram_collocations(articles, n=n, min_count=2)
         assert dict(zip(out["ngram"], out["count"])) == {
-            g.replace(NGRAM_SEP, " "): c for g, c in expected.items() if c >= 2}
+            g.replace(NGRAM_SEP, " "): c for g, c in expected.items() if c >= 2
+        }
 
 
 def test_articles_multiword_expressions(articles):
     out = ngram_collocations(articles, min_count=5)
-    assert {"security council", "peacekeeping forces", "secretary general",
-            "rapid reaction"} <= set(out["ngram"])
+    assert {
+        "security council",
+        "peacekeeping forces",
+        "secretary general",
+        "rapid reaction",
+    } <= set(out["ngram"])
     top = set(out.head(30)["ngram"])
     assert {"rapid reaction", "secretary general"} <= top

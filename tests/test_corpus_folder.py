@@ -1,10 +1,10 @@
-"""Loading folders (and archives) of article files: the real articles folder and tiny hand-made ones."""
+"""Loading folders (and archives) of article files: the real articles and tiny hand-made ones."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import gzip
+import hashlib
 import io
 import shutil
 import tarfile
@@ -13,26 +13,31 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ARTICLES, SEED, shared_path
 
 import analysis
 from analysis import AnalysisError
 from analysis.corpus import DERIVED_COLUMNS, STANDARD_COLUMNS, prepare
 from analysis.errors import E
 from analysis.readers.base import RawDoc
-from conftest import ARTICLES, SEED, shared_path
 
 ARTICLE_IDS = [f"{i:03d}" for i in range(1, 61) if i not in (5, 12, 53)]
 CSTO = "The Collective Security Treaty Organization held joint exercises in Tajikistan this spring."
 NATO = "NATO foreign ministers met in Brussels to discuss the accession of Finland and Sweden."
-RUSSIAN = ("Организация Договора о коллективной безопасности провела совместные учения в Москве. "
-           "Генеральный секретарь подписал декларацию о сотрудничестве с Организацией "
-           "Объединённых Наций. Стороны договорились расширять взаимодействие в борьбе с "
-           "терроризмом и незаконным оборотом оружия.")
+RUSSIAN = (
+    "Организация Договора о коллективной безопасности провела совместные учения в Москве. "
+    "Генеральный секретарь подписал декларацию о сотрудничестве с Организацией "
+    "Объединённых Наций. Стороны договорились расширять взаимодействие в борьбе с "
+    "терроризмом и незаконным оборотом оружия."
+)
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # -- the real articles folder ---------------------------------------------------------------
@@ -50,8 +55,7 @@ def metadata(articles_dir):
 @pytest.fixture(scope="module")
 def articles(articles_dir, tmp_path_factory):
     before = _digest(articles_dir)
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-cache"),
-                                     workers=1)
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-cache"), workers=1)
     corpus = analysis.load(articles_dir, settings=settings)
     assert _digest(articles_dir) == before  # inputs are only ever read
     return corpus
@@ -97,7 +101,14 @@ def test_articles_metadata_values(articles, metadata):
 
 def test_articles_languages(articles):
     assert articles.docs["lang"].value_counts().to_dict() == {
-        "en": 49, "fa": 2, "ar": 2, "sk": 1, "de": 1, "hi": 1, "it": 1}
+        "en": 49,
+        "fa": 2,
+        "ar": 2,
+        "sk": 1,
+        "de": 1,
+        "hi": 1,
+        "it": 1,
+    }
     # the detector agrees with metadata.csv on every article
     assert (articles.docs["lang"] == articles.docs["lang_detected"]).all()
     assert len(articles.english()) == 49
@@ -169,7 +180,9 @@ def test_archive_with_top_folder_matches_folder(articles_dir, articles, tmp_path
 def test_markdown_front_matter(tmp_path, settings):
     (tmp_path / "a.md").write_text(
         "---\ntitle: Front Title\nauthor: Jane Doe\ndate: 2021-05-04\nsource: Fm Source\n"
-        f"custom: 7\n---\n\n{CSTO}\n", encoding="utf-8")
+        f"custom: 7\n---\n\n{CSTO}\n",
+        encoding="utf-8",
+    )
     corpus = analysis.load(tmp_path, settings=settings)
     row = corpus.docs.iloc[0]
     assert row["doc_id"] == "a"
@@ -181,20 +194,25 @@ def test_markdown_front_matter(tmp_path, settings):
 
 
 def test_front_matter_conflict_keeps_metadata_csv(tmp_path, settings):
-    (tmp_path / "a.md").write_text(f"---\ntitle: Front Title\nauthor: Jane Doe\n---\n{CSTO}\n",
-                                   encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        f"---\ntitle: Front Title\nauthor: Jane Doe\n---\n{CSTO}\n", encoding="utf-8"
+    )
     (tmp_path / "metadata.csv").write_text("doc_id,title\na,CSV Title\n", encoding="utf-8")
     corpus = analysis.load(tmp_path, settings=settings)
     row = corpus.docs.iloc[0]
     assert (row["title"], row["author"]) == ("CSV Title", "Jane Doe")
-    assert corpus.report.warnings == [{
-        "origin": str(tmp_path / "a.md"),
-        "message": "front matter says title='Front Title' but the metadata says 'CSV Title'; "
-                   "kept the metadata's value"}]
+    assert corpus.report.warnings == [
+        {
+            "origin": str(tmp_path / "a.md"),
+            "message": "front matter says title='Front Title' but the metadata says 'CSV Title'; "
+            "kept the metadata's value",
+        }
+    ]
 
 
 def test_html_reduced_to_article_text(tmp_path, settings):
-    (tmp_path / "page.html").write_text("""<html><head><title>Page T</title>
+    (tmp_path / "page.html").write_text(
+        """<html><head><title>Page T</title>
 <style>body { color: red } .STYLETEXT {}</style>
 <script>var secret = "SCRIPTTEXT";</script></head>
 <body><nav><a href="/">NAVLINK Home</a> <a href="/x">NAVLINK About</a></nav>
@@ -203,11 +221,21 @@ def test_html_reduced_to_article_text(tmp_path, settings):
 compared &mdash; a long paragraph about both alliances and &quot;their&quot; differences in
 Central Asia and Europe.</p>
 <p>A second paragraph with more words about peacekeeping operations, mandates and the
-United Nations Security Council.</p></article></body></html>""", encoding="utf-8")
+United Nations Security Council.</p></article></body></html>""",
+        encoding="utf-8",
+    )
     corpus = analysis.load(tmp_path, settings=settings)
     text = corpus.texts["page"]
-    for junk in ("SCRIPTTEXT", "STYLETEXT", "color: red", "NAVLINK", "<p>", "&amp;", "&quot;",
-                 "&mdash;"):
+    for junk in (
+        "SCRIPTTEXT",
+        "STYLETEXT",
+        "color: red",
+        "NAVLINK",
+        "<p>",
+        "&amp;",
+        "&quot;",
+        "&mdash;",
+    ):
         assert junk not in text
     assert "The North Atlantic Treaty Organization & the Collective Security Treaty" in text
     assert "compared — a long paragraph" in text
@@ -220,7 +248,8 @@ def test_metadata_row_without_file_and_file_without_row(tmp_path, settings):
     (tmp_path / "a.txt").write_text(CSTO, encoding="utf-8")
     (tmp_path / "b.txt").write_text(NATO, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text(
-        "doc_id,title,source\na,Alpha,example.org\nghost,Ghost,nowhere.org\n", encoding="utf-8")
+        "doc_id,title,source\na,Alpha,example.org\nghost,Ghost,nowhere.org\n", encoding="utf-8"
+    )
     corpus = analysis.load(tmp_path, settings=settings)
     assert corpus.doc_ids == ["a", "b"]
     assert corpus.docs["source"].iloc[0] == "example.org"
@@ -266,8 +295,10 @@ def test_strict_mode_raises_e007(tmp_path, settings):
         analysis.load(tmp_path, settings=settings, strict=True)
     assert info.value.code is E.E007
     assert info.value.exit_code == 5
-    assert f"1 document(s) were skipped and strict mode is on: {tmp_path / 'empty.txt'} " \
-           "(empty file)" in str(info.value)
+    assert (
+        f"1 document(s) were skipped and strict mode is on: {tmp_path / 'empty.txt'} "
+        "(empty file)" in str(info.value)
+    )
     # not strict: the same folder loads
     assert analysis.load(tmp_path, settings=settings).doc_ids == ["good"]
     # strict also applies when the result comes from the cache
@@ -292,7 +323,8 @@ def test_cp1251_file_is_reported_as_guessed(tmp_path, settings):
     assert corpus.docs.set_index("doc_id").loc["ru", "lang"] == "ru"
     assert dict(corpus.report.encodings) == {"cp1251": 1, "utf-8": 1}
     assert corpus.report.guessed_encodings == [
-        {"origin": str(tmp_path / "ru.txt"), "encoding": "cp1251", "confidence": 1.0}]
+        {"origin": str(tmp_path / "ru.txt"), "encoding": "cp1251", "confidence": 1.0}
+    ]
 
 
 def test_utf8_bom_file_not_reported_as_guess(tmp_path, settings):
@@ -303,15 +335,21 @@ def test_utf8_bom_file_not_reported_as_guess(tmp_path, settings):
     assert dict(corpus.report.encodings) == {"utf-8-sig": 1}
 
 
-SENTENCES = [f"Sentence number {i} talks about the Collective Security Treaty Organization and "
-             "its member states." for i in range(10)]
+SENTENCES = [
+    f"Sentence number {i} talks about the Collective Security Treaty Organization and "
+    "its member states."
+    for i in range(10)
+]
 
 
 def _dup_folder(folder: Path) -> Path:
     folder.mkdir(exist_ok=True)
     base = " ".join(SENTENCES)
-    near = " ".join(SENTENCES[:5] + ["This one sentence was rewritten completely by an editor "
-                                     "at the newspaper."] + SENTENCES[6:])
+    near = " ".join(
+        SENTENCES[:5]
+        + ["This one sentence was rewritten completely by an editor at the newspaper."]
+        + SENTENCES[6:]
+    )
     (folder / "a_original.txt").write_text(base, encoding="utf-8")
     (folder / "b_copy.txt").write_text(base, encoding="utf-8")
     (folder / "c_near.txt").write_text(near, encoding="utf-8")
@@ -337,9 +375,12 @@ def test_same_doc_id_twice_is_skipped(tmp_path, settings):
     corpus = analysis.load(tmp_path, settings=settings)
     assert corpus.doc_ids == ["a"]
     assert corpus.texts["a"] == CSTO  # sorted order: a.md first
-    assert corpus.report.skipped == [{
-        "origin": str(tmp_path / "a.txt"),
-        "reason": "duplicate doc_id 'a' (an earlier document has the same id)"}]
+    assert corpus.report.skipped == [
+        {
+            "origin": str(tmp_path / "a.txt"),
+            "reason": "duplicate doc_id 'a' (an earlier document has the same id)",
+        }
+    ]
 
 
 def _zip_folder(folder: Path, target: Path, extra: dict[str, bytes] | None = None) -> Path:
@@ -368,8 +409,10 @@ def test_zip_and_tgz_give_the_folders_texts(tmp_path, settings):
     folder = _dup_folder(tmp_path / "f")
     (folder / "metadata.csv").write_text("doc_id,title\na_original,Original\n", encoding="utf-8")
     from_folder = analysis.load(folder, settings=settings)
-    for archive in (_zip_folder(folder, tmp_path / "f.zip"),
-                    _tar_folder(folder, tmp_path / "f.tgz")):
+    for archive in (
+        _zip_folder(folder, tmp_path / "f.zip"),
+        _tar_folder(folder, tmp_path / "f.tgz"),
+    ):
         corpus = analysis.load(archive, settings=settings)
         assert corpus.doc_ids == from_folder.doc_ids
         assert corpus.texts.to_dict() == from_folder.texts.to_dict()
@@ -383,13 +426,16 @@ def test_unsafe_archive_members_are_skipped(tmp_path, settings):
     folder = tmp_path / "f"
     folder.mkdir()
     (folder / "good.txt").write_text(CSTO, encoding="utf-8")
-    evil = {"../evil.txt": b"Evil text outside the archive, about the alliance.",
-            "/etc/evil2.txt": b"Evil text with an absolute path, about the alliance."}
+    evil = {
+        "../evil.txt": b"Evil text outside the archive, about the alliance.",
+        "/etc/evil2.txt": b"Evil text with an absolute path, about the alliance.",
+    }
     zipped = analysis.load(_zip_folder(folder, tmp_path / "f.zip", evil), settings=settings)
     assert zipped.doc_ids == ["good"]
     assert zipped.report.skipped == [
         {"origin": "f.zip::../evil.txt", "reason": "'..' in member path"},
-        {"origin": "f.zip::/etc/evil2.txt", "reason": "absolute path in archive"}]
+        {"origin": "f.zip::/etc/evil2.txt", "reason": "absolute path in archive"},
+    ]
 
     target = _tar_folder(folder, tmp_path / "f.tgz", evil)
     with tarfile.open(tmp_path / "g.tar", "w") as tf:
@@ -403,8 +449,10 @@ def test_unsafe_archive_members_are_skipped(tmp_path, settings):
         corpus = analysis.load(archive, settings=settings)
         assert corpus.doc_ids == ["good"]
         reasons = [(s["origin"], s["reason"]) for s in corpus.report.skipped]
-        assert reasons[:2] == [(f"{archive.name}::../evil.txt", "'..' in member path"),
-                               (f"{archive.name}::/etc/evil2.txt", "absolute path in archive")]
+        assert reasons[:2] == [
+            (f"{archive.name}::../evil.txt", "'..' in member path"),
+            (f"{archive.name}::/etc/evil2.txt", "absolute path in archive"),
+        ]
     assert reasons[2:] == [("g.tar::link.txt", "not a regular file (link or device) in archive")]
     assert not (tmp_path / "evil.txt").exists()
 
@@ -462,8 +510,9 @@ def test_prepare_plain_kind_keeps_page_lines():
 
 
 def test_prepare_quotes_ascii():
-    out = prepare(RawDoc("x", "He said “CSTO” and ‘NATO’ twice in one sentence.", "x"),
-                  quotes="ascii")
+    out = prepare(
+        RawDoc("x", "He said “CSTO” and ‘NATO’ twice in one sentence.", "x"), quotes="ascii"
+    )
     assert out["text"] == "He said \"CSTO\" and 'NATO' twice in one sentence."
     assert "encoding" not in out  # str input is not decoded
 
@@ -494,4 +543,5 @@ def test_combined_specs_rename_clashing_ids(tmp_path, settings):
     assert combined.docs["corpus"].tolist() == [str(a), str(b)]
     assert combined.texts.tolist() == [CSTO, NATO]
     assert combined.report.warnings == [
-        {"origin": str(b), "message": "doc_id 'x' also in an earlier corpus; renamed to B/x"}]
+        {"origin": str(b), "message": "doc_id 'x' also in an earlier corpus; renamed to B/x"}
+    ]

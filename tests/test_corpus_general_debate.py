@@ -9,30 +9,35 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SPEAKERS, UNGDC, shared_path
 
 import analysis
 from analysis.readers import general_debate as ungdc
-from conftest import SPEAKERS, UNGDC, shared_path
 
 N_SPEECHES = 10_952
 DS_STORE_BYTES = b"\x00\x00\x00\x01Bud1\x00\x00\x10\x00\x00\x00\x08\x00"
 
-RUS = ("Russia speaks about the United Nations and\ncollective security in the world today and\n"
-       "about the revi-\ntalization of the General Assembly, which\nmust be strengthened. "
-       "The Secretary-\nGeneral has our support in all these\nefforts for peace and security in "
-       "the\nworld and in every region of the globe\n The second paragraph starts here.")
+RUS = (
+    "Russia speaks about the United Nations and\ncollective security in the world today and\n"
+    "about the revi-\ntalization of the General Assembly, which\nmust be strengthened. "
+    "The Secretary-\nGeneral has our support in all these\nefforts for peace and security in "
+    "the\nworld and in every region of the globe\n The second paragraph starts here."
+)
 USA = "The United States of America speaks about peace and democracy around the world."
 FRA = "France speaks about the new Organization and its Charter after the war."
 
 
 def _layout(root: Path) -> Path:
-    for session, year, code, text, bom in [(65, 2010, "RUS", RUS, False),
-                                           (65, 2010, "USA", USA, True),
-                                           (1, 1946, "FRA", FRA, False)]:
+    for session, year, code, text, bom in [
+        (65, 2010, "RUS", RUS, False),
+        (65, 2010, "USA", USA, True),
+        (1, 1946, "FRA", FRA, False),
+    ]:
         folder = root / "TXT" / f"Session {session:02d} - {year}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{code}_{session:02d}_{year}.txt").write_bytes(
-            (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+            (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+        )
     (root / "TXT" / "Session 65 - 2010" / ".DS_Store").write_bytes(DS_STORE_BYTES)
     (root / "TXT" / "Session 01 - 1946" / ".DS_Store-to-UTF-8.txt").write_bytes(DS_STORE_BYTES)
     return root
@@ -52,20 +57,25 @@ def tiny_tgz(tiny, tmp_path):
 
 
 def _speakers_xlsx(path: Path, rus_speaker: str = "Vitaly Churkin") -> Path:
-    pd.DataFrame({
-        "Year": [2010, 2010, 1946], "Session": [65, 65, 2],
-        "ISO Code": ["RUS", " USA ", "FRA"],
-        "Country": ["Russia", "United States of America", "France"],
-        "Name of Person Speaking": [rus_speaker, "Barack Obama", "Georges Bidault"],
-        "Post": ["UN Representative", "President", "Minister for Foreign Affairs"],
-    }).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "Year": [2010, 2010, 1946],
+            "Session": [65, 65, 2],
+            "ISO Code": ["RUS", " USA ", "FRA"],
+            "Country": ["Russia", "United States of America", "France"],
+            "Name of Person Speaking": [rus_speaker, "Barack Obama", "Georges Bidault"],
+            "Post": ["UN Representative", "President", "Minister for Foreign Affairs"],
+        }
+    ).to_excel(path, index=False)
     return path
 
 
-EXPECTED_RUS = ("Russia speaks about the United Nations and collective security in the world today "
-                "and about the revitalization of the General Assembly, which must be strengthened. "
-                "The Secretary-General has our support in all these efforts for peace and security "
-                "in the world and in every region of the globe\n\nThe second paragraph starts here.")
+EXPECTED_RUS = (
+    "Russia speaks about the United Nations and collective security in the world today "
+    "and about the revitalization of the General Assembly, which must be strengthened. "
+    "The Secretary-General has our support in all these efforts for peace and security "
+    "in the world and in every region of the globe\n\nThe second paragraph starts here."
+)
 
 
 def test_tiny_layout_is_detected(tiny, tiny_tgz, tmp_path):
@@ -97,15 +107,18 @@ def test_tiny_layout_exact(tiny, tiny_tgz, settings, which):
     assert (docs["lang"] == "en").all()
     assert dict(corpus.report.encodings) == {"utf-8": 2, "utf-8-sig": 1}
     assert corpus.report.guessed_encodings == []
-    skipped = sorted(s["origin"].replace(os.sep, "/").split("TXT/")[1]
-                     for s in corpus.report.skipped)
+    skipped = sorted(
+        s["origin"].replace(os.sep, "/").split("TXT/")[1] for s in corpus.report.skipped
+    )
     assert skipped == ["Session 01 - 1946/.DS_Store-to-UTF-8.txt", "Session 65 - 2010/.DS_Store"]
     assert {s["reason"] for s in corpus.report.skipped} == {
-        "not a speech file (expected Session NN - YYYY/ISO3_NN_YYYY.txt)"}
+        "not a speech file (expected Session NN - YYYY/ISO3_NN_YYYY.txt)"
+    }
     if which == "tgz":
         assert {s["origin"] for s in corpus.report.skipped} == {
             "tiny.tgz::TXT/Session 65 - 2010/.DS_Store",
-            "tiny.tgz::TXT/Session 01 - 1946/.DS_Store-to-UTF-8.txt"}
+            "tiny.tgz::TXT/Session 01 - 1946/.DS_Store-to-UTF-8.txt",
+        }
 
 
 def test_historical_country_codes():
@@ -120,8 +133,12 @@ def test_tiny_speakers_join(tiny, tmp_path, settings):
     xlsx = _speakers_xlsx(tmp_path / "speakers.xlsx")
     corpus = analysis.load(tiny, settings=settings, speakers=xlsx)
     docs = corpus.docs.set_index("doc_id")
-    assert docs.loc["RUS_65_2010", ["speaker", "post", "author", "country_name"]].tolist() == \
-        ["Vitaly Churkin", "UN Representative", "Vitaly Churkin", "Russia"]
+    assert docs.loc["RUS_65_2010", ["speaker", "post", "author", "country_name"]].tolist() == [
+        "Vitaly Churkin",
+        "UN Representative",
+        "Vitaly Churkin",
+        "Russia",
+    ]
     # " USA " in the table is stripped before joining
     assert docs.loc["USA_65_2010", ["speaker", "post"]].tolist() == ["Barack Obama", "President"]
     # FRA spoke in session 1; the table only has session 2
@@ -190,8 +207,9 @@ def test_real_bom_removed_and_encodings(ungdc_corpus):
 @pytest.mark.slow
 def test_real_metadata_and_speakers(ungdc_docs):
     speakers = pd.read_excel(shared_path(SPEAKERS), engine="openpyxl")
-    expected = speakers[(speakers["ISO Code"].str.strip() == "RUS")
-                        & (speakers["Session"] == 65)].iloc[0]
+    expected = speakers[
+        (speakers["ISO Code"].str.strip() == "RUS") & (speakers["Session"] == 65)
+    ].iloc[0]
     rus = ungdc_docs.loc["RUS_65_2010"]
     assert (rus["country"], rus["session"], rus["year"]) == ("RUS", 65, 2010)
     assert rus["country_name"] == expected["Country"] == "Russia"
@@ -214,8 +232,10 @@ def test_real_metadata_and_speakers(ungdc_docs):
 def test_real_hard_wraps_repaired(ungdc_docs):
     text = ungdc_docs.loc["RUS_65_2010", "text"]
     # raw: 289 lines of about 50 characters, new paragraphs indented
-    assert text.startswith("The current, sixty-fifth session of the General Assembly has started "
-                           "with an unprecedented number of events covering the full range")
+    assert text.startswith(
+        "The current, sixty-fifth session of the General Assembly has started "
+        "with an unprecedented number of events covering the full range"
+    )
     assert len(text) / (text.count("\n") + 1) > 200
     assert "\n" not in text.replace("\n\n", "")  # only paragraph breaks are left
     assert not re.search(r"-\n[a-z]", text)
@@ -242,5 +262,8 @@ def test_real_duplicates(ungdc_corpus):
     dup = ungdc_corpus.report.duplicates
     assert (dup["kind"] == "exact").sum() == 0
     # the CAF speech of 1984 is also filed as ZAF's: a real quirk of the distributed corpus
-    assert {"doc_id": "ZAF_39_1984", "duplicate_of": "CAF_39_1984", "kind": "near"}.items() <= \
-        dup.drop(columns="similarity").to_dict(orient="records")[0].items()
+    assert {
+        "doc_id": "ZAF_39_1984",
+        "duplicate_of": "CAF_39_1984",
+        "kind": "near",
+    }.items() <= dup.drop(columns="similarity").to_dict(orient="records")[0].items()

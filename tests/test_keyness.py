@@ -5,16 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import UNGDC, shared_path
 from scipy import stats
 
 import analysis
 from analysis import keyness as K
 from analysis.corpus import Corpus
 from analysis.tokens import dtm
-from conftest import UNGDC, shared_path
 
-TABLES = [(10, 5, 1000, 2000), (1, 40, 500, 800), (120, 3, 10_000, 9_000), (7, 7, 70, 700),
-          (0, 12, 300, 400), (25, 0, 1000, 1000), (3, 2, 20, 15)]
+TABLES = [
+    (10, 5, 1000, 2000),
+    (1, 40, 500, 800),
+    (120, 3, 10_000, 9_000),
+    (7, 7, 70, 700),
+    (0, 12, 300, 400),
+    (25, 0, 1000, 1000),
+    (3, 2, 20, 15),
+]
 
 
 def scipy_stat(a, b, ta, tb, *, correction: bool, lambda_=None) -> float:
@@ -33,17 +40,21 @@ def williams_q(table: np.ndarray) -> float:
 @pytest.mark.parametrize("a, b, ta, tb", TABLES)
 def test_chi2_matches_scipy_with_and_without_yates(a, b, ta, tb):
     assert K.table_stat(a, b, ta, tb, measure="chi2") == pytest.approx(
-        scipy_stat(a, b, ta, tb, correction=False))
+        scipy_stat(a, b, ta, tb, correction=False)
+    )
     assert K.table_stat(a, b, ta, tb, measure="chi2", correction="yates") == pytest.approx(
-        scipy_stat(a, b, ta, tb, correction=True))
+        scipy_stat(a, b, ta, tb, correction=True)
+    )
 
 
 @pytest.mark.parametrize("a, b, ta, tb", TABLES)
 def test_g2_matches_scipy_log_likelihood(a, b, ta, tb):
     assert K.table_stat(a, b, ta, tb) == pytest.approx(
-        scipy_stat(a, b, ta, tb, correction=False, lambda_="log-likelihood"))
+        scipy_stat(a, b, ta, tb, correction=False, lambda_="log-likelihood")
+    )
     assert K.table_stat(a, b, ta, tb, correction="yates") == pytest.approx(
-        scipy_stat(a, b, ta, tb, correction=True, lambda_="log-likelihood"))
+        scipy_stat(a, b, ta, tb, correction=True, lambda_="log-likelihood")
+    )
 
 
 @pytest.mark.parametrize("a, b, ta, tb", TABLES)
@@ -59,12 +70,14 @@ def test_williams_correction_divides_by_q(a, b, ta, tb, measure):
 def test_pinned_values():
     # a=10 of 1,000 tokens vs b=5 of 2,000 tokens, computed once by hand:
     # G2 = 2 * sum O ln(O/E) with E = [5, 10, 995, 1990]
-    g2 = 2 * (10 * np.log(2) + 5 * np.log(0.5) + 990 * np.log(990 / 995)
-              + 1995 * np.log(1995 / 1990))
+    g2 = 2 * (
+        10 * np.log(2) + 5 * np.log(0.5) + 990 * np.log(990 / 995) + 1995 * np.log(1995 / 1990)
+    )
     assert g2 == pytest.approx(6.96919, abs=1e-5)
     assert K.table_stat(10, 5, 1000, 2000)[()] == pytest.approx(g2)
     assert K.table_stat(10, 5, 1000, 2000, measure="chi2")[()] == pytest.approx(
-        25 / 5 + 25 / 10 + 25 / 995 + 25 / 1990)
+        25 / 5 + 25 / 10 + 25 / 995 + 25 / 1990
+    )
     lr, pct = K.effect_sizes(10, 5, 1000, 2000)
     assert lr == pytest.approx(np.log2((10.5 / 1000) / (5.5 / 2000)))  # 1.9329
     assert lr == pytest.approx(1.93288, abs=1e-5)
@@ -99,19 +112,34 @@ def test_bad_measure_or_correction():
 # -- the table ---------------------------------------------------------------------------------
 def make_corpus(texts, groups) -> Corpus:
     n = len(texts)
-    return Corpus(pd.DataFrame({
-        "doc_id": [f"d{i}" for i in range(n)], "text": texts, "title": [None] * n,
-        "date": pd.NaT, "source": groups, "author": [None] * n, "url": [None] * n,
-        "lang": ["en"] * n}))
+    return Corpus(
+        pd.DataFrame(
+            {
+                "doc_id": [f"d{i}" for i in range(n)],
+                "text": texts,
+                "title": [None] * n,
+                "date": pd.NaT,
+                "source": groups,
+                "author": [None] * n,
+                "url": [None] * n,
+                "lang": ["en"] * n,
+            }
+        )
+    )
 
 
 @pytest.fixture
 def corpus():
     return make_corpus(
-        ["soviet soviet soviet peace war", "soviet detente peace peace",   # cold: 9 tokens
-         "climate climate terrorism peace", "climate peace war war",       # late: 8 tokens
-         "peace peace treaty"],                                            # other: 3 tokens
-        ["cold", "cold", "late", "late", "other"])
+        [
+            "soviet soviet soviet peace war",
+            "soviet detente peace peace",  # cold: 9 tokens
+            "climate climate terrorism peace",
+            "climate peace war war",  # late: 8 tokens
+            "peace peace treaty",
+        ],  # other: 3 tokens
+        ["cold", "cold", "late", "late", "other"],
+    )
 
 
 def test_target_vs_reference_counts_and_statistics(corpus):
@@ -122,7 +150,8 @@ def test_target_vs_reference_counts_and_statistics(corpus):
     assert (soviet["total_target"], soviet["total_reference"]) == (9, 8)
     assert soviet["reference"] == "late" and soviet["direction"] == "target"
     assert soviet["g2"] == pytest.approx(
-        scipy_stat(4, 0, 9, 8, correction=False, lambda_="log-likelihood"))
+        scipy_stat(4, 0, 9, 8, correction=False, lambda_="log-likelihood")
+    )
     assert soviet["p"] == pytest.approx(stats.chi2.sf(soviet["g2"], 1))
     np.testing.assert_allclose(df["p_adj"], stats.false_discovery_control(df["p"]))
     assert df.iloc[0]["term"] == "soviet"
@@ -133,9 +162,15 @@ def test_target_vs_reference_counts_and_statistics(corpus):
 def test_every_row_recomputes(corpus):
     df = K.keyness(corpus, by="source", measure="chi2", correction="yates", min_count=1)
     for r in df.itertuples():
-        assert r.chi2 == pytest.approx(scipy_stat(r.count_target, r.count_reference,
-                                                  r.total_target, r.total_reference,
-                                                  correction=True))
+        assert r.chi2 == pytest.approx(
+            scipy_stat(
+                r.count_target,
+                r.count_reference,
+                r.total_target,
+                r.total_reference,
+                correction=True,
+            )
+        )
 
 
 def test_one_vs_rest_covers_every_group(corpus):
@@ -159,8 +194,7 @@ def test_min_count_top_labels_and_attrs(corpus):
     by_labels = K.keyness(corpus, by=labels, target="a", min_count=1)
     assert set(by_labels["reference"]) == {"b"}
     assert by_labels["total_reference"].iloc[0] == 8
-    both = K.keyness(corpus, by="source", target="cold", reference=["late", "other"],
-                     min_count=1)
+    both = K.keyness(corpus, by="source", target="cold", reference=["late", "other"], min_count=1)
     assert set(both["reference"]) == {"late+other"}
     assert both["total_reference"].iloc[0] == 11
     assert df.attrs["measure"] == "g2" and df.attrs["min_count"] == 3
@@ -169,16 +203,20 @@ def test_min_count_top_labels_and_attrs(corpus):
 
 def test_keyness_accepts_a_dtm(corpus):
     m = dtm(corpus)
-    pd.testing.assert_frame_equal(K.keyness(m, by="source", target="cold"),
-                                  K.keyness(corpus, by="source", target="cold"))
+    pd.testing.assert_frame_equal(
+        K.keyness(m, by="source", target="cold"), K.keyness(corpus, by="source", target="cold")
+    )
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(target="warm"), "no group 'warm'"),
-    (dict(reference="late"), "reference needs a target"),
-    (dict(target="cold", reference=["cold", "late"]), "also in the reference"),
-    (dict(measure="pmi"), "measure"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(target="warm"), "no group 'warm'"),
+        (dict(reference="late"), "reference needs a target"),
+        (dict(target="cold", reference=["cold", "late"]), "also in the reference"),
+        (dict(measure="pmi"), "measure"),
+    ],
+)
 def test_keyness_errors(corpus, kwargs, message):
     with pytest.raises(ValueError, match=message):
         K.keyness(corpus, by="source", **kwargs)
@@ -187,8 +225,7 @@ def test_keyness_errors(corpus, kwargs, message):
 # -- the real UN General Debate corpus (slow) ---------------------------------------------------
 @pytest.fixture(scope="session")
 def ungdc_dtm(tmp_path_factory):
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("ungdc-terms"),
-                                     workers=2)
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("ungdc-terms"), workers=2)
     corpus = analysis.load(shared_path(UNGDC), settings=settings)
     return dtm(corpus, min_df=5, settings=settings)
 

@@ -21,27 +21,58 @@ from analysis.report import default_notebooks_dir, run_notebooks, sync_notebook
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SCRIPTS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
 #: The figures each corpus should produce (the articles have no membership columns).
-ACTOR_FIGURES = ["actors-co-mentions", "actors-rate-by-group", "actors-share-of-docs",
-                 "entities-beside-actors",
-                 "terms-top", "keyness-by-group", "collocates-by-actor",
-                 "framing-profile", "framing-profile-by-group", "framing-tone",
-                 "framing-key-terms", "topics-sweep", "topics-top-terms",
-                 "topics-prevalence"]
+ACTOR_FIGURES = [
+    "actors-co-mentions",
+    "actors-rate-by-group",
+    "actors-share-of-docs",
+    "entities-beside-actors",
+    "terms-top",
+    "keyness-by-group",
+    "collocates-by-actor",
+    "framing-profile",
+    "framing-profile-by-group",
+    "framing-tone",
+    "framing-key-terms",
+    "topics-sweep",
+    "topics-top-terms",
+    "topics-prevalence",
+]
 WALKTHROUGH = ["walkthrough-mentions", "walkthrough-keyness", "walkthrough-framing"]
-EXPECTED = {"factbook": [*WALKTHROUGH, "overview-docs-by-group", "overview-length",
-                         "overview-memberships", *ACTOR_FIGURES],
-            "articles": [*WALKTHROUGH, "overview-docs-by-group", "overview-length",
-                         "overview-languages", *ACTOR_FIGURES]}
+EXPECTED = {
+    "factbook": [
+        *WALKTHROUGH,
+        "overview-docs-by-group",
+        "overview-length",
+        "overview-memberships",
+        *ACTOR_FIGURES,
+    ],
+    "articles": [
+        *WALKTHROUGH,
+        "overview-docs-by-group",
+        "overview-length",
+        "overview-languages",
+        *ACTOR_FIGURES,
+    ],
+}
 #: Lines the walkthrough prints on each corpus (loader report; the running example's counts).
 WALKTHROUGH_SAYS = {
-    "factbook": {"factbook: 255 read, 1 skipped, 0 warnings, 0 duplicates",
-                 "The CSTO is named 27 times in 8 of 255 documents (3.1%)"},
-    "articles": {"57 read, 0 skipped, 0 warnings, 0 duplicates",
-                 "The CSTO is named 202 times in 28 of 57 documents (49.1%)"}}
+    "factbook": {
+        "factbook: 255 read, 1 skipped, 0 warnings, 0 duplicates",
+        "The CSTO is named 27 times in 8 of 255 documents (3.1%)",
+    },
+    "articles": {
+        "57 read, 0 skipped, 0 warnings, 0 duplicates",
+        "The CSTO is named 202 times in 28 of 57 documents (49.1%)",
+    },
+}
 #: The case study reads the UN General Debate Corpus whatever corpus the others run on.
 CASE_STUDY = "06-case-study-un-csto"
-CASE_FIGURES = ["case-csto-speeches-per-year", "case-csto-share-by-period",
-                "case-csto-speakers", "case-csto-frames"]
+CASE_FIGURES = [
+    "case-csto-speeches-per-year",
+    "case-csto-share-by-period",
+    "case-csto-speakers",
+    "case-csto-frames",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -73,8 +104,9 @@ def test_stored_notebook_is_output_free_and_in_step_with_its_script(script, tmp_
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     cells = lambda n: [(c.cell_type, c.source) for c in n.cells]  # noqa: E731
-    assert cells(jupytext.read(stored)) == cells(jupytext.read(script)), \
+    assert cells(jupytext.read(stored)) == cells(jupytext.read(script)), (
         f"{stored.name} differs from {script.name}: run jupytext --sync {script.name}"
+    )
     params = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(params) == 1
     names = {ln.split("=")[0].strip() for ln in "".join(params[0]["source"]).splitlines()}
@@ -91,14 +123,16 @@ def test_sync_regenerates_the_same_ipynb(notebooks_copy):
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("corpus", ["factbook", "articles"])
-def test_run_notebooks_writes_the_figures(corpus, notebooks_copy, tmp_path, capsys,
-                                          monkeypatch, shared_file):
+def test_run_notebooks_writes_the_figures(
+    corpus, notebooks_copy, tmp_path, capsys, monkeypatch, shared_file
+):
     spec = "factbook" if corpus == "factbook" else str(shared_file("corpora/articles"))
     # without the UN General Debate archive the case study is skipped, the rest still run
     monkeypatch.setenv("ANALYSIS_UNGDC", str(tmp_path / "absent" / "UNGDC_1946-2024.tgz"))
     out = tmp_path / "figs"
-    executed = run_notebooks(spec, out, notebooks_dir=notebooks_copy,
-                             executed_dir=tmp_path / "exec")
+    executed = run_notebooks(
+        spec, out, notebooks_dir=notebooks_copy, executed_dir=tmp_path / "exec"
+    )
     others = [s for s in SCRIPTS if s.stem != CASE_STUDY]
     assert [p.name for p in executed] == [s.with_suffix(".ipynb").name for s in others]
     assert all(p.parent == tmp_path / "exec" and p.is_file() for p in executed)
@@ -119,8 +153,11 @@ def test_run_notebooks_writes_the_figures(corpus, notebooks_copy, tmp_path, caps
 
 def _printed(notebook: Path) -> str:
     """Everything the executed notebook's cells printed (stream outputs)."""
-    return "".join("".join(o.get("text", "")) for c in jupytext.read(notebook).cells
-                   for o in c.get("outputs", []))
+    return "".join(
+        "".join(o.get("text", ""))
+        for c in jupytext.read(notebook).cells
+        for o in c.get("outputs", [])
+    )
 
 
 def _check_figures(out: Path, names: list[str]) -> None:
@@ -141,8 +178,9 @@ def test_case_study_on_the_general_debate(tmp_path, monkeypatch, shared_file):
     folder.mkdir()
     shutil.copy2(NOTEBOOKS / f"{CASE_STUDY}.py", folder)
     out = tmp_path / "figs"
-    [executed] = run_notebooks("factbook", out, notebooks_dir=folder,
-                               executed_dir=tmp_path / "exec")
+    [executed] = run_notebooks(
+        "factbook", out, notebooks_dir=folder, executed_dir=tmp_path / "exec"
+    )
     _check_figures(out, CASE_FIGURES)
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert {e["corpus"].split(" ")[0] for e in entries.values()} == {"ungdc"}
@@ -155,7 +193,9 @@ def test_case_study_on_the_general_debate(tmp_path, monkeypatch, shared_file):
     assert text.count("dialogue with NATO, including through the Collective Security") == 1
     shares = pd.read_csv(out / "case-csto-share-by-period.csv")
     members = shares.query("actor == 'CSTO' and speakers == 'CSTO members'")
-    assert (members["low"] <= members["share"]).all() and (members["share"] <= members["high"]).all()
+    assert (members["low"] <= members["share"]).all() and (
+        members["share"] <= members["high"]
+    ).all()
 
 
 @pytest.mark.notebooks
@@ -163,13 +203,20 @@ def test_a_failing_cell_names_the_notebook_and_cell(tmp_path):
     folder = tmp_path / "notebooks"
     folder.mkdir()
     script = folder / "99-broken.py"
-    script.write_text('# %% tags=["parameters"]\ncorpus_spec = "factbook"\nout_dir = None\n\n'
-                      "# %%\nratio = 1 / 0\n", encoding="utf-8")
+    script.write_text(
+        '# %% tags=["parameters"]\ncorpus_spec = "factbook"\nout_dir = None\n\n'
+        "# %%\nratio = 1 / 0\n",
+        encoding="utf-8",
+    )
     source = sync_notebook(script).read_bytes()
-    with pytest.raises(AnalysisError, match=r"99-broken\.ipynb: cell In \[\d+\] "
-                                            r"\(`ratio = 1 / 0`\) raised ZeroDivisionError"):
-        run_notebooks("factbook", tmp_path / "figs", notebooks_dir=folder,
-                      executed_dir=tmp_path / "exec")
+    with pytest.raises(
+        AnalysisError,
+        match=r"99-broken\.ipynb: cell In \[\d+\] "
+        r"\(`ratio = 1 / 0`\) raised ZeroDivisionError",
+    ):
+        run_notebooks(
+            "factbook", tmp_path / "figs", notebooks_dir=folder, executed_dir=tmp_path / "exec"
+        )
     assert (folder / "99-broken.ipynb").read_bytes() == source  # source never overwritten
     assert (tmp_path / "exec" / "99-broken.ipynb").is_file()  # kept, with the traceback
 

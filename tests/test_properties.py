@@ -12,15 +12,22 @@ import zlib
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 import analysis
-from analysis import dedupe, text as textmod
+from analysis import dedupe
+from analysis import text as textmod
 from analysis.corpus import count_words
 from analysis.errors import AnalysisError
 
-FAST = hsettings(max_examples=40, deadline=None, database=None,  # writes nothing to the repo
-                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = hsettings(
+    max_examples=40,
+    deadline=None,
+    database=None,  # writes nothing to the repo
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 NAMES = st.sampled_from(["a.txt", "b.md", "c.html", "d.htm", "e.txt"])
 
 
@@ -52,8 +59,10 @@ def test_random_bytes_in_a_folder(files):
 
 
 @FAST
-@given(st.dictionaries(NAMES, st.text(max_size=3000), min_size=1, max_size=4),
-       st.sampled_from(["utf-8", "utf-16", "utf-8-sig", "cp1251", "latin-1"]))
+@given(
+    st.dictionaries(NAMES, st.text(max_size=3000), min_size=1, max_size=4),
+    st.sampled_from(["utf-8", "utf-16", "utf-8-sig", "cp1251", "latin-1"]),
+)
 def test_random_unicode_in_any_encoding(texts, encoding):
     files = {name: text.encode(encoding, errors="replace") for name, text in texts.items()}
     corpus = _load_folder(files)
@@ -75,13 +84,17 @@ def test_cleaning_functions_are_total(text):
 def _reference_sketch(data: bytes, k: int = dedupe.K) -> tuple[int, ...]:
     """Bottom-k clause sketch as first written: split, hash, sort, one text at a time."""
     if len(data) > 2 * dedupe.SAMPLE_BYTES:
-        data = data[:dedupe.SAMPLE_BYTES] + b". " + data[-dedupe.SAMPLE_BYTES:]
+        data = data[: dedupe.SAMPLE_BYTES] + b". " + data[-dedupe.SAMPLE_BYTES :]
     pieces = data.replace(b", ", b". ").split(b". ")
     return tuple(sorted({zlib.crc32(p) for p in pieces if len(p) >= dedupe.MIN_PIECE})[:k])
 
 
-CLAUSY = st.lists(st.sampled_from([".", ",", " ", ". ", ", ", ",.", "é", "\n", "word " * 6,
-                                   "x" * 30, "y" * 7000]), max_size=60).map("".join)
+CLAUSY = st.lists(
+    st.sampled_from(
+        [".", ",", " ", ". ", ", ", ",.", "é", "\n", "word " * 6, "x" * 30, "y" * 7000]
+    ),
+    max_size=60,
+).map("".join)
 
 
 @FAST
@@ -94,8 +107,11 @@ def test_sketches_of_many_texts_are_each_texts_sketch(texts, k):
 @FAST
 @given(st.text(st.sampled_from(list(" \n.aé")), max_size=200))
 def test_count_words_counts_as_str_count_does(text):
-    expected = (text.count(" ") + text.count("\n") - text.count("\n\n") - text.count("\n ")
-                + 1) if text else 0
+    expected = (
+        (text.count(" ") + text.count("\n") - text.count("\n\n") - text.count("\n ") + 1)
+        if text
+        else 0
+    )
     assert count_words(text) == count_words(text.encode()) == expected
 
 
@@ -103,10 +119,13 @@ cells = st.one_of(st.none(), st.text(max_size=40), st.integers(), st.floats(allo
 
 
 @FAST
-@given(st.lists(st.lists(cells, min_size=0, max_size=5), min_size=0, max_size=8),
-       st.lists(st.sampled_from(["text", "doc_id", "date", "source", "x", ""]), min_size=0,
-                max_size=5),
-       st.sampled_from([".csv", ".tsv", ".jsonl", ".parquet"]))
+@given(
+    st.lists(st.lists(cells, min_size=0, max_size=5), min_size=0, max_size=8),
+    st.lists(
+        st.sampled_from(["text", "doc_id", "date", "source", "x", ""]), min_size=0, max_size=5
+    ),
+    st.sampled_from([".csv", ".tsv", ".jsonl", ".parquet"]),
+)
 def test_random_table_shapes(rows, header, suffix):
     root = Path(tempfile.mkdtemp(prefix="prop-table-"))
     path = root / f"t{suffix}"
@@ -131,12 +150,19 @@ def _write_table(path: Path, header: list[str], rows: list[list]) -> None:
         writer.writerows([["" if c is None else c for c in row] for row in rows])
         path.write_text(out.getvalue(), encoding="utf-8")
     elif path.suffix == ".jsonl":
-        lines = [json.dumps(dict(zip(header, row))) if i % 3 else json.dumps(row)[:-1]
-                 for i, row in enumerate(rows)]
+        lines = [
+            json.dumps(dict(zip(header, row))) if i % 3 else json.dumps(row)[:-1]
+            for i, row in enumerate(rows)
+        ]
         path.write_text("\n".join(lines), encoding="utf-8")
     else:
         names = list(dict.fromkeys(h or "unnamed" for h in header)) or ["empty"]
-        frame = pd.DataFrame([[str(c) for c in row[:len(names)]] + [None] *
-                              (len(names) - len(row[:len(names)])) for row in rows],
-                             columns=names, dtype=object)
+        frame = pd.DataFrame(
+            [
+                [str(c) for c in row[: len(names)]] + [None] * (len(names) - len(row[: len(names)]))
+                for row in rows
+            ],
+            columns=names,
+            dtype=object,
+        )
         frame.to_parquet(path)

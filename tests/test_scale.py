@@ -5,17 +5,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ARTICLES, UNGDC
 
 import analysis
 from analysis import actors, framing, keyness, terms
 from analysis.framing import tone
-from analysis.scale import (DaskBackend, LocalBackend, ProcessBackend, count_framing,
-                            count_mentions, count_terms, get_backend, keyness_from_counts,
-                            read_parquet, write_parquet)
+from analysis.scale import (
+    DaskBackend,
+    LocalBackend,
+    ProcessBackend,
+    count_framing,
+    count_mentions,
+    count_terms,
+    get_backend,
+    keyness_from_counts,
+    read_parquet,
+    write_parquet,
+)
 from analysis.scale import backends as backends_mod
-from analysis.scale.cli import add_scale_arguments, main as scale_main
-
-from conftest import ARTICLES, UNGDC
+from analysis.scale.cli import add_scale_arguments
+from analysis.scale.cli import main as scale_main
 
 ACTORS = ["CSTO", "NATO", "UN"]
 
@@ -34,14 +43,16 @@ def articles():
 
 @pytest.fixture(scope="module")
 def factbook_parquet(factbook, tmp_path_factory):
-    return write_parquet(factbook, tmp_path_factory.mktemp("pq") / "factbook",
-                         rows_per_partition=60)
+    return write_parquet(
+        factbook, tmp_path_factory.mktemp("pq") / "factbook", rows_per_partition=60
+    )
 
 
 @pytest.fixture(scope="module")
 def articles_parquet(articles, tmp_path_factory):
-    return write_parquet(articles, tmp_path_factory.mktemp("pq") / "articles",
-                         rows_per_partition=10)
+    return write_parquet(
+        articles, tmp_path_factory.mktemp("pq") / "articles", rows_per_partition=10
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +61,17 @@ def dask_client():
     distributed = pytest.importorskip("distributed")
     # scheduler_kwargs: the scheduler's HTTP server (health checks, kept without a dashboard)
     # takes a free loopback port, not 8787, which another cluster may hold (a warning).
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None,
-                                  scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}
-                                  ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -77,7 +95,8 @@ def test_parquet_round_trip_keeps_documents_and_fingerprint(factbook, factbook_p
 
 # dask's Parquet reader calls reset_index(inplace=True), which pandas 3.1 deprecates.
 @pytest.mark.filterwarnings(
-    "ignore:The inplace keyword in DataFrame.reset_index:pandas.errors.Pandas4Warning")
+    "ignore:The inplace keyword in DataFrame.reset_index:pandas.errors.Pandas4Warning"
+)
 def test_partitioned_corpus_as_dask_dataframe(factbook_parquet):
     frame = factbook_parquet.to_dask(["doc_id", "region"])
     assert frame.npartitions == 5
@@ -86,7 +105,7 @@ def test_partitioned_corpus_as_dask_dataframe(factbook_parquet):
 
 def test_write_parquet_streams_tables_and_rechunks(factbook, tmp_path):
     docs = factbook.docs
-    pieces = (docs.iloc[a:a + 37] for a in range(0, len(docs), 37))
+    pieces = (docs.iloc[a : a + 37] for a in range(0, len(docs), 37))
     pc = write_parquet(pieces, tmp_path / "stream", rows_per_partition=100)
     assert [p.n_rows for p in pc.partitions()] == [100, 100, 55]
     pd.testing.assert_frame_equal(pd.concat(pc.iter_docs(), ignore_index=True), docs)
@@ -111,15 +130,17 @@ def test_count_terms_equals_frequencies(factbook):
 
 
 def test_any_corpus_spec_is_a_source(factbook):
-    pd.testing.assert_frame_equal(count_terms("factbook", by="kind"),
-                                  _frequencies(factbook, "kind"))
+    pd.testing.assert_frame_equal(
+        count_terms("factbook", by="kind"), _frequencies(factbook, "kind")
+    )
 
 
 def test_keyness_from_counts_equals_keyness(factbook_parquet, factbook):
     counts = count_terms(factbook_parquet, by="region")
     for kwargs in ({"target": "europe"}, {"target": "europe", "reference": "africa"}, {}):
-        pd.testing.assert_frame_equal(keyness_from_counts(counts, **kwargs),
-                                      keyness.keyness(factbook, by="region", **kwargs))
+        pd.testing.assert_frame_equal(
+            keyness_from_counts(counts, **kwargs), keyness.keyness(factbook, by="region", **kwargs)
+        )
 
 
 def test_count_mentions_equals_mention_counts(factbook_parquet, factbook):
@@ -165,9 +186,12 @@ def test_unknown_by_names_the_columns(factbook_parquet):
 def _all_counts(source, backend, scheduler=None) -> dict[str, pd.DataFrame]:
     kw = {"backend": backend, "scheduler": scheduler}
     framed = count_framing(source, actors=ACTORS, by="source", **kw)
-    return {"terms": count_terms(source, by="source", **kw),
-            "mentions": count_mentions(source, by="source", **kw),
-            "frames": framed["frames"], "tone": framed["tone"]}
+    return {
+        "terms": count_terms(source, by="source", **kw),
+        "mentions": count_mentions(source, by="source", **kw),
+        "frames": framed["frames"],
+        "tone": framed["tone"],
+    }
 
 
 def _assert_same(a: dict, b: dict) -> None:
@@ -181,14 +205,15 @@ def test_processes_backend_equals_local(articles, articles_parquet):
     _assert_same(local, _all_counts(articles_parquet, ProcessBackend(workers=2)))
 
 
-def test_dask_local_cluster_equals_local(articles, articles_parquet, factbook,
-                                         factbook_parquet, dask_client):
-    _assert_same(_all_counts(articles, "local"), _all_counts(articles_parquet, "dask",
-                                                             dask_client))
+def test_dask_local_cluster_equals_local(
+    articles, articles_parquet, factbook, factbook_parquet, dask_client
+):
+    _assert_same(_all_counts(articles, "local"), _all_counts(articles_parquet, "dask", dask_client))
     _assert_same(_all_counts(articles, "local"), _all_counts(articles, "dask", dask_client))
-    pd.testing.assert_frame_equal(count_terms(factbook, by="region"),
-                                  count_terms(factbook_parquet, by="region", backend="dask",
-                                              scheduler=dask_client))
+    pd.testing.assert_frame_equal(
+        count_terms(factbook, by="region"),
+        count_terms(factbook_parquet, by="region", backend="dask", scheduler=dask_client),
+    )
 
 
 def test_dask_by_scheduler_address(factbook_parquet, dask_client):
@@ -196,8 +221,10 @@ def test_dask_by_scheduler_address(factbook_parquet, dask_client):
     assert address.startswith("tcp://127.0.0.1:")
     pd.testing.assert_frame_equal(
         count_mentions(factbook_parquet, actors=ACTORS, by="region"),
-        count_mentions(factbook_parquet, actors=ACTORS, by="region", backend="dask",
-                       scheduler=address))
+        count_mentions(
+            factbook_parquet, actors=ACTORS, by="region", backend="dask", scheduler=address
+        ),
+    )
 
 
 def test_dask_default_starts_and_closes_its_own_cluster(articles_parquet):
@@ -245,16 +272,39 @@ def test_backend_contract_on_plain_functions():
 
 # -- command line -------------------------------------------------------------------------------
 def test_cli_to_parquet_and_counts(tmp_path, capsys):
-    assert scale_main(["to-parquet", "factbook", "--out", str(tmp_path / "fb"),
-                       "--rows-per-partition", "100"]) == 0
+    assert (
+        scale_main(
+            ["to-parquet", "factbook", "--out", str(tmp_path / "fb"), "--rows-per-partition", "100"]
+        )
+        == 0
+    )
     assert "255 documents in 3 partition(s)" in capsys.readouterr().out
     out = tmp_path / "mentions.csv"
-    assert scale_main(["counts", str(tmp_path / "fb"), "--what", "mentions", "--by", "region",
-                       "--actors", "CSTO,NATO", "--out", str(out)]) == 0
+    assert (
+        scale_main(
+            [
+                "counts",
+                str(tmp_path / "fb"),
+                "--what",
+                "mentions",
+                "--by",
+                "region",
+                "--actors",
+                "CSTO,NATO",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table = pd.read_csv(out)
     assert set(table["actor"]) == {"CSTO", "NATO"} and table["group"].nunique() == 11
-    assert scale_main(["counts", str(tmp_path / "fb"), "--by", "continent",
-                       "--out", str(tmp_path / "x.csv")]) == 2
+    assert (
+        scale_main(
+            ["counts", str(tmp_path / "fb"), "--by", "continent", "--out", str(tmp_path / "x.csv")]
+        )
+        == 2
+    )
     assert "no metadata column 'continent'" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
 
@@ -272,8 +322,7 @@ def test_add_scale_arguments_parses_backend_and_scheduler():
 
 # -- the real archive ----------------------------------------------------------------------------
 @pytest.mark.slow
-def test_ungdc_counts_identical_on_dask_and_equal_to_in_memory(shared_file, tmp_path,
-                                                               dask_client):
+def test_ungdc_counts_identical_on_dask_and_equal_to_in_memory(shared_file, tmp_path, dask_client):
     corpus = analysis.load(shared_file(UNGDC), progress=False)
     pc = write_parquet(corpus, tmp_path / "ungdc", rows_per_partition=1_000)
 
@@ -281,13 +330,23 @@ def test_ungdc_counts_identical_on_dask_and_equal_to_in_memory(shared_file, tmp_
         return docs["year"] // 10 * 10
 
     local = count_terms(pc, by=decade)
-    pd.testing.assert_frame_equal(local, count_terms(pc, by=decade, backend="dask",
-                                                     scheduler=dask_client))
+    pd.testing.assert_frame_equal(
+        local, count_terms(pc, by=decade, backend="dask", scheduler=dask_client)
+    )
     labels = (corpus.docs["year"] // 10 * 10).astype(str)
     pd.testing.assert_frame_equal(local, _frequencies(corpus, labels))
-    pd.testing.assert_frame_equal(keyness_from_counts(local, target="1990"),
-                                  keyness.keyness(corpus, by=labels, target="1990"))
+    pd.testing.assert_frame_equal(
+        keyness_from_counts(local, target="1990"), keyness.keyness(corpus, by=labels, target="1990")
+    )
     mentions = count_mentions(pc, actors=ACTORS, by="year", context_actors=["UN"])
-    pd.testing.assert_frame_equal(mentions, count_mentions(
-        pc, actors=ACTORS, by="year", context_actors=["UN"], backend="dask",
-        scheduler=dask_client))
+    pd.testing.assert_frame_equal(
+        mentions,
+        count_mentions(
+            pc,
+            actors=ACTORS,
+            by="year",
+            context_actors=["UN"],
+            backend="dask",
+            scheduler=dask_client,
+        ),
+    )

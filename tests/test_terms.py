@@ -14,9 +14,19 @@ from analysis.tokens import TokenOptions, dtm
 
 def make_corpus(texts, *, source=None, **meta) -> Corpus:
     n = len(texts)
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "text": texts,
-                         "title": [None] * n, "date": pd.NaT, "source": source or ["s"] * n,
-                         "author": [None] * n, "url": [None] * n, "lang": ["en"] * n, **meta})
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(n)],
+            "text": texts,
+            "title": [None] * n,
+            "date": pd.NaT,
+            "source": source or ["s"] * n,
+            "author": [None] * n,
+            "url": [None] * n,
+            "lang": ["en"] * n,
+            **meta,
+        }
+    )
     return Corpus(docs)
 
 
@@ -24,9 +34,16 @@ def make_corpus(texts, *, source=None, **meta) -> Corpus:
 def corpus():
     # tokens: d0 peace peace war | d1 peace treaty treaty treaty
     #         d2 war war peace nato | d3 climate
-    return make_corpus(["Peace, peace and war.", "Peace treaty; the treaty, a treaty!",
-                        "War, war... peace and NATO", "climate"],
-                       source=["A", "A", "B", "B"], year=[1990.0, 1991.0, 2000.0, np.nan])
+    return make_corpus(
+        [
+            "Peace, peace and war.",
+            "Peace treaty; the treaty, a treaty!",
+            "War, war... peace and NATO",
+            "climate",
+        ],
+        source=["A", "A", "B", "B"],
+        year=[1990.0, 1991.0, 2000.0, np.nan],
+    )
 
 
 def row(df, term, group):
@@ -60,8 +77,7 @@ def test_frequencies_overall_and_top(corpus):
     ordered = df.sort_values(["group", "rank", "term"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(df, ordered, check_like=False)
     top = terms.frequencies(corpus, by="source", top=1)
-    assert sorted(zip(top["group"], top["term"])) == [("A", "peace"), ("A", "treaty"),
-                                                       ("B", "war")]
+    assert sorted(zip(top["group"], top["term"])) == [("A", "peace"), ("A", "treaty"), ("B", "war")]
 
 
 def test_groups_from_float_years_and_labels_skip_missing(corpus):
@@ -106,8 +122,9 @@ def test_single_document_groups_have_zero_dispersion(corpus):
 
 def test_frequencies_accept_a_dtm_and_check_options(corpus):
     m = dtm(corpus)
-    pd.testing.assert_frame_equal(terms.frequencies(m, by="source"),
-                                  terms.frequencies(corpus, by="source"))
+    pd.testing.assert_frame_equal(
+        terms.frequencies(m, by="source"), terms.frequencies(corpus, by="source")
+    )
     with pytest.raises(ValueError, match="options differ"):
         terms.frequencies(m, options=TokenOptions(stopwords=None))
     with pytest.raises(KeyError, match="no metadata column 'region'"):

@@ -7,31 +7,36 @@ import sys
 import unicodedata
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import SEED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import text as T
-from conftest import SEED
 
-RUSSIAN = ("Организация Договора о коллективной безопасности провела совместные учения в Москве. "
-           "Генеральный секретарь подписал декларацию о сотрудничестве с Организацией "
-           "Объединённых Наций. Стороны договорились расширять взаимодействие в борьбе с "
-           "терроризмом и незаконным оборотом оружия.")
-FRENCH = ("Le Secrétaire général des Nations Unies a signé à Moscou une déclaration de coopération "
-          "avec l'Organisation du traité de sécurité collective. Les deux secrétariats ont décidé "
-          "d'élargir leur coopération dans la prévention des conflits, la lutte contre le "
-          "terrorisme et la criminalité transnationale. Cette étape a été présentée comme une "
-          "reconnaissance très importante à l'échelle régionale, même si certains États restent "
-          "sceptiques quant à ses conséquences à long terme.")
+RUSSIAN = (
+    "Организация Договора о коллективной безопасности провела совместные учения в Москве. "
+    "Генеральный секретарь подписал декларацию о сотрудничестве с Организацией "
+    "Объединённых Наций. Стороны договорились расширять взаимодействие в борьбе с "
+    "терроризмом и незаконным оборотом оружия."
+)
+FRENCH = (
+    "Le Secrétaire général des Nations Unies a signé à Moscou une déclaration de coopération "
+    "avec l'Organisation du traité de sécurité collective. Les deux secrétariats ont décidé "
+    "d'élargir leur coopération dans la prévention des conflits, la lutte contre le "
+    "terrorisme et la criminalité transnationale. Cette étape a été présentée comme une "
+    "reconnaissance très importante à l'échelle régionale, même si certains États restent "
+    "sceptiques quant à ses conséquences à long terme."
+)
 ENGLISH = "The Collective Security Treaty Organization met in Moscow to discuss peacekeeping."
 
 
 # -- decode ---------------------------------------------------------------------------------
 def test_decode_utf8():
-    assert T.decode("Grüße aus Genf — “UN”".encode("utf-8")) == ("Grüße aus Genf — “UN”", "utf-8", 1.0)
+    assert T.decode("Grüße aus Genf — “UN”".encode()) == ("Grüße aus Genf — “UN”", "utf-8", 1.0)
 
 
 def test_decode_utf8_bom_is_removed():
-    assert T.decode(b"\xef\xbb\xbf" + "wörld".encode("utf-8")) == ("wörld", "utf-8-sig", 1.0)
+    assert T.decode(b"\xef\xbb\xbf" + "wörld".encode()) == ("wörld", "utf-8-sig", 1.0)
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -57,11 +62,14 @@ def test_decode_latin1_french():
     assert encoding not in ("utf-8", "utf-8-sig", "utf-16")  # a guess, reported as such
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
-    b"abc\x00def",                      # valid UTF-8 but with a NUL
-    bytes(range(256)) * 4,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+        b"abc\x00def",  # valid UTF-8 but with a NUL
+        bytes(range(256)) * 4,
+    ],
+)
 def test_decode_binary_raises_not_text(data):
     with pytest.raises(T.NotText, match="NUL"):
         T.decode(data)
@@ -89,7 +97,7 @@ def test_normalize_quotes_keep_and_ascii():
     s = "“CSTO” ‘bloc’ «ОДКБ»"
     assert T.normalize(s) == s
     assert T.normalize(s, quotes="keep") == s
-    assert T.normalize(s, quotes="ascii") == "\"CSTO\" 'bloc' \"ОДКБ\""
+    assert T.normalize(s, quotes="ascii") == '"CSTO" \'bloc\' "ОДКБ"'
 
 
 def test_normalize_rejects_unknown_quotes_option():
@@ -98,8 +106,10 @@ def test_normalize_rejects_unknown_quotes_option():
 
 
 def test_normalize_collapses_blank_lines_and_crlf():
-    assert T.normalize("one\r\n\r\n\r\n\r\ntwo\n\n\nthree\n \n \n \nfour\n\nfive") == \
-        "one\n\ntwo\n\nthree\n\nfour\n\nfive"
+    assert (
+        T.normalize("one\r\n\r\n\r\n\r\ntwo\n\n\nthree\n \n \n \nfour\n\nfive")
+        == "one\n\ntwo\n\nthree\n\nfour\n\nfive"
+    )
     assert T.normalize("a\x0cb") == "a\nb"
 
 
@@ -124,8 +134,9 @@ def _reference_repair(text: str) -> str:
     return re.sub("  +", " ", text).replace("\n\n ", "\n\n").strip()
 
 
-SPACEY = st.text(st.sampled_from(list(" \n\t\r\x0c\x00\x07\x1f\x7fab.é\u00a0\u2003\u3000\u2029")),
-                 max_size=80)
+SPACEY = st.text(
+    st.sampled_from(list(" \n\t\r\x0c\x00\x07\x1f\x7fab.é\u00a0\u2003\u3000\u2029")), max_size=80
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -137,9 +148,30 @@ def test_normalize_tidies_spaces_as_the_regular_expressions_do(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["word", "Word", "revi-", "-", "é", " ", "\n", "\n\n", "\n ",
-                                 "  ", " \n", "\x00", "\u2003", ".", "31 10-55396"]),
-                max_size=120))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word",
+                "Word",
+                "revi-",
+                "-",
+                "é",
+                " ",
+                "\n",
+                "\n\n",
+                "\n ",
+                "  ",
+                " \n",
+                "\x00",
+                "\u2003",
+                ".",
+                "31 10-55396",
+            ]
+        ),
+        max_size=120,
+    )
+)
 def test_repair_wraps_joins_lines_as_the_regular_expressions_do(parts):
     text = "".join(parts)
     for given_text in (text, T.normalize(text)):  # the general path, and the numpy one
@@ -165,8 +197,13 @@ def test_nfc_safe_characters_never_change_under_nfc():
         if len(parts) == 2 and not parts[0].startswith("<"):
             seconds.add(int(parts[1], 16))
     safe = [*range(0x300), *range(0x2002, 0x2040)]
-    assert not [cp for cp in safe if cp in seconds or unicodedata.combining(chr(cp))
-                or unicodedata.normalize("NFC", chr(cp)) != chr(cp)]
+    assert not [
+        cp
+        for cp in safe
+        if cp in seconds
+        or unicodedata.combining(chr(cp))
+        or unicodedata.normalize("NFC", chr(cp)) != chr(cp)
+    ]
     assert T._nfc_safe("x\u2014y\u201cz\u00e9".encode())
     assert not T._nfc_safe("e\u0301".encode()) and not T._nfc_safe("\u2000".encode())
     assert T.normalize("a\u2000e\u0301") == "a\u2002\u00e9"  # not safe: NFC is applied
@@ -186,12 +223,14 @@ the question of peacekeeping and the
 role of regional organizations in it
 and of their cooperation with us"""
 
-REPAIRED = ("The General Assembly must revitalize its work and the Secretary-General must lead "
-            "the effort to strengthen the Organization in a world of many new and old threats to "
-            "peace and security of all the peoples of the United Nations and their Governments in "
-            "every region\n\n"
-            "In the second paragraph we turn to the question of peacekeeping and the role of "
-            "regional organizations in it and of their cooperation with us")
+REPAIRED = (
+    "The General Assembly must revitalize its work and the Secretary-General must lead "
+    "the effort to strengthen the Organization in a world of many new and old threats to "
+    "peace and security of all the peoples of the United Nations and their Governments in "
+    "every region\n\n"
+    "In the second paragraph we turn to the question of peacekeeping and the role of "
+    "regional organizations in it and of their cooperation with us"
+)
 
 
 def test_repair_wraps_joins_lines_hyphens_and_paragraphs():
@@ -208,8 +247,7 @@ def test_repair_wraps_hyphen_with_space_before_newline():
 
 
 def test_repair_wraps_leaves_unwrapped_text_alone():
-    para = ("First paragraph is a whole sentence.\n\nSecond paragraph ends here.\n"
-            "Third line.\n")
+    para = "First paragraph is a whole sentence.\n\nSecond paragraph ends here.\nThird line.\n"
     assert not T.is_hard_wrapped(para)
     assert T.repair_wraps(para) is para
     long_lines = "\n".join([ENGLISH * 2] * 10)  # lines > 110 chars: not hard-wrapped
@@ -230,9 +268,12 @@ def seed_text():
 
 def test_seed_article_clutter(seed_text):
     body, found = T.strip_page_clutter(seed_text)
-    assert found == {"title": "The UN Accepts CSTO as a Regional Security Organization",
-                     "author": "Vladimir Socor", "date": "2010-03-31",
-                     "source": "Eurasia Daily Monitor"}
+    assert found == {
+        "title": "The UN Accepts CSTO as a Regional Security Organization",
+        "author": "Vladimir Socor",
+        "date": "2010-03-31",
+        "source": "Eurasia Daily Monitor",
+    }
     assert not body.startswith("Home")
     assert body.startswith("The UN Accepts CSTO as a Regional Security Organization\n")
     assert "By Vladimir Socor" not in body
@@ -250,21 +291,30 @@ def test_seed_article_body_lines_unchanged(seed_text):
 
 
 def test_date_prefix_line():
-    text = ("date 2022-01-06 The collective peacekeeping forces of the CSTO have been sent to "
-            "Kazakhstan.\n\nSecond paragraph.")
+    text = (
+        "date 2022-01-06 The collective peacekeeping forces of the CSTO have been sent to "
+        "Kazakhstan.\n\nSecond paragraph."
+    )
     assert T.strip_page_clutter(text) == (
         "The collective peacekeeping forces of the CSTO have been sent to Kazakhstan.\n\n"
-        "Second paragraph.", {"date": "2022-01-06"})
+        "Second paragraph.",
+        {"date": "2022-01-06"},
+    )
 
 
-@pytest.mark.parametrize("prefix,iso", [
-    ("Published: Jan 6, 2022 ", "2022-01-06"),
-    ("Posted 06.01.2022 ", "2022-01-06"),
-    ("Updated: 6 January 2022 10:30 ", "2022-01-06"),
-])
+@pytest.mark.parametrize(
+    "prefix,iso",
+    [
+        ("Published: Jan 6, 2022 ", "2022-01-06"),
+        ("Posted 06.01.2022 ", "2022-01-06"),
+        ("Updated: 6 January 2022 10:30 ", "2022-01-06"),
+    ],
+)
 def test_date_prefix_variants(prefix, iso):
-    assert T.strip_page_clutter(prefix + "The forces were sent.") == ("The forces were sent.",
-                                                                      {"date": iso})
+    assert T.strip_page_clutter(prefix + "The forces were sent.") == (
+        "The forces were sent.",
+        {"date": iso},
+    )
 
 
 def test_impossible_date_prefix_is_body():
@@ -273,10 +323,13 @@ def test_impossible_date_prefix_is_body():
 
 
 def test_navigation_lines_removed_and_title_found():
-    assert T.strip_page_clutter("Home\nMenu\nSearch\n\nMy Title\n\nText body here is a sentence.") \
-        == ("My Title\n\nText body here is a sentence.", {"title": "My Title"})
-    assert T.strip_page_clutter("Some body sentence that is long.\nShare\nTweet\n") == \
-        ("Some body sentence that is long.", {})
+    assert T.strip_page_clutter(
+        "Home\nMenu\nSearch\n\nMy Title\n\nText body here is a sentence."
+    ) == ("My Title\n\nText body here is a sentence.", {"title": "My Title"})
+    assert T.strip_page_clutter("Some body sentence that is long.\nShare\nTweet\n") == (
+        "Some body sentence that is long.",
+        {},
+    )
 
 
 def test_nav_word_in_the_middle_of_a_long_text_is_kept():
@@ -286,8 +339,9 @@ def test_nav_word_in_the_middle_of_a_long_text_is_kept():
     assert T.strip_page_clutter(text) == (text, {})
 
 
-BODY = "\n\n".join(f"Paragraph {i} of the article has a full sentence about the CSTO."
-                   for i in range(12))
+BODY = "\n\n".join(
+    f"Paragraph {i} of the article has a full sentence about the CSTO." for i in range(12)
+)
 
 
 def test_sentence_starting_with_by_is_not_a_byline():
@@ -298,8 +352,10 @@ def test_sentence_starting_with_by_is_not_a_byline():
 
 
 def test_short_article_title_above_date_is_not_a_source():
-    text = ("CSTO forces leave Kazakhstan\n\nJanuary 13, 2022\n\n"
-            "The CSTO peacekeepers completed their withdrawal from Kazakhstan on Thursday.")
+    text = (
+        "CSTO forces leave Kazakhstan\n\nJanuary 13, 2022\n\n"
+        "The CSTO peacekeepers completed their withdrawal from Kazakhstan on Thursday."
+    )
     body, found = T.strip_page_clutter(text)
     assert found == {"title": "CSTO forces leave Kazakhstan", "date": "2022-01-13"}
     assert body.startswith("CSTO forces leave Kazakhstan")
@@ -324,28 +380,42 @@ def test_clutter_removal_leaves_no_triple_newlines(seed_text):
 # -- split_front_matter ---------------------------------------------------------------------
 def test_split_front_matter():
     text = "---\ntitle: Hello\ndate: 2020-01-02\nn: 3\nempty:\n---\n\nBody text\n"
-    assert T.split_front_matter(text) == ("Body text\n", {"title": "Hello", "date": "2020-01-02",
-                                                          "n": "3", "empty": None})
+    assert T.split_front_matter(text) == (
+        "Body text\n",
+        {"title": "Hello", "date": "2020-01-02", "n": "3", "empty": None},
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "No front matter\n---\nx: 1\n---\n",          # not at the very top
-    "---\n- a\n- b\n---\nBody",                   # not a mapping
-    "---\ntitle: [unclosed\n---\nBody",           # not YAML
-    "---\ntitle: only an opening fence\nbody",     # no closing fence
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No front matter\n---\nx: 1\n---\n",  # not at the very top
+        "---\n- a\n- b\n---\nBody",  # not a mapping
+        "---\ntitle: [unclosed\n---\nBody",  # not YAML
+        "---\ntitle: only an opening fence\nbody",  # no closing fence
+    ],
+)
 def test_split_front_matter_leaves_other_text_alone(text):
     assert T.split_front_matter(text) == (text, {})
 
 
 # -- detect_language ------------------------------------------------------------------------
-@pytest.mark.parametrize("text,lang", [
-    (ENGLISH, "en"),
-    ("Организация Договора о коллективной безопасности провела совместные учения в Москве.", "ru"),
-    ("Die Bundesregierung hat heute beschlossen, die Zusammenarbeit mit der NATO zu vertiefen.",
-     "de"),
-    (FRENCH, "fr"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        (ENGLISH, "en"),
+        (
+            "Организация Договора о коллективной безопасности провела совместные учения в Москве.",
+            "ru",
+        ),
+        (
+            "Die Bundesregierung hat heute beschlossen, die Zusammenarbeit mit der NATO zu "
+            "vertiefen.",
+            "de",
+        ),
+        (FRENCH, "fr"),
+    ],
+)
 def test_detect_language(text, lang):
     code, prob = T.detect_language(text)
     assert code == lang
@@ -366,9 +436,16 @@ def test_detect_language_reads_start_and_middle_only():
 
 
 def test_repair_wraps_keeps_a_compound_hyphen_the_text_uses_elsewhere():
-    lines = ["the Conference on Interaction and Confidence-", "building Measures in Asia met",
-             "to strengthen confidence-building measures and", "to revi-", "talize the",
-             "peace-", "keeping operations while self-keeping", "and unpeace-keeping stand"]
+    lines = [
+        "the Conference on Interaction and Confidence-",
+        "building Measures in Asia met",
+        "to strengthen confidence-building measures and",
+        "to revi-",
+        "talize the",
+        "peace-",
+        "keeping operations while self-keeping",
+        "and unpeace-keeping stand",
+    ]
     repaired = T.repair_wraps("\n".join(lines * 2) + "\n")
     assert repaired.count("Confidence-building Measures") == 2  # hyphenated elsewhere: kept
     assert repaired.count("revitalize") == 2  # no evidence: joined, as textacy does

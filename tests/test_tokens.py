@@ -9,7 +9,9 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from analysis import tokens
@@ -21,9 +23,19 @@ BARE = TokenOptions(stopwords=None, domain_stopwords=False, min_length=1, number
 
 def make_corpus(texts, **meta) -> Corpus:
     n = len(texts)
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "text": texts,
-                         "title": [None] * n, "date": pd.NaT, "source": ["s"] * n,
-                         "author": [None] * n, "url": [None] * n, "lang": ["en"] * n, **meta})
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(n)],
+            "text": texts,
+            "title": [None] * n,
+            "date": pd.NaT,
+            "source": ["s"] * n,
+            "author": [None] * n,
+            "url": [None] * n,
+            "lang": ["en"] * n,
+            **meta,
+        }
+    )
     return Corpus(docs)
 
 
@@ -37,8 +49,15 @@ def test_options_are_frozen_hashable_and_json_ready():
     assert json.loads(json.dumps(opts.to_dict()))["stopwords"] == ["a", "b"]
 
 
-@pytest.mark.parametrize("bad", [dict(ngram_range=(2, 1)), dict(ngram_range=(0, 1)),
-                                 dict(stopwords="german"), dict(min_length=0)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(ngram_range=(2, 1)),
+        dict(ngram_range=(0, 1)),
+        dict(stopwords="german"),
+        dict(min_length=0),
+    ],
+)
 def test_options_reject_bad_values(bad):
     with pytest.raises(ValueError):
         TokenOptions(**bad)
@@ -57,8 +76,15 @@ def test_domain_stopwords_are_editable_words_without_actor_names():
     assert {"mr", "excellency", "said"} <= words
     assert tokenize("Mr President, thank you") == ["president", "thank"]
     assert tokenize("Mr", TokenOptions(domain_stopwords=False)) == ["mr"]
-    actor_words = set(tokens.actor_tokens()) | {"treaty", "nations", "united", "security",
-                                                 "atlantic", "collective", "organization"}
+    actor_words = set(tokens.actor_tokens()) | {
+        "treaty",
+        "nations",
+        "united",
+        "security",
+        "atlantic",
+        "collective",
+        "organization",
+    }
     assert not words & actor_words
 
 
@@ -80,19 +106,22 @@ def test_underscore_is_never_part_of_a_word():
 
 
 # -- actors -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("North Atlantic Treaty Organization", ["nato"]),
-    ("the North-Atlantic  Treaty\nOrganisation", ["nato"]),
-    ("NATO's enlargement", ["nato", "enlargement"]),
-    ("Collective Security Treaty Organization (CSTO)", ["csto", "csto"]),
-    ("the United Nations and the UN and the U.N.", ["un", "un", "un"]),
-    ("the UN Security Council", ["un"]),
-    ("United Nations Development Programme", ["undp"]),
-    ("UN Women and UN women peacekeepers", ["unwomen", "un", "women", "peacekeepers"]),
-    ("WHO says who knows", ["who", "says", "knows"]),
-    ("MUN, FUND and TUNISIA", ["mun", "fund", "tunisia"]),
-    ("Организации Объединенных Наций", ["un"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("North Atlantic Treaty Organization", ["nato"]),
+        ("the North-Atlantic  Treaty\nOrganisation", ["nato"]),
+        ("NATO's enlargement", ["nato", "enlargement"]),
+        ("Collective Security Treaty Organization (CSTO)", ["csto", "csto"]),
+        ("the United Nations and the UN and the U.N.", ["un", "un", "un"]),
+        ("the UN Security Council", ["un"]),
+        ("United Nations Development Programme", ["undp"]),
+        ("UN Women and UN women peacekeepers", ["unwomen", "un", "women", "peacekeepers"]),
+        ("WHO says who knows", ["who", "says", "knows"]),
+        ("MUN, FUND and TUNISIA", ["mun", "fund", "tunisia"]),
+        ("Организации Объединенных Наций", ["un"]),
+    ],
+)
 def test_actor_names_become_one_token(text, expected):
     opts = TokenOptions(domain_stopwords=False)
     assert tokenize(text, opts) == expected
@@ -123,11 +152,24 @@ def test_fallback_actor_list_when_the_registry_is_missing(monkeypatch):
 def test_ngrams_join_with_underscore_and_never_span_removed_tokens():
     text = "weapons of mass destruction threaten NATO members"
     got = tokenize(text, TokenOptions(ngram_range=(1, 2)))
-    assert got == ["weapons", "mass", "destruction", "threaten", "nato", "members",
-                   "mass_destruction", "destruction_threaten", "threaten_nato", "nato_members"]
+    assert got == [
+        "weapons",
+        "mass",
+        "destruction",
+        "threaten",
+        "nato",
+        "members",
+        "mass_destruction",
+        "destruction_threaten",
+        "threaten_nato",
+        "nato_members",
+    ]
     tri = tokenize(text, TokenOptions(ngram_range=(3, 3)))
-    assert tri == ["mass_destruction_threaten", "destruction_threaten_nato",
-                   "threaten_nato_members"]
+    assert tri == [
+        "mass_destruction_threaten",
+        "destruction_threaten_nato",
+        "threaten_nato_members",
+    ]
 
 
 # -- spans ------------------------------------------------------------------------------------
@@ -136,7 +178,7 @@ def test_token_spans_give_offsets_and_keep_flags():
     spans = token_spans(text)
     assert spans[0] == Token("the", 0, 3, False)
     assert spans[1] == Token("nato", 4, 38, True)
-    assert text[spans[1].start:spans[1].end] == "North Atlantic Treaty Organization"
+    assert text[spans[1].start : spans[1].end] == "North Atlantic Treaty Organization"
     assert [s.token for s in spans[2:]] == ["1949", "treaty"]
     assert [s.keep for s in spans[2:]] == [False, True]
     assert token_spans(text, filter=True) == [s for s in spans if s.keep]
@@ -145,14 +187,39 @@ def test_token_spans_give_offsets_and_keep_flags():
 def test_token_span_surface_stops_before_a_dropped_possessive():
     text = "the nation’s Secretary-General"
     spans = token_spans(text)
-    assert [text[s.start:s.end] for s in spans] == ["the", "nation", "Secretary-General"]
+    assert [text[s.start : s.end] for s in spans] == ["the", "nation", "Secretary-General"]
     assert [s.token for s in spans] == ["the", "nation", "secretary-general"]
 
 
-ALPHABET = st.sampled_from(["NATO", "UN", "United Nations", "the", "Peace", "1945", "G20",
-                            "it's", "o’clock", "x", "-", "'", " ", "\n", ".", "İ", "ß",
-                            "North Atlantic Treaty Organization", "MUN", "un", "'s",
-                            "’S", "s", "NATO's", "2030"])
+ALPHABET = st.sampled_from(
+    [
+        "NATO",
+        "UN",
+        "United Nations",
+        "the",
+        "Peace",
+        "1945",
+        "G20",
+        "it's",
+        "o’clock",
+        "x",
+        "-",
+        "'",
+        " ",
+        "\n",
+        ".",
+        "İ",
+        "ß",
+        "North Atlantic Treaty Organization",
+        "MUN",
+        "un",
+        "'s",
+        "’S",
+        "s",
+        "NATO's",
+        "2030",
+    ]
+)
 
 
 @given(st.lists(ALPHABET, max_size=30).map("".join))
@@ -173,10 +240,12 @@ def test_lemmas_with_spacy():
 
 
 # -- the document-term matrix --------------------------------------------------------------------
-TEXTS = ["NATO and the treaty. NATO expands; the treaty holds.",
-         "The UN charter and peace. Peace, peace!",
-         "Soviet union, treaty and peace in 1960.",
-         "Mr Secretary, the CSTO and NATO."]
+TEXTS = [
+    "NATO and the treaty. NATO expands; the treaty holds.",
+    "The UN charter and peace. Peace, peace!",
+    "Soviet union, treaty and peace in 1960.",
+    "Mr Secretary, the CSTO and NATO.",
+]
 
 
 def test_dtm_counts_match_tokenize_and_count_vectorizer(settings):

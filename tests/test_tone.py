@@ -20,10 +20,11 @@ import pytest
 
 pytest.importorskip("vaderSentiment")
 
+from conftest import ARTICLES, shared_path  # noqa: E402
+
 import analysis  # noqa: E402
 from analysis import framing  # noqa: E402
 from analysis.framing import tone  # noqa: E402
-from conftest import ARTICLES, shared_path  # noqa: E402
 
 LABELS = Path(__file__).parent / "data" / "tone_labels.csv"
 #: Floors the validation must reach (reached: see test_tone_agrees_with_hand_labels).
@@ -40,14 +41,16 @@ def articles(tmp_path_factory):
 
 # -- scoring ----------------------------------------------------------------------------------
 def test_scores_of_hand_made_sentences():
-    good, bad, neutral, negated = tone.score([
-        "The UN welcomed the excellent cooperation with the CSTO.",
-        "NATO is a dangerous and aggressive bloc.",
-        "The CSTO met in Moscow on Tuesday.",
-        "The CSTO's response was not good.",
-    ])
+    good, bad, neutral, negated = tone.score(
+        [
+            "The UN welcomed the excellent cooperation with the CSTO.",
+            "NATO is a dangerous and aggressive bloc.",
+            "The CSTO met in Moscow on Tuesday.",
+            "The CSTO's response was not good.",
+        ]
+    )
     assert good > 0.5 and bad < -0.5 and neutral == 0 and negated < 0
-    assert tone.score("The response was good.")[0] > 0          # negation flips it
+    assert tone.score("The response was good.")[0] > 0  # negation flips it
     assert np.isnan(tone.score(["", None]).astype(float)).all()
     assert tone.score("It failed.")[0] == tone.analyzer().polarity_scores("It failed.")["compound"]
 
@@ -90,10 +93,12 @@ def test_tone_differences(articles):
 
 
 def test_agreement_on_toy_labels():
-    labels = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "actor": ["UN"] * 4,
-                           "label": [-1, 0, 1, 2]})
-    by_doc = pd.DataFrame({"doc_id": ["a", "b", "c"], "actor": ["UN"] * 3,
-                           "tone": [-0.5, 0.01, 0.3]})
+    labels = pd.DataFrame(
+        {"doc_id": ["a", "b", "c", "d"], "actor": ["UN"] * 4, "label": [-1, 0, 1, 2]}
+    )
+    by_doc = pd.DataFrame(
+        {"doc_id": ["a", "b", "c"], "actor": ["UN"] * 3, "tone": [-0.5, 0.01, 0.3]}
+    )
     got = tone.agreement(labels, by_doc)
     assert got["n"] == 3 and got["n_missing"] == 1
     assert got["spearman"] == pytest.approx(1.0) and got["agreement"] == 1.0
@@ -112,10 +117,12 @@ def test_labels_cover_every_mentioned_actor(articles):
 def test_tone_agrees_with_hand_labels(articles):
     labels = pd.read_csv(LABELS, dtype={"doc_id": str})
     got = tone.agreement(labels, tone.tone_by_doc(articles))
-    print(f"\ntone vs hand labels: n={got['n']}, Spearman rho={got['spearman']:.3f} "
-          f"(p={got['spearman_p']:.3f}), sign accuracy={got['sign_accuracy']:.3f} "
-          f"on {got['n_signed']} non-neutral labels, 3-class agreement "
-          f"(neutral band ±{tone.NEUTRAL_BAND})={got['agreement']:.3f}")
+    print(
+        f"\ntone vs hand labels: n={got['n']}, Spearman rho={got['spearman']:.3f} "
+        f"(p={got['spearman_p']:.3f}), sign accuracy={got['sign_accuracy']:.3f} "
+        f"on {got['n_signed']} non-neutral labels, 3-class agreement "
+        f"(neutral band ±{tone.NEUTRAL_BAND})={got['agreement']:.3f}"
+    )
     assert got["n"] >= MIN_PAIRS and got["n_missing"] == 0
     assert got["spearman"] > MIN_SPEARMAN
     assert got["sign_accuracy"] > MIN_SIGN_ACCURACY

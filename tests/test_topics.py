@@ -22,9 +22,19 @@ from analysis.tokens import TokenOptions
 def make_corpus(texts: list[str], **meta) -> Corpus:
     """A corpus from plain texts (doc ids d0, d1, ...) and metadata columns."""
     n = len(texts)
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "text": texts,
-                         "title": [f"T{i}" for i in range(n)], "date": pd.NaT,
-                         "source": "test", "author": None, "url": None, "lang": "en", **meta})
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(n)],
+            "text": texts,
+            "title": [f"T{i}" for i in range(n)],
+            "date": pd.NaT,
+            "source": "test",
+            "author": None,
+            "url": None,
+            "lang": "en",
+            **meta,
+        }
+    )
     return Corpus(docs, name="toy")
 
 
@@ -33,8 +43,9 @@ def fake_model(theta, doc_ids, **meta) -> topics.TopicModel:
     theta = np.asarray(theta, dtype=float)
     tm = topics.TopicModel(k=theta.shape[1])
     tm.doc_topic_ = theta
-    tm.units_ = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(theta))],
-                              "doc_id": list(doc_ids), **meta})
+    tm.units_ = pd.DataFrame(
+        {"unit_id": [f"u{i}" for i in range(len(theta))], "doc_id": list(doc_ids), **meta}
+    )
     tm.labels_ = {t: f"t{t}" for t in range(theta.shape[1])}
     return tm
 
@@ -58,27 +69,35 @@ def fb_model(factbook):
 # -- units -------------------------------------------------------------------------------------
 def test_paragraphs_split_at_blank_lines_else_line_breaks_and_merge_short_ones():
     long_a, long_b = "alpha " * 20, "beta " * 20
-    corpus = make_corpus([f"Heading\n\n{long_a}\n\n{long_b}",   # heading merged forward
-                          f"{long_a}\n{long_b}",                 # no blank line: line breaks
-                          "only one"], region=["x", "y", "x"])
+    corpus = make_corpus(
+        [
+            f"Heading\n\n{long_a}\n\n{long_b}",  # heading merged forward
+            f"{long_a}\n{long_b}",  # no blank line: line breaks
+            "only one",
+        ],
+        region=["x", "y", "x"],
+    )
     u = topics.units(corpus, "paragraph", actors=())
     assert u.groupby("doc_id").size().to_dict() == {"d0": 2, "d1": 2, "d2": 1}
     assert u["unit_id"].tolist() == ["d0:0", "d0:1", "d1:0", "d1:1", "d2:0"]
     texts = dict(zip(corpus.docs["doc_id"], corpus.docs["text"]))
     for row in u.itertuples():
-        assert texts[row.doc_id][row.start:row.end] == row.text
+        assert texts[row.doc_id][row.start : row.end] == row.text
     assert u.loc[0, "text"].startswith("Heading\n\nalpha")
     assert u["region"].tolist() == ["x", "x", "y", "y", "x"] and (u["unit"] == "paragraph").all()
 
 
 def test_actor_context_windows_merge_per_actor_and_name_the_actor():
-    text = ("The weather was fine. NATO met in Brussels. Leaders spoke. Nothing else happened. "
-            "Tea was served. More tea came. The CSTO answered. Then NATO replied. The end.")
+    text = (
+        "The weather was fine. NATO met in Brussels. Leaders spoke. Nothing else happened. "
+        "Tea was served. More tea came. The CSTO answered. Then NATO replied. The end."
+    )
     u = topics.units(make_corpus([text]), "actor_context", window=1)
     assert u[["actors", "text"]].values.tolist() == [
         ["NATO", "The weather was fine. NATO met in Brussels. Leaders spoke. "],
         ["CSTO", "More tea came. The CSTO answered. Then NATO replied. "],
-        ["NATO", "The CSTO answered. Then NATO replied. The end."]]
+        ["NATO", "The CSTO answered. Then NATO replied. The end."],
+    ]
     doc = topics.units(make_corpus([text]), "document")
     assert doc.loc[0, "actors"] == "CSTO;NATO"
 
@@ -93,19 +112,18 @@ def test_units_reject_unknown_kind_and_fit_rejects_duplicate_ids():
 
 # -- diagnostics against hand computation ------------------------------------------------------
 #: 4 documents x 5 terms (a b c d e); counts above 1 must not matter (presence only).
-TOY = np.array([[1, 1, 0, 0, 1],
-                [3, 1, 1, 0, 0],
-                [1, 0, 1, 1, 0],
-                [0, 0, 2, 1, 1]])
-TOP = [[0, 1, 2],   # topic 0: a, b, c (most probable first)
-       [3, 4, 1]]   # topic 1: d, e, b
+TOY = np.array([[1, 1, 0, 0, 1], [3, 1, 1, 0, 0], [1, 0, 1, 1, 0], [0, 0, 2, 1, 1]])
+TOP = [
+    [0, 1, 2],  # topic 0: a, b, c (most probable first)
+    [3, 4, 1],
+]  # topic 1: d, e, b
 
 
 def test_umass_by_hand():
     # D(a)=3 D(b)=2 D(c)=3 D(d)=2 D(e)=2; D(a,b)=2 D(a,c)=2 D(b,c)=1 D(d,e)=1 D(d,b)=0 D(e,b)=1
     # UMass pair (m, l): log((D(v_m, v_l) + 1) / D(v_l)), v_l the more probable word.
-    topic0 = [log((2 + 1) / 3), log((2 + 1) / 3), log((1 + 1) / 2)]     # b|a, c|a, c|b
-    topic1 = [log((1 + 1) / 2), log((0 + 1) / 2), log((1 + 1) / 2)]     # e|d, b|d, b|e
+    topic0 = [log((2 + 1) / 3), log((2 + 1) / 3), log((1 + 1) / 2)]  # b|a, c|a, c|b
+    topic1 = [log((1 + 1) / 2), log((0 + 1) / 2), log((1 + 1) / 2)]  # e|d, b|d, b|e
     got = topics.coherence(TOP, sparse.csr_matrix(TOY), measure="umass")
     np.testing.assert_allclose(got, [np.mean(topic0), np.mean(topic1)])
     assert got[1] == pytest.approx(log(0.5) / 3)
@@ -116,48 +134,53 @@ def test_npmi_by_hand():
     ab = log((2 / 4) / ((3 / 4) * (2 / 4))) / -log(2 / 4)
     ac = log((2 / 4) / ((3 / 4) * (3 / 4))) / -log(2 / 4)
     bc = log((1 / 4) / ((2 / 4) * (3 / 4))) / -log(1 / 4)
-    de = log((1 / 4) / ((2 / 4) * (2 / 4))) / -log(1 / 4)   # = 0: independent
-    db = -1.0                                                 # never together
-    eb = log((1 / 4) / ((2 / 4) * (2 / 4))) / -log(1 / 4)   # = 0
+    de = log((1 / 4) / ((2 / 4) * (2 / 4))) / -log(1 / 4)  # = 0: independent
+    db = -1.0  # never together
+    eb = log((1 / 4) / ((2 / 4) * (2 / 4))) / -log(1 / 4)  # = 0
     got = topics.coherence(TOP, TOY, measure="npmi")
     np.testing.assert_allclose(got, [(ab + ac + bc) / 3, (de + db + eb) / 3], atol=1e-12)
     assert got[1] == pytest.approx(-1 / 3)
 
 
 def test_exclusivity_diversity_relevance_frex_small_cases():
-    phi = np.array([[0.5, 0.3, 0.2, 0.0],
-                    [0.0, 0.3, 0.2, 0.5]])
+    phi = np.array([[0.5, 0.3, 0.2, 0.0], [0.0, 0.3, 0.2, 0.5]])
     # top 2 of topic 0: terms 0 (excl 1) and 1 (excl 0.5); topic 1: terms 3 (1) and 1 (0.5)
     np.testing.assert_allclose(topics.exclusivity(phi, n=2), [0.75, 0.75])
-    assert topics.diversity(phi, n=2) == 3 / 4           # {0, 1} and {3, 1}
+    assert topics.diversity(phi, n=2) == 3 / 4  # {0, 1} and {3, 1}
     freq = np.array([5, 6, 4, 5])
     rel = topics.relevance(phi, freq, lambda_=0.6)
     assert rel[0, 0] == pytest.approx(0.6 * log(0.5) + 0.4 * log(0.5 / (5 / 20)))
     fx = topics.frex(phi, weight=0.5)
-    assert fx[0].argmax() == 0 and fx[1].argmax() == 3   # frequent AND exclusive wins
-    assert fx[0, 0] == pytest.approx(1.0)                # top rank on both counts
+    assert fx[0].argmax() == 0 and fx[1].argmax() == 3  # frequent AND exclusive wins
+    assert fx[0, 0] == pytest.approx(1.0)  # top rank on both counts
 
 
 # -- stability ---------------------------------------------------------------------------------
-RUN_A = [["nato", "alliance", "troops"], ["un", "peacekeeping", "mission"],
-         ["csto", "russia", "collective"]]
+RUN_A = [
+    ["nato", "alliance", "troops"],
+    ["un", "peacekeeping", "mission"],
+    ["csto", "russia", "collective"],
+]
 
 
 def test_match_topics_recovers_a_known_permutation():
-    run_b = [RUN_A[2], RUN_A[0], RUN_A[1]]                       # b's topic 1 is a's topic 0...
+    run_b = [RUN_A[2], RUN_A[0], RUN_A[1]]  # b's topic 1 is a's topic 0...
     m = topics.match_topics(RUN_A, run_b, n=3)
     assert m[["topic_a", "topic_b"]].values.tolist() == [[0, 1], [1, 2], [2, 0]]
     assert (m["jaccard"] == 1.0).all()
-    noisy = [["csto", "russia", "treaty"], ["nato", "alliance", "troops"],
-             ["un", "mission", "blue"]]
+    noisy = [
+        ["csto", "russia", "treaty"],
+        ["nato", "alliance", "troops"],
+        ["un", "mission", "blue"],
+    ]
     m = topics.match_topics(RUN_A, noisy, n=3)
     assert m["topic_b"].tolist() == [1, 2, 0]
-    np.testing.assert_allclose(m["jaccard"], [1.0, 0.5, 0.5])    # 2 shared of 4 distinct
+    np.testing.assert_allclose(m["jaccard"], [1.0, 0.5, 0.5])  # 2 shared of 4 distinct
 
 
 def test_compare_runs_picks_the_run_closest_to_the_others():
     # the CSTO topic drifts: RUN_A -> middle shares 1 of 5 words, middle -> far 2 of 4
-    middle = [RUN_A[1], ["csto", "treaty", "armenia"], RUN_A[0]]          # order shuffled
+    middle = [RUN_A[1], ["csto", "treaty", "armenia"], RUN_A[0]]  # order shuffled
     far = [RUN_A[0], RUN_A[1], ["treaty", "armenia", "kazakhstan"]]
     st = topics.compare_runs([RUN_A, middle, far], n=3)
     np.testing.assert_allclose(st.pairs["mean_jaccard"], [2.2 / 3, 2 / 3, 2.5 / 3])
@@ -180,7 +203,7 @@ def test_bootstrap_ci_covers_the_mean_and_narrows_with_more_documents():
         assert ((p["ci_low"] < p["mean"]) & (p["mean"] < p["ci_high"])).all()
         assert (p["n_docs"] == n).all()
         widths.append((p["ci_high"] - p["ci_low"]).to_numpy())
-    assert (widths[1] < widths[0] / 4).all()                     # ~ 1/sqrt(50) narrower
+    assert (widths[1] < widths[0] / 4).all()  # ~ 1/sqrt(50) narrower
     last = topics.prevalence(fake_model(dirichlet_docs(2000, alpha, 2000), range(2000)))
     truth = np.array(alpha) / sum(alpha)
     assert ((last["ci_low"] < truth) & (truth < last["ci_high"])).all()
@@ -196,16 +219,14 @@ def test_bootstrap_is_seeded():
 def test_cluster_bootstrap_resamples_documents_not_units():
     n_docs, per_doc = 30, 20
     doc_theta = dirichlet_docs(n_docs, [1.0, 1.0], seed=1)
-    units = np.repeat(doc_theta, per_doc, axis=0)                # 20 identical units a doc
+    units = np.repeat(doc_theta, per_doc, axis=0)  # 20 identical units a doc
     doc_ids = np.repeat([f"d{i}" for i in range(n_docs)], per_doc)
     by_units = topics.prevalence(fake_model(units, doc_ids), n_boot=300)
-    by_docs = topics.prevalence(fake_model(doc_theta, [f"d{i}" for i in range(n_docs)]),
-                                n_boot=300)
+    by_docs = topics.prevalence(fake_model(doc_theta, [f"d{i}" for i in range(n_docs)]), n_boot=300)
     # the same documents drawn: identical intervals, whatever the number of units
     pd.testing.assert_frame_equal(by_units, by_docs)
     # treating the 600 units as independent would make the interval ~sqrt(20) too narrow
-    naive = topics.prevalence(fake_model(units, [f"u{i}" for i in range(len(units))]),
-                              n_boot=300)
+    naive = topics.prevalence(fake_model(units, [f"u{i}" for i in range(len(units))]), n_boot=300)
     ratio = (by_units["ci_high"] - by_units["ci_low"]) / (naive["ci_high"] - naive["ci_low"])
     assert (ratio > 3).all()
     assert (by_units["n_docs"] == n_docs).all()
@@ -221,16 +242,27 @@ def test_unit_weighting_counts_units_but_still_resamples_documents():
 
 def test_prevalence_differences_have_intervals_and_detect_a_real_difference():
     n = 300
-    theta = np.vstack([dirichlet_docs(n, [3, 1], 1), dirichlet_docs(n, [1, 3], 2),
-                       dirichlet_docs(n, [3, 1], 3)])
+    theta = np.vstack(
+        [dirichlet_docs(n, [3, 1], 1), dirichlet_docs(n, [1, 3], 2), dirichlet_docs(n, [3, 1], 3)]
+    )
     group = ["a"] * n + ["b"] * n + ["c"] * n
     model = fake_model(theta, range(3 * n), bloc=group)
     d = topics.prevalence_difference(model, "bloc", n_boot=500)
-    assert list(d.columns) == ["topic", "label", "group", "reference", "diff", "ci_low",
-                               "ci_high", "p", "n_docs", "n_docs_reference"]
+    assert list(d.columns) == [
+        "topic",
+        "label",
+        "group",
+        "reference",
+        "diff",
+        "ci_low",
+        "ci_high",
+        "p",
+        "n_docs",
+        "n_docs_reference",
+    ]
     assert (d["reference"] == "a").all() and (d["n_docs_reference"] == n).all()
     b0 = d[(d["group"] == "b") & (d["topic"] == 0)].iloc[0]
-    assert b0["ci_low"] < b0["diff"] < b0["ci_high"] < 0        # 0.25 - 0.75 = -0.5
+    assert b0["ci_low"] < b0["diff"] < b0["ci_high"] < 0  # 0.25 - 0.75 = -0.5
     assert b0["ci_low"] < -0.5 < b0["ci_high"] and b0["p"] < 0.01
     c0 = d[(d["group"] == "c") & (d["topic"] == 0)].iloc[0]
     assert c0["ci_low"] < 0 < c0["ci_high"] and c0["p"] > 0.05  # same distribution
@@ -244,8 +276,7 @@ def test_prevalence_by_actor_counts_a_unit_for_every_actor_it_names():
     theta = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5], [0.4, 0.6]])
     model = fake_model(theta, ["a", "b", "c", "d"], actors=["NATO", "CSTO;NATO", "", "UN"])
     p = topics.prevalence(model, by="actor", n_boot=50).query("topic == 0")
-    assert p.set_index("group")["mean"].round(6).to_dict() == {"CSTO": 0.2, "NATO": 0.55,
-                                                               "UN": 0.4}
+    assert p.set_index("group")["mean"].round(6).to_dict() == {"CSTO": 0.2, "NATO": 0.55, "UN": 0.4}
     assert p.set_index("group")["n_docs"].to_dict() == {"CSTO": 1, "NATO": 2, "UN": 1}
     with pytest.raises(ValueError, match="no column 'party'"):
         topics.prevalence(model, by="party")
@@ -260,14 +291,22 @@ def test_trend_without_smoothing_equals_yearly_prevalence_and_smooths_by_hand():
     for col in ("mean", "ci_low", "ci_high", "n_docs"):
         np.testing.assert_allclose(raw[col].to_numpy(float), yearly[col].to_numpy(float))
     smooth = topics.prevalence_trend(model, bandwidth=1.0, n_boot=200)
-    w = np.exp(-0.5 * (np.array([2000, 2001, 2003]) - 2001) ** 2)   # kernel at t = 2001
+    w = np.exp(-0.5 * (np.array([2000, 2001, 2003]) - 2001) ** 2)  # kernel at t = 2001
     sums = np.array([theta[years == y, 0].sum() for y in (2000, 2001, 2003)])
     expected = (w @ sums) / (w @ np.array([20, 20, 20]))
     got = smooth[(smooth["topic"] == 0) & (smooth["time"] == 2001)].iloc[0]
     assert got["mean"] == pytest.approx(expected)
     assert got["ci_low"] < got["mean"] < got["ci_high"]
-    assert list(smooth.columns) == ["topic", "label", "group", "time", "mean", "ci_low",
-                                    "ci_high", "n_docs"]
+    assert list(smooth.columns) == [
+        "topic",
+        "label",
+        "group",
+        "time",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n_docs",
+    ]
     fig = topics.plot_trend(smooth)
     assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == ["t0", "t1"]
 
@@ -296,7 +335,7 @@ def test_doc_topics_equal_sklearn_fit_transform_on_the_same_matrix(factbook):
     np.testing.assert_allclose(tm.components_, bare.components_[order])
     assert list(tm.terms_) == list(counts.terms)
     assert np.allclose(tm.doc_topic_.sum(axis=1), 1)
-    assert (np.diff(tm.doc_topic_.mean(axis=0)) <= 0).all()       # topic 0 most prevalent
+    assert (np.diff(tm.doc_topic_.mean(axis=0)) <= 0).all()  # topic 0 most prevalent
 
 
 def test_cache_round_trip_npz_json_gives_identical_results(factbook, _private_cache):
@@ -308,8 +347,9 @@ def test_cache_round_trip_npz_json_gives_identical_results(factbook, _private_ca
         np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
     pd.testing.assert_frame_equal(first.top_terms(), second.top_terms())
     pd.testing.assert_frame_equal(first.doc_topics(), second.doc_topics())
-    pd.testing.assert_frame_equal(topics.prevalence(first, "region"),
-                                  topics.prevalence(second, "region"))
+    pd.testing.assert_frame_equal(
+        topics.prevalence(first, "region"), topics.prevalence(second, "region")
+    )
     entries = list((_private_cache / "topics").iterdir())
     assert len(entries) == 1
     assert sorted(p.name for p in entries[0].iterdir()) == ["model.json", "model.npz"]
@@ -317,7 +357,7 @@ def test_cache_round_trip_npz_json_gives_identical_results(factbook, _private_ca
         assert z["doc_topic"].shape == first.doc_topic_.shape
     assert json.loads((entries[0] / "model.json").read_text())["k"] == 5
     other = topics.TopicModel(5, random_state=3, min_df=3).fit(table)
-    assert not other.from_cache_                                  # parameters are in the key
+    assert not other.from_cache_  # parameters are in the key
 
 
 def test_save_and_load_keep_edited_labels_and_every_table(fb_model, tmp_path):
@@ -327,8 +367,9 @@ def test_save_and_load_keep_edited_labels_and_every_table(fb_model, tmp_path):
         assert loaded.labels_[0] == "Edited label"
         pd.testing.assert_frame_equal(loaded.top_terms(), fb_model.top_terms())
         pd.testing.assert_frame_equal(loaded.doc_topics(), fb_model.doc_topics())
-        np.testing.assert_allclose(loaded.transform(fb_model.units_.head(5)),
-                                   fb_model.transform(fb_model.units_.head(5)))
+        np.testing.assert_allclose(
+            loaded.transform(fb_model.units_.head(5)), fb_model.transform(fb_model.units_.head(5))
+        )
     finally:
         fb_model.labels_ = topics.auto_labels(fb_model)
 
@@ -341,7 +382,7 @@ def test_run_cli_same_seed_writes_byte_identical_files(tmp_path):
         assert path.read_bytes() == second[name].read_bytes(), name
     prev = pd.read_csv(first["prevalence"])
     assert list(prev.columns) == topics.PREVALENCE_COLUMNS
-    assert "africa" in set(prev["group"])                         # grouped by region
+    assert "africa" in set(prev["group"])  # grouped by region
     assert len(pd.read_csv(first["doc_topics"])) == 255
 
 
@@ -364,8 +405,17 @@ def test_factbook_has_a_nato_or_military_topic_and_complete_tables(fb_model):
 def test_held_out_perplexity_sweep_and_plot(factbook):
     table = topics.units(factbook, actors=()).head(150)
     sw = topics.sweep(table, [3, 5], seeds=[0, 1], max_iter=5, cache=False)
-    assert list(sw.columns) == ["model", "k", "seed", "umass", "npmi", "exclusivity",
-                                "diversity", "perplexity", "stability"]
+    assert list(sw.columns) == [
+        "model",
+        "k",
+        "seed",
+        "umass",
+        "npmi",
+        "exclusivity",
+        "diversity",
+        "perplexity",
+        "stability",
+    ]
     assert len(sw) == 4 and sw["stability"].between(0, 1).all()
     assert (sw["perplexity"] > 1).all() and sw.attrs["perplexity"] == "held-out"
     fig = topics.plot_sweep(sw)
@@ -392,8 +442,7 @@ def test_bad_parameters_say_what_to_do(fb_model):
 
 def test_sample_documents_keeps_whole_documents():
     sample_documents = topics.sample_documents
-    table = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "c", "c", "d"],
-                          "text": list("pqrstuv")})
+    table = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "c", "c", "d"], "text": list("pqrstuv")})
     assert sample_documents(table, None) is table and sample_documents(table, 4) is table
     two = sample_documents(table, 2, random_state=1)
     assert two["doc_id"].nunique() == 2

@@ -11,16 +11,16 @@ import email.utils
 import gzip
 import hashlib
 import json
-import threading
 import shutil
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,37 +32,65 @@ from analysis.errors import AnalysisError, E
 from analysis.webcorpus import build, doc_id_for, fetch_dataset, normalize_url
 
 PAGES = {
-    "/csto-summit": ("CSTO leaders meet in Minsk", "2024-05-16", "Anna Petrova",
-                     "The Collective Security Treaty Organization held its summit in Minsk. "
-                     "Leaders of Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan "
-                     "discussed the collective rapid reaction forces and border security in "
-                     "Central Asia. The secretary general praised joint exercises."),
-    "/nato-summit": ("NATO allies gather in Washington", "2024-07-10", "John Miller",
-                     "NATO heads of state and government met in Washington for the alliance's "
-                     "seventy-fifth anniversary. Allies agreed on new defence spending pledges "
-                     "and support for Ukraine, and welcomed Sweden as the newest member of the "
-                     "North Atlantic Treaty Organization."),
-    "/un-assembly": ("The UN General Assembly opens its debate", "2023-09-19", "Maria Lopez",
-                     "The United Nations General Assembly opened its annual general debate in "
-                     "New York. The Secretary-General called on member states to reform the "
-                     "Security Council and to keep the promises of the Sustainable Development "
-                     "Goals. Delegations from every region spoke about peace and security."),
-    "/un-security-council": ("Security Council extends peacekeeping mandate", "2024-01-30", "",
-                             "The UN Security Council voted to extend the mandate of the "
-                             "peacekeeping mission for another year. Council members stressed "
-                             "the protection of civilians and the role of regional "
-                             "organizations, including the African Union, in the settlement."),
-    "/flaky": ("CSTO exercise Interaction concludes", "2023-10-06", "",
-               "The CSTO collective rapid reaction forces concluded the Interaction exercise "
-               "in Belarus. Troops from the member states trained to respond to a simulated "
-               "crisis, and observers from the United Nations attended the final stage."),
-    "/busy": ("NATO and the UN sign a joint declaration", "2023-11-02", "",
-              "NATO and the United Nations signed a joint declaration on cooperation in crisis "
-              "management. The two organizations will share training and lessons learned in "
-              "peacekeeping and support each other's missions in the field."),
-    "/private/memo": ("Internal memo", "2024-02-02", "",
-                      "This page is disallowed by robots.txt and must never be fetched by the "
-                      "corpus builder, whatever it says about the CSTO, NATO or the UN."),
+    "/csto-summit": (
+        "CSTO leaders meet in Minsk",
+        "2024-05-16",
+        "Anna Petrova",
+        "The Collective Security Treaty Organization held its summit in Minsk. "
+        "Leaders of Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan "
+        "discussed the collective rapid reaction forces and border security in "
+        "Central Asia. The secretary general praised joint exercises.",
+    ),
+    "/nato-summit": (
+        "NATO allies gather in Washington",
+        "2024-07-10",
+        "John Miller",
+        "NATO heads of state and government met in Washington for the alliance's "
+        "seventy-fifth anniversary. Allies agreed on new defence spending pledges "
+        "and support for Ukraine, and welcomed Sweden as the newest member of the "
+        "North Atlantic Treaty Organization.",
+    ),
+    "/un-assembly": (
+        "The UN General Assembly opens its debate",
+        "2023-09-19",
+        "Maria Lopez",
+        "The United Nations General Assembly opened its annual general debate in "
+        "New York. The Secretary-General called on member states to reform the "
+        "Security Council and to keep the promises of the Sustainable Development "
+        "Goals. Delegations from every region spoke about peace and security.",
+    ),
+    "/un-security-council": (
+        "Security Council extends peacekeeping mandate",
+        "2024-01-30",
+        "",
+        "The UN Security Council voted to extend the mandate of the "
+        "peacekeeping mission for another year. Council members stressed "
+        "the protection of civilians and the role of regional "
+        "organizations, including the African Union, in the settlement.",
+    ),
+    "/flaky": (
+        "CSTO exercise Interaction concludes",
+        "2023-10-06",
+        "",
+        "The CSTO collective rapid reaction forces concluded the Interaction exercise "
+        "in Belarus. Troops from the member states trained to respond to a simulated "
+        "crisis, and observers from the United Nations attended the final stage.",
+    ),
+    "/busy": (
+        "NATO and the UN sign a joint declaration",
+        "2023-11-02",
+        "",
+        "NATO and the United Nations signed a joint declaration on cooperation in crisis "
+        "management. The two organizations will share training and lessons learned in "
+        "peacekeeping and support each other's missions in the field.",
+    ),
+    "/private/memo": (
+        "Internal memo",
+        "2024-02-02",
+        "",
+        "This page is disallowed by robots.txt and must never be fetched by the "
+        "corpus builder, whatever it says about the CSTO, NATO or the UN.",
+    ),
 }
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
@@ -71,9 +99,11 @@ def page_html(title: str, date: str, author: str, body: str) -> bytes:
     meta = f'<meta property="article:published_time" content="{date}">' if date else ""
     meta += f'<meta name="author" content="{author}">' if author else ""
     paragraphs = "".join(f"<p>{s.strip()}.</p>" for s in body.split(". ") if s.strip())
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{meta}"
-            f"</head><body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>"
-            f"{paragraphs}</article><footer>Copyright</footer></body></html>").encode("utf-8")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{meta}"
+        f"</head><body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>"
+        f"{paragraphs}</article><footer>Copyright</footer></body></html>"
+    ).encode()
 
 
 class Site:
@@ -88,12 +118,21 @@ class Site:
         self.lock = threading.Lock()
         self.base = ""
 
-    def add(self, path: str, body: bytes | str = b"", *, status: int = 200,
-            ctype: str = "text/html; charset=utf-8", headers: dict | None = None,
-            delay: float = 0.0, then: list[dict] | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        *,
+        status: int = 200,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict | None = None,
+        delay: float = 0.0,
+        then: list[dict] | None = None,
+    ) -> str:
         body = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[path] = [dict(body=body, status=status, ctype=ctype,
-                                  headers=headers or {}, delay=delay)] + (then or [])
+        self.routes[path] = [
+            dict(body=body, status=status, ctype=ctype, headers=headers or {}, delay=delay)
+        ] + (then or [])
         return self.base + path
 
     def url(self, path: str) -> str:
@@ -114,9 +153,13 @@ def _handler(site: Site):
                 site.in_flight += 1
                 site.max_in_flight = max(site.max_in_flight, site.in_flight)
                 responses = site.routes.get(path)
-                spec = (responses[min(site.hits[path], len(responses)) - 1] if responses
-                        else dict(body=b"not found", status=404, ctype="text/plain",
-                                  headers={}, delay=0.0))
+                spec = (
+                    responses[min(site.hits[path], len(responses)) - 1]
+                    if responses
+                    else dict(
+                        body=b"not found", status=404, ctype="text/plain", headers={}, delay=0.0
+                    )
+                )
             try:
                 time.sleep(spec["delay"])
                 self.send_response(spec["status"])
@@ -141,8 +184,7 @@ def _handler(site: Site):
 @contextmanager
 def serving(mp: pytest.MonkeyPatch) -> Iterator[Site]:
     """A real HTTP server on 127.0.0.1 (random port) serving what the test adds."""
-    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
-                "ALL_PROXY"):
+    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         mp.delenv(var, raising=False)
     mp.setattr(webcorpus.client, "BACKOFF_SECONDS", 0.01)
     mp.setattr(webcorpus.store, "FLUSH_SECONDS", 0.0)
@@ -150,8 +192,9 @@ def serving(mp: pytest.MonkeyPatch) -> Iterator[Site]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     site.base = f"http://127.0.0.1:{server.server_address[1]}"
     site.add("/robots.txt", ROBOTS, ctype="text/plain")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield site
@@ -190,11 +233,14 @@ def assert_complete(folder: Path) -> None:
 
 
 # -- URLs -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("url, same", [
-    ("HTTP://127.0.0.1:80/News/CSTO/", "http://127.0.0.1/News/CSTO"),
-    ("https://Example.org/a?utm_source=x&id=2&UTM_medium=y#part", "https://example.org/a?id=2"),
-    ("https://example.org", "https://example.org/"),
-])
+@pytest.mark.parametrize(
+    "url, same",
+    [
+        ("HTTP://127.0.0.1:80/News/CSTO/", "http://127.0.0.1/News/CSTO"),
+        ("https://Example.org/a?utm_source=x&id=2&UTM_medium=y#part", "https://example.org/a?id=2"),
+        ("https://example.org", "https://example.org/"),
+    ],
+)
 def test_normalized_urls_share_one_doc_id(url, same):
     assert normalize_url(url) == normalize_url(same)
     assert doc_id_for(url) == doc_id_for(same)
@@ -209,18 +255,48 @@ def test_different_pages_get_different_ids():
 # -- build from a URL list --------------------------------------------------------------------
 def add_trouble(site: Site) -> Site:
     """Good pages and every kind of trouble."""
-    add_pages(site, "/csto-summit", "/nato-summit", "/un-assembly", "/un-security-council",
-              "/private/memo")
+    add_pages(
+        site,
+        "/csto-summit",
+        "/nato-summit",
+        "/un-assembly",
+        "/un-security-council",
+        "/private/memo",
+    )
     site.add("/un-copy", page_html(*PAGES["/un-assembly"]))
     site.add("/old-csto", status=301, headers={"Location": "/csto-summit"})
     site.add("/moved", status=302, headers={"Location": "/un-security-council"})
-    site.add("/flaky", b"oops", status=500, ctype="text/plain",
-             then=[dict(body=page_html(*PAGES["/flaky"]), status=200,
-                        ctype="text/html; charset=utf-8", headers={}, delay=0.0)])
-    site.add("/busy", b"slow down", status=429, ctype="text/plain",
-             headers={"Retry-After": "1"},
-             then=[dict(body=page_html(*PAGES["/busy"]), status=200,
-                        ctype="text/html; charset=utf-8", headers={}, delay=0.0)])
+    site.add(
+        "/flaky",
+        b"oops",
+        status=500,
+        ctype="text/plain",
+        then=[
+            dict(
+                body=page_html(*PAGES["/flaky"]),
+                status=200,
+                ctype="text/html; charset=utf-8",
+                headers={},
+                delay=0.0,
+            )
+        ],
+    )
+    site.add(
+        "/busy",
+        b"slow down",
+        status=429,
+        ctype="text/plain",
+        headers={"Retry-After": "1"},
+        then=[
+            dict(
+                body=page_html(*PAGES["/busy"]),
+                status=200,
+                ctype="text/html; charset=utf-8",
+                headers={},
+                delay=0.0,
+            )
+        ],
+    )
     site.add("/always-500", b"broken", status=500, ctype="text/plain")
     site.add("/slow", page_html(*PAGES["/nato-summit"]), delay=0.8)
     site.add("/data.json", b'{"csto": 1}', ctype="application/json")
@@ -228,14 +304,37 @@ def add_trouble(site: Site) -> Site:
     return site
 
 
-MIXED = ["/csto-summit", "/nato-summit", "/un-assembly", "/un-copy", "/old-csto", "/moved",
-         "/flaky", "/busy", "/always-500", "/missing", "/private/memo", "/slow", "/data.json",
-         "/empty"]
+MIXED = [
+    "/csto-summit",
+    "/nato-summit",
+    "/un-assembly",
+    "/un-copy",
+    "/old-csto",
+    "/moved",
+    "/flaky",
+    "/busy",
+    "/always-500",
+    "/missing",
+    "/private/memo",
+    "/slow",
+    "/data.json",
+    "/empty",
+]
 EXPECTED = {
-    "/csto-summit": "ok", "/nato-summit": "ok", "/un-assembly": "ok", "/moved": "ok",
-    "/flaky": "ok", "/busy": "ok", "/un-copy": "duplicate_text", "/old-csto": "duplicate_url",
-    "/always-500": "http_500", "/missing": "http_404", "/private/memo": "robots_disallowed",
-    "/slow": "timeout", "/data.json": "not_html", "/empty": "empty_text",
+    "/csto-summit": "ok",
+    "/nato-summit": "ok",
+    "/un-assembly": "ok",
+    "/moved": "ok",
+    "/flaky": "ok",
+    "/busy": "ok",
+    "/un-copy": "duplicate_text",
+    "/old-csto": "duplicate_url",
+    "/always-500": "http_500",
+    "/missing": "http_404",
+    "/private/memo": "robots_disallowed",
+    "/slow": "timeout",
+    "/data.json": "not_html",
+    "/empty": "empty_text",
     "ftp://x.org/a": "bad_url",
 }
 
@@ -247,28 +346,52 @@ def built(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp, serving(mp) as site:
         add_trouble(site)
         url_file = tmp / "urls.txt"
-        lines = ["# articles", *[site.url(p) for p in MIXED], "",
-                 site.url("/csto-summit/?utm_source=feed#comments"), "ftp://x.org/a"]
+        lines = [
+            "# articles",
+            *[site.url(p) for p in MIXED],
+            "",
+            site.url("/csto-summit/?utm_source=feed#comments"),
+            "ftp://x.org/a",
+        ]
         url_file.write_text("\n".join(lines), encoding="utf-8")
         out = tmp / "corpus" / "web"
         report = build(out, urls=url_file, **FAST)
-        yield SimpleNamespace(site=site, out=out, report=report, url_file=url_file,
-                              hits=Counter(site.hits), times=dict(site.times),
-                              agents=set(site.agents))
+        yield SimpleNamespace(
+            site=site,
+            out=out,
+            report=report,
+            url_file=url_file,
+            hits=Counter(site.hits),
+            times=dict(site.times),
+            agents=set(site.agents),
+        )
 
 
 def test_build_records_every_url_with_its_status(built):
     site, out, report = built.site, built.out, built.report
     rows = read_rows(out)
-    statuses = {(u if u.startswith("ftp") else urlsplit(u).path): r["status"]
-                for u, r in rows.items()}
+    statuses = {
+        (u if u.startswith("ftp") else urlsplit(u).path): r["status"] for u, r in rows.items()
+    }
     assert statuses == EXPECTED
     assert report.statuses == Counter(EXPECTED.values())
     assert report.n_ok == 6 and report.n_failed == 7 and report.n_targets == 15
-    assert report.input_duplicates == [{"url": site.url("/csto-summit/?utm_source=feed#comments"),
-                                        "duplicate_of": site.url("/csto-summit")}]
-    assert list(next(iter(rows.values())))[:8] == ["doc_id", "title", "author", "date", "source",
-                                                    "url", "fetched_at", "status"]
+    assert report.input_duplicates == [
+        {
+            "url": site.url("/csto-summit/?utm_source=feed#comments"),
+            "duplicate_of": site.url("/csto-summit"),
+        }
+    ]
+    assert list(next(iter(rows.values())))[:8] == [
+        "doc_id",
+        "title",
+        "author",
+        "date",
+        "source",
+        "url",
+        "fetched_at",
+        "status",
+    ]
     assert all(r["detail"] for r in rows.values() if r["status"] != "ok")
     original, target = doc_id_for(site.url("/un-assembly")), doc_id_for(site.url("/csto-summit"))
     assert rows[site.url("/un-copy")]["detail"] == f"same text as {original}"
@@ -281,14 +404,14 @@ def test_build_records_every_url_with_its_status(built):
 def test_build_is_polite_with_retries(built):
     hits = built.hits
     assert hits["/robots.txt"] == 1
-    assert hits["/private/memo"] == 0                       # robots.txt honoured
-    assert hits["/csto-summit"] == 1                        # listed twice, redirected onto once
-    assert hits["/flaky"] == 2                              # 500, then OK
-    assert hits["/always-500"] == 3                         # retries=2: three attempts
-    assert hits["/missing"] == 1                            # 404: no retry
-    assert hits["/slow"] == 3                               # timed out each time
+    assert hits["/private/memo"] == 0  # robots.txt honoured
+    assert hits["/csto-summit"] == 1  # listed twice, redirected onto once
+    assert hits["/flaky"] == 2  # 500, then OK
+    assert hits["/always-500"] == 3  # retries=2: three attempts
+    assert hits["/missing"] == 1  # 404: no retry
+    assert hits["/slow"] == 3  # timed out each time
     first, second = built.times["/busy"]
-    assert second - first >= 0.9                            # Retry-After: 1 honoured
+    assert second - first >= 0.9  # Retry-After: 1 honoured
     assert all(a.startswith("analysis-corpus-builder/") and "contact" in a for a in built.agents)
 
 
@@ -348,7 +471,7 @@ def test_interrupted_run_leaves_only_complete_files(site, tmp_path, monkeypatch)
         calls.append(path)
         if len(calls) == 3:
             path.write_text(text[: len(text) // 2], encoding="utf-8")  # half written...
-            raise OSError(28, "No space left on device")                # ...then the crash
+            raise OSError(28, "No space left on device")  # ...then the crash
         real(path, text)
 
     monkeypatch.setattr(webcorpus.store, "_write_text", disk_full_on_third)
@@ -359,7 +482,7 @@ def test_interrupted_run_leaves_only_complete_files(site, tmp_path, monkeypatch)
     monkeypatch.setattr(webcorpus.store, "_write_text", real)
     before = site.article_hits()
     report = build(out, urls=urls, **FAST)
-    assert sum((site.article_hits() - before).values()) == 2   # the two not yet written
+    assert sum((site.article_hits() - before).values()) == 2  # the two not yet written
     assert report.n_ok == 2 and report.n_skipped == 2
     assert_complete(out)
     assert len(analysis.load(out)) == 4
@@ -369,11 +492,17 @@ def test_rate_limit_and_per_host_cap(site, tmp_path):
     paths = ["/csto-summit", "/nato-summit", "/un-assembly", "/un-security-council"]
     for path in paths:
         site.add(path, page_html(*PAGES[path]), delay=0.2)
-    report = build(tmp_path / "web", urls=[site.url(p) for p in paths], rate=10.0,
-                   concurrency=4, timeout=2, progress=True)
+    report = build(
+        tmp_path / "web",
+        urls=[site.url(p) for p in paths],
+        rate=10.0,
+        concurrency=4,
+        timeout=2,
+        progress=True,
+    )
     assert report.n_ok == 4
     starts = sorted(t for p in paths for t in site.times[p])
-    assert all(b - a >= 0.09 for a, b in zip(starts, starts[1:]))   # one start per 0.1 s
+    assert all(b - a >= 0.09 for a, b in zip(starts, starts[1:]))  # one start per 0.1 s
     assert site.max_in_flight <= webcorpus.PER_HOST
 
 
@@ -384,26 +513,29 @@ def test_no_robots_fetches_disallowed_pages(site, tmp_path):
 
 
 def test_robots_for_our_user_agent(site, tmp_path):
-    site.add("/robots.txt", "User-agent: analysis-corpus-builder\nDisallow: /\n\n"
-                            "User-agent: *\nAllow: /\n", ctype="text/plain")
+    site.add(
+        "/robots.txt",
+        "User-agent: analysis-corpus-builder\nDisallow: /\n\nUser-agent: *\nAllow: /\n",
+        ctype="text/plain",
+    )
     urls = add_pages(site, "/csto-summit")
     assert build(tmp_path / "a", urls=urls, **FAST).statuses == Counter(robots_disallowed=1)
-    assert build(tmp_path / "b", urls=urls, user_agent="other-bot/1.0",
-                 **FAST).statuses == Counter(ok=1)
+    assert build(tmp_path / "b", urls=urls, user_agent="other-bot/1.0", **FAST).statuses == Counter(
+        ok=1
+    )
 
 
 def test_unreachable_robots_means_disallow(site, tmp_path):
     site.add("/robots.txt", b"down", status=503, ctype="text/plain")
     urls = add_pages(site, "/csto-summit", "/nato-summit")
     report = build(tmp_path / "web", urls=urls, **FAST)
-    assert report.statuses == Counter(robots_disallowed=2)          # RFC 9309, section 2.3.1.4
+    assert report.statuses == Counter(robots_disallowed=2)  # RFC 9309, section 2.3.1.4
     assert site.hits["/robots.txt"] == 3 and not site.article_hits()  # asked once per run
 
 
 def test_retry_after_forms():
     assert webcorpus.client._retry_after({"Retry-After": "7"}) == 7.0
-    later = email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=60),
-                                        usegmt=True)
+    later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
     assert 55 <= webcorpus.client._retry_after({"Retry-After": later}) <= 60
     assert webcorpus.client._retry_after({"Retry-After": "soon"}) is None
     assert webcorpus.client._retry_after({}) is None
@@ -428,46 +560,61 @@ def rss(site: Site, paths: list[str]) -> str:
     items = "".join(
         f"<item><title>Feed: {PAGES[p][0]}</title><link>{site.url(p)}</link>"
         f"<pubDate>Mon, 0{i + 1} Jan 2024 10:00:00 GMT</pubDate><author>desk@example.org "
-        f"(Feed Desk)</author></item>" for i, p in enumerate(paths))
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Security news</title>'
-            f"<link>{site.url('/')}</link><description>CSTO, NATO, UN</description>"
-            f"{items}</channel></rss>")
+        f"(Feed Desk)</author></item>"
+        for i, p in enumerate(paths)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Security news</title>'
+        f"<link>{site.url('/')}</link><description>CSTO, NATO, UN</description>"
+        f"{items}</channel></rss>"
+    )
 
 
 def atom(paths: list[str]) -> str:
     entries = "".join(
         f'<entry><title>Atom: {PAGES[p][0]}</title><link rel="alternate" href="{p}"/>'
         f"<id>urn:{p}</id><updated>2022-03-0{i + 1}T12:00:00Z</updated>"
-        f"<author><name>Atom Writer</name></author></entry>" for i, p in enumerate(paths))
-    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            "<title>Org news</title><id>urn:feed</id><updated>2022-03-02T12:00:00Z</updated>"
-            f"{entries}</feed>")
+        f"<author><name>Atom Writer</name></author></entry>"
+        for i, p in enumerate(paths)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Org news</title><id>urn:feed</id><updated>2022-03-02T12:00:00Z</updated>"
+        f"{entries}</feed>"
+    )
 
 
 def test_rss_feed_titles_and_dates_win(site, tmp_path):
     add_pages(site, "/csto-summit", "/nato-summit", "/private/memo")
-    feed = site.add("/feed.xml", rss(site, ["/csto-summit", "/nato-summit", "/private/memo"]),
-                    ctype="application/rss+xml")
+    feed = site.add(
+        "/feed.xml",
+        rss(site, ["/csto-summit", "/nato-summit", "/private/memo"]),
+        ctype="application/rss+xml",
+    )
     report = build(tmp_path / "web", feed=feed, **FAST)
     assert report.statuses == Counter(ok=2, robots_disallowed=1)
     rows = read_rows(tmp_path / "web")
     assert rows[site.url("/csto-summit")]["title"] == "Feed: CSTO leaders meet in Minsk"
     assert rows[site.url("/nato-summit")]["date"] == "2024-01-02"
-    assert rows[site.url("/private/memo")]["title"].startswith("Feed: ")   # recorded anyway
+    assert rows[site.url("/private/memo")]["title"].startswith("Feed: ")  # recorded anyway
     corpus = analysis.load(tmp_path / "web")
-    assert sorted(corpus.docs["title"]) == ["Feed: CSTO leaders meet in Minsk",
-                                            "Feed: NATO allies gather in Washington"]
+    assert sorted(corpus.docs["title"]) == [
+        "Feed: CSTO leaders meet in Minsk",
+        "Feed: NATO allies gather in Washington",
+    ]
 
 
 def test_atom_feed_with_relative_links(site, tmp_path):
     add_pages(site, "/un-assembly", "/un-security-council")
-    feed = site.add("/atom.xml", atom(["/un-assembly", "/un-security-council"]),
-                    ctype="application/atom+xml")
+    feed = site.add(
+        "/atom.xml", atom(["/un-assembly", "/un-security-council"]), ctype="application/atom+xml"
+    )
     build(tmp_path / "web", feed=feed, **FAST)
     rows = read_rows(tmp_path / "web")
     assert {urlsplit(u).path: (r["status"], r["date"], r["author"]) for u, r in rows.items()} == {
         "/un-assembly": ("ok", "2022-03-01", "Atom Writer"),
-        "/un-security-council": ("ok", "2022-03-02", "Atom Writer")}
+        "/un-security-council": ("ok", "2022-03-02", "Atom Writer"),
+    }
 
 
 def test_not_a_feed_is_an_error(site, tmp_path):
@@ -480,24 +627,32 @@ def test_not_a_feed_is_an_error(site, tmp_path):
 
 
 def urlset(site: Site, paths: list[str]) -> str:
-    locs = "".join(f"<url><loc>{site.url(p)}</loc><lastmod>2024-01-01</lastmod></url>"
-                   for p in paths)
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+    locs = "".join(
+        f"<url><loc>{site.url(p)}</loc><lastmod>2024-01-01</lastmod></url>" for p in paths
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+    )
 
 
 def test_sitemap_index_with_gzipped_child(site, tmp_path):
     add_pages(site, "/csto-summit", "/nato-summit", "/un-assembly")
-    site.add("/sitemap-a.xml", urlset(site, ["/csto-summit", "/nato-summit"]),
-             ctype="application/xml")
-    site.add("/sitemap-b.xml.gz", gzip.compress(urlset(site, ["/un-assembly",
-                                                             "/nato-summit"]).encode()),
-             ctype="application/gzip")
-    index = ('<?xml version="1.0" encoding="UTF-8"?>'
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-             f"<sitemap><loc>{site.url('/sitemap-a.xml')}</loc></sitemap>"
-             f"<sitemap><loc>{site.url('/sitemap-b.xml.gz')}</loc></sitemap>"
-             f"<sitemap><loc>{site.url('/sitemap-gone.xml')}</loc></sitemap></sitemapindex>")
+    site.add(
+        "/sitemap-a.xml", urlset(site, ["/csto-summit", "/nato-summit"]), ctype="application/xml"
+    )
+    site.add(
+        "/sitemap-b.xml.gz",
+        gzip.compress(urlset(site, ["/un-assembly", "/nato-summit"]).encode()),
+        ctype="application/gzip",
+    )
+    index = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site.url('/sitemap-a.xml')}</loc></sitemap>"
+        f"<sitemap><loc>{site.url('/sitemap-b.xml.gz')}</loc></sitemap>"
+        f"<sitemap><loc>{site.url('/sitemap-gone.xml')}</loc></sitemap></sitemapindex>"
+    )
     sitemap = site.add("/sitemap.xml", index, ctype="application/xml")
     report = build(tmp_path / "web", sitemap=sitemap, **FAST)
     assert report.statuses == Counter(ok=3)
@@ -507,8 +662,9 @@ def test_sitemap_index_with_gzipped_child(site, tmp_path):
 
 
 def test_bad_sitemap_is_an_error(site, tmp_path):
-    sitemap = site.add("/sitemap.xml", "<html><body>not a sitemap</body></html>",
-                       ctype="application/xml")
+    sitemap = site.add(
+        "/sitemap.xml", "<html><body>not a sitemap</body></html>", ctype="application/xml"
+    )
     with pytest.raises(AnalysisError, match="neither <urlset> nor <sitemapindex>"):
         build(tmp_path / "web", sitemap=sitemap, **FAST)
 
@@ -555,9 +711,13 @@ def test_fetch_dataset_deletes_a_mismatch(site, tmp_path):
 
 
 def test_fetch_dataset_retries_a_server_error(site, tmp_path):
-    url = site.add("/data/x.gz", b"busy", status=503, ctype="text/plain",
-                   then=[dict(body=ARCHIVE, status=200, ctype="application/gzip", headers={},
-                              delay=0.0)])
+    url = site.add(
+        "/data/x.gz",
+        b"busy",
+        status=503,
+        ctype="text/plain",
+        then=[dict(body=ARCHIVE, status=200, ctype="application/gzip", headers={}, delay=0.0)],
+    )
     assert fetch_dataset(url, tmp_path / "x.gz", sha256=GOOD, progress=False).is_file()
     assert site.hits["/data/x.gz"] == 2
 
@@ -569,8 +729,9 @@ def test_cli_build_and_fetch(site, tmp_path, capsys):
     url_file.write_text("\n".join(urls), encoding="utf-8")
     parser = argparse.ArgumentParser()
     webcorpus.add_build_arguments(parser)
-    args = parser.parse_args(["--urls", str(url_file), "--out", str(tmp_path / "web"),
-                              "--rate", "500", "--no-progress"])
+    args = parser.parse_args(
+        ["--urls", str(url_file), "--out", str(tmp_path / "web"), "--rate", "500", "--no-progress"]
+    )
     assert webcorpus.run_build(args) == 0
     assert "ok 2" in capsys.readouterr().out
     assert webcorpus.run_build(parser.parse_args(["--out", str(tmp_path / "x")])) == 2
@@ -590,8 +751,17 @@ def test_cli_build_and_fetch(site, tmp_path, capsys):
 def test_every_failed_run_exits_1(site, tmp_path):
     parser = argparse.ArgumentParser()
     webcorpus.add_build_arguments(parser)
-    args = parser.parse_args(["--urls", site.url("/missing"), "--out", str(tmp_path / "web"),
-                              "--rate", "500", "--no-progress"])
+    args = parser.parse_args(
+        [
+            "--urls",
+            site.url("/missing"),
+            "--out",
+            str(tmp_path / "web"),
+            "--rate",
+            "500",
+            "--no-progress",
+        ]
+    )
     assert webcorpus.run_build(args) == 1
 
 
@@ -603,12 +773,26 @@ def test_command_line_build_then_corpus_info(site, tmp_path, capsys):
     add_pages(site, *paths)
     feed = site.add("/feed.xml", rss(site, paths).encode(), ctype="application/rss+xml")
     out = tmp_path / "corpus" / "web"
-    assert main(["corpus", "build", "--feed", feed, "--out", str(out), "--rate", "500",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            ["corpus", "build", "--feed", feed, "--out", str(out), "--rate", "500", "--no-progress"]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["corpus", "info", str(out), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["n_docs"] == 2 and info["n_skipped"] == 0
-    bad = main(["corpus", "fetch", site.url("/missing.tgz"), "--sha256", "0" * 64,
-                "--out", str(tmp_path / "x.tgz"), "--no-progress"])
+    bad = main(
+        [
+            "corpus",
+            "fetch",
+            site.url("/missing.tgz"),
+            "--sha256",
+            "0" * 64,
+            "--out",
+            str(tmp_path / "x.tgz"),
+            "--no-progress",
+        ]
+    )
     assert bad == 8 and not (tmp_path / "x.tgz").exists()

@@ -23,14 +23,19 @@ def shown(monkeypatch):
     """What the explorers display (HTML bodies and figures), captured."""
     seen = []
     monkeypatch.setattr("IPython.display.display", lambda *objs, **_: seen.extend(objs))
-    monkeypatch.setattr("matplotlib.pyplot.show", lambda *a, **k: seen.append(
-        matplotlib.pyplot.gcf()))
+    monkeypatch.setattr(
+        "matplotlib.pyplot.show", lambda *a, **k: seen.append(matplotlib.pyplot.gcf())
+    )
     return seen
 
 
-RATES = pd.DataFrame({"region": ["europe", "europe", "central-asia", "central-asia"],
-                      "actor": ["NATO", "CSTO", "NATO", "CSTO"],
-                      "per_10k_words": [9.0, 1.0, 2.0, 8.0]})
+RATES = pd.DataFrame(
+    {
+        "region": ["europe", "europe", "central-asia", "central-asia"],
+        "actor": ["NATO", "CSTO", "NATO", "CSTO"],
+        "per_10k_words": [9.0, 1.0, 2.0, 8.0],
+    }
+)
 
 
 def test_headless_concordance_is_static_html(corpus, shown, monkeypatch):
@@ -56,8 +61,12 @@ def test_live_concordance_redraws_on_a_new_query(corpus, shown, monkeypatch, cap
 
 def test_headless_picker_draws_every_actor_for_the_first_groups(shown, monkeypatch):
     monkeypatch.setenv("ANALYSIS_HEADLESS", "1")
-    assert widgets.actor_group_picker(RATES, group="region", value="per_10k_words",
-                                      first=1, xlabel="per 10k") is None
+    assert (
+        widgets.actor_group_picker(
+            RATES, group="region", value="per_10k_words", first=1, xlabel="per 10k"
+        )
+        is None
+    )
     [fig] = shown
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["europe"]
@@ -68,8 +77,9 @@ def test_headless_picker_draws_every_actor_for_the_first_groups(shown, monkeypat
 def test_live_picker_plots_only_the_chosen_rows(monkeypatch):
     monkeypatch.delenv("ANALYSIS_HEADLESS", raising=False)
     drawn = []
-    box = widgets.actor_group_picker(RATES, group="region", value="per_10k_words",
-                                     plot=drawn.append)
+    box = widgets.actor_group_picker(
+        RATES, group="region", value="per_10k_words", plot=drawn.append
+    )
     pick_actor, pick_group = box.children[0].children
     assert len(drawn[-1]) == 4
     pick_actor.value = ("CSTO",)

@@ -48,14 +48,30 @@ is the way to call it.
 from __future__ import annotations
 
 from analysis.actors.mention_layer import MENTION_COLUMNS, mentions
-from analysis.actors.registry import (KINDS, LIST_FIELDS, Actor, Contextual, Registry,
-                                      RegistryError, load_registry)
+from analysis.actors.registry import (
+    KINDS,
+    LIST_FIELDS,
+    Actor,
+    Contextual,
+    Registry,
+    RegistryError,
+    load_registry,
+)
 from analysis.actors.rules import sentence_starts
 from analysis.actors.summaries import co_mentions, mention_counts, mention_shares
 
 __all__ = [
-    "KINDS", "LIST_FIELDS", "MENTION_COLUMNS",
-    "Actor", "Contextual", "Registry", "RegistryError",
-    "co_mentions", "load_registry", "mention_counts", "mention_shares", "mentions",
+    "KINDS",
+    "LIST_FIELDS",
+    "MENTION_COLUMNS",
+    "Actor",
+    "Contextual",
+    "Registry",
+    "RegistryError",
+    "co_mentions",
+    "load_registry",
+    "mention_counts",
+    "mention_shares",
+    "mentions",
     "sentence_starts",
 ]

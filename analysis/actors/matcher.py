@@ -23,11 +23,13 @@ from analysis.patterns import form_atoms, form_key, trie_pattern
 if TYPE_CHECKING:
     from analysis.actors.registry import ActorForm, Registry
 
-_RIGHT_EDGE = r"(?![^\W\d_])"                              # no letter right after a hit
+_RIGHT_EDGE = r"(?![^\W\d_])"  # no letter right after a hit
 _ARABIC_CLITICS = set("وفبكل")
-_TLDS = ("com|org|net|int|gov|edu|info|biz|io|news|ru|su|kz|by|am|az|kg|tj|uz|ua|ge|md|sk|"
-         "cz|pl|de|fr|es|uk|eu|ir|pk|cn|jp|ng|gh|tr|ch|nl|ro|hu|fi|se|dk|ca|au")
-_URL_LIKE = re.compile(r"(?i:://|^\W*www\.)|@[\w-]+\.|\.[a-z]{2,}/|[\w-]\.(?:%s)\b" % _TLDS)
+_TLDS = (
+    "com|org|net|int|gov|edu|info|biz|io|news|ru|su|kz|by|am|az|kg|tj|uz|ua|ge|md|sk|"
+    "cz|pl|de|fr|es|uk|eu|ir|pk|cn|jp|ng|gh|tr|ch|nl|ro|hu|fi|se|dk|ca|au"
+)
+_URL_LIKE = re.compile(rf"(?i:://|^\W*www\.)|@[\w-]+\.|\.[a-z]{{2,}}/|[\w-]\.(?:{_TLDS})\b")
 
 
 class ActorMatcher:
@@ -38,9 +40,11 @@ class ActorMatcher:
         forms = list(registry.iter_forms(anaphora=anaphora))
         cased = [f for f in forms if f.type != "name"]
         names = [f for f in forms if f.type == "name"]
-        self.regexes = [re.compile(f"(?:{trie_pattern(form_atoms(f.text, c) for f in group)})"
-                                   + _RIGHT_EDGE)
-                        for group, c in ((cased, True), (names, False)) if group]
+        self.regexes = [
+            re.compile(f"(?:{trie_pattern(form_atoms(f.text, c) for f in group)})" + _RIGHT_EDGE)
+            for group, c in ((cased, True), (names, False))
+            if group
+        ]
         self.lookup: dict[tuple[bool, str], list[ActorForm]] = {}
         self.wild: list[tuple[re.Pattern, ActorForm]] = []
         for f in forms:
@@ -78,7 +82,7 @@ def _left_edge_ok(text: str, start: int) -> bool:
         return True
     first, prev = text[start], text[start - 1]
     if prev.islower() and first.isupper():
-        return True                                    # glued words: "theUN", "4thNATO"
+        return True  # glued words: "theUN", "4thNATO"
     if "\u0600" <= first <= "\u06ff":
         i = start
         while i > 0 and text[i - 1].isalpha():

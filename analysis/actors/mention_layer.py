@@ -11,7 +11,8 @@ the function.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -25,10 +26,17 @@ from analysis.settings import get_settings
 MENTION_COLUMNS = ["doc_id", "actor", "start", "end", "surface", "sentence_id"]
 
 
-def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
-             registry: Registry | None = None, include_children: bool = False,
-             anaphora: bool = False, context_actors: Sequence[str] = (),
-             progress: bool | None = None, cache: bool = True) -> pd.DataFrame:
+def mentions(
+    corpus_or_docs: Any,
+    actors: Sequence[str] | str | None = None,
+    *,
+    registry: Registry | None = None,
+    include_children: bool = False,
+    anaphora: bool = False,
+    context_actors: Sequence[str] = (),
+    progress: bool | None = None,
+    cache: bool = True,
+) -> pd.DataFrame:
     """Find every mention of the registry's actors in a corpus.
 
     Parameters
@@ -73,13 +81,19 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
     registry = registry or load_registry()
     report = _report_map(registry, actors, include_children)
     always = frozenset(_asked(context_actors) or ())
-    _report_map(registry, sorted(always), False)          # unknown ids raise
-    params = {"actors": _asked(actors), "include_children": include_children,
-              "anaphora": anaphora, "context_actors": sorted(always)}
-    store = Cache("mentions", get_settings()) if cache and hasattr(
-        corpus_or_docs, "fingerprint") else None
-    key = make_key("mentions", getattr(corpus_or_docs, "fingerprint", ""), params,
-                   registry.key())
+    _report_map(registry, sorted(always), False)  # unknown ids raise
+    params = {
+        "actors": _asked(actors),
+        "include_children": include_children,
+        "anaphora": anaphora,
+        "context_actors": sorted(always),
+    }
+    store = (
+        Cache("mentions", get_settings())
+        if cache and hasattr(corpus_or_docs, "fingerprint")
+        else None
+    )
+    key = make_key("mentions", getattr(corpus_or_docs, "fingerprint", ""), params, registry.key())
     hit = store.get(key) if store is not None else None
     if hit is not None:
         out = hit[0]["mentions"].astype(_mention_frame({c: [] for c in MENTION_COLUMNS}).dtypes)
@@ -93,12 +107,12 @@ def mentions(corpus_or_docs: Any, actors: Sequence[str] | str | None = None, *,
     for doc_id, text, lang in tqdm(rows, total=len(docs), desc="mentions", disable=not show):
         if not isinstance(text, str):
             continue
-        for h in document_mentions(text, lang if isinstance(lang, str) else None, matcher,
-                                   always):
+        for h in document_mentions(text, lang if isinstance(lang, str) else None, matcher, always):
             actor = report.get(h.actor)
             if actor is not None:
-                for col, value in zip(MENTION_COLUMNS,
-                                      (doc_id, actor, h.start, h.end, h.surface, h.sentence)):
+                for col, value in zip(
+                    MENTION_COLUMNS, (doc_id, actor, h.start, h.end, h.surface, h.sentence)
+                ):
                     cols[col].append(value)
     out = _mention_frame(cols)
     attrs = {**params, "actors": _asked(actors) or sorted(out["actor"].unique())}
@@ -112,14 +126,17 @@ def _asked(actors: Sequence[str] | str | None) -> list[str] | None:
     return [actors] if isinstance(actors, str) else (list(actors) if actors else None)
 
 
-def _report_map(registry: Registry, actors: Sequence[str] | str | None,
-                include_children: bool) -> dict[str, str]:
-    """matched actor id -> reported actor id (absent: not reported)."""
+def _report_map(
+    registry: Registry, actors: Sequence[str] | str | None, include_children: bool
+) -> dict[str, str]:
+    """Matched actor id -> reported actor id (absent: not reported)."""
     asked = _asked(actors)
     unknown = [a for a in asked or () if a not in registry]
     if unknown:
-        raise ValueError(f"unknown actor id(s) {unknown}; known ids: {', '.join(registry.ids)}. "
-                         "Check the spelling or add the actor to your registry YAML.")
+        raise ValueError(
+            f"unknown actor id(s) {unknown}; known ids: {', '.join(registry.ids)}. "
+            "Check the spelling or add the actor to your registry YAML."
+        )
     if asked is None:
         return {a: (registry.root(a) if include_children else a) for a in registry.ids}
     out = {a: a for a in asked}
@@ -132,11 +149,13 @@ def _report_map(registry: Registry, actors: Sequence[str] | str | None,
 
 
 def _mention_frame(cols: dict[str, list]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_id": pd.Series(cols["doc_id"], dtype="string"),
-        "actor": pd.Series(cols["actor"], dtype="string"),
-        "start": pd.Series(cols["start"], dtype="int64"),
-        "end": pd.Series(cols["end"], dtype="int64"),
-        "surface": pd.Series(cols["surface"], dtype="string"),
-        "sentence_id": pd.Series(cols["sentence_id"], dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "doc_id": pd.Series(cols["doc_id"], dtype="string"),
+            "actor": pd.Series(cols["actor"], dtype="string"),
+            "start": pd.Series(cols["start"], dtype="int64"),
+            "end": pd.Series(cols["end"], dtype="int64"),
+            "surface": pd.Series(cols["surface"], dtype="string"),
+            "sentence_id": pd.Series(cols["sentence_id"], dtype="int64"),
+        }
+    )

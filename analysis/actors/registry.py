@@ -17,11 +17,12 @@ naming the file and the fix. :meth:`Registry.matcher` compiles the forms once
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -31,8 +32,17 @@ from analysis.errors import AnalysisError, E
 from analysis.patterns import form_key
 
 #: Allowed values of an actor's ``kind``.
-KINDS = ("international_organization", "alliance", "regional_organization", "partnership",
-         "military_force", "un_body", "un_agency", "un_related_organization", "un_mission")
+KINDS = (
+    "international_organization",
+    "alliance",
+    "regional_organization",
+    "partnership",
+    "military_force",
+    "un_body",
+    "un_agency",
+    "un_related_organization",
+    "un_mission",
+)
 #: List fields of an actor entry (merged, not replaced, by a user's file).
 LIST_FIELDS = ("aliases", "names", "contextual", "anaphora")
 
@@ -72,7 +82,7 @@ class ActorForm:
     """One form of an actor's name: its actor id, type, text and licensing forms."""
 
     actor: str
-    type: str          # alias | name | contextual | anaphora
+    type: str  # alias | name | contextual | anaphora
     text: str
     after: frozenset[str] = frozenset()
 
@@ -95,15 +105,18 @@ class Registry:
         Duplicate ids, unknown kinds or parents, parent cycles, or a form claimed by two actors.
     """
 
-    def __init__(self, actors: Iterable[Actor], *, caps_words: dict | None = None,
-                 source: str = "actors.yml"):
+    def __init__(
+        self, actors: Iterable[Actor], *, caps_words: dict | None = None, source: str = "actors.yml"
+    ):
         self.source = source
         self.caps_words = {k: tuple(v) for k, v in (caps_words or {}).items()}
         self._actors: dict[str, Actor] = {}
         for actor in actors:
             if actor.id in self._actors:
-                raise RegistryError(f"{source}: actor id {actor.id!r} appears twice; "
-                                    "give each actor one entry with a unique id.")
+                raise RegistryError(
+                    f"{source}: actor id {actor.id!r} appears twice; "
+                    "give each actor one entry with a unique id."
+                )
             self._actors[actor.id] = actor
         self._validate()
         self._matchers: dict[bool, ActorMatcher] = {}
@@ -127,6 +140,7 @@ class Registry:
 
     @property
     def ids(self) -> list[str]:
+        """The actor ids, in registry order."""
         return list(self._actors)
 
     def children(self, actor_id: str) -> list[str]:
@@ -148,10 +162,19 @@ class Registry:
 
     def to_frame(self) -> pd.DataFrame:
         """One row an actor: ``id, name, kind, parent, n_forms, aliases, names, note``."""
-        rows = [{"id": a.id, "name": a.name, "kind": a.kind, "parent": a.parent,
-                 "n_forms": len(a.aliases) + len(a.names) + len(a.contextual),
-                 "aliases": "; ".join(a.aliases), "names": "; ".join(a.names),
-                 "note": a.note} for a in self]
+        rows = [
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "parent": a.parent,
+                "n_forms": len(a.aliases) + len(a.names) + len(a.contextual),
+                "aliases": "; ".join(a.aliases),
+                "names": "; ".join(a.names),
+                "note": a.note,
+            }
+            for a in self
+        ]
         return pd.DataFrame(rows)
 
     def key(self) -> str:
@@ -163,8 +186,12 @@ class Registry:
         if self._key is None:
             from analysis.cache import make_key
 
-            self._key = make_key("registry", self.forms().to_dict(orient="split")["data"],
-                                 [(a.id, a.parent) for a in self], self.caps_words)
+            self._key = make_key(
+                "registry",
+                self.forms().to_dict(orient="split")["data"],
+                [(a.id, a.parent) for a in self],
+                self.caps_words,
+            )
         return self._key
 
     def forms(self) -> pd.DataFrame:
@@ -184,8 +211,9 @@ class Registry:
             yield from (ActorForm(a.id, "alias", t) for t in a.aliases)
             yield from (ActorForm(a.id, "name", t) for t in a.names)
             for c in a.contextual:
-                yield ActorForm(a.id, "contextual", c.form,
-                                frozenset(form_key(t, False) for t in c.after))
+                yield ActorForm(
+                    a.id, "contextual", c.form, frozenset(form_key(t, False) for t in c.after)
+                )
             if anaphora:
                 yield from (ActorForm(a.id, "anaphora", t) for t in a.anaphora)
 
@@ -196,17 +224,19 @@ class Registry:
             if a.kind not in KINDS:
                 raise RegistryError(f"{where}: kind {a.kind!r} is not one of {', '.join(KINDS)}.")
             if a.parent is not None and a.parent not in self._actors:
-                raise RegistryError(f"{where}: parent {a.parent!r} is not an actor id; "
-                                    "add that actor or correct the parent.")
+                raise RegistryError(
+                    f"{where}: parent {a.parent!r} is not an actor id; "
+                    "add that actor or correct the parent."
+                )
             if a.id in self._ancestors_safe(a.id):
-                raise RegistryError(f"{where}: its parents lead back to itself; "
-                                    "break the cycle.")
+                raise RegistryError(f"{where}: its parents lead back to itself; break the cycle.")
             for text in (*a.aliases, *a.names, *(c.form for c in a.contextual), *a.anaphora):
                 if not isinstance(text, str) or not text.strip():
                     raise RegistryError(f"{where}: empty or non-text form {text!r}.")
                 if "*" in text.replace("* ", " ").rstrip("*"):
-                    raise RegistryError(f"{where}: form {text!r} has a '*' inside a word; "
-                                        "'*' may only end a word.")
+                    raise RegistryError(
+                        f"{where}: form {text!r} has a '*' inside a word; '*' may only end a word."
+                    )
         self._check_unique_forms()
 
     def _ancestors_safe(self, actor_id: str) -> list[str]:
@@ -221,8 +251,10 @@ class Registry:
         for f in self.iter_forms(anaphora=False):
             key = (f.type != "name", form_key(f.text, f.type != "name"))
             if owner.setdefault(key, f.actor) != f.actor:
-                raise RegistryError(f"{self.source}: the form {f.text!r} belongs to both "
-                                    f"{owner[key]!r} and {f.actor!r}; keep it in one actor.")
+                raise RegistryError(
+                    f"{self.source}: the form {f.text!r} belongs to both "
+                    f"{owner[key]!r} and {f.actor!r}; keep it in one actor."
+                )
 
 
 def load_registry(path: str | Path | None = None) -> Registry:
@@ -264,8 +296,10 @@ def load_registry(path: str | Path | None = None) -> Registry:
     for entry in user.get("actors") or []:
         _check_entry(entry, str(path))
         if entry["id"] in seen:
-            raise RegistryError(f"{path}: actor id {entry['id']!r} appears twice; "
-                                "give each actor one entry with a unique id.")
+            raise RegistryError(
+                f"{path}: actor id {entry['id']!r} appears twice; "
+                "give each actor one entry with a unique id."
+            )
         seen.add(entry["id"])
         entries[entry["id"]] = _merge_entry(entries.get(entry["id"]), entry)
     caps = {**base.get("caps_words", {}), **(user.get("caps_words") or {})}
@@ -308,18 +342,20 @@ def _merge_entry(old: dict | None, new: dict) -> dict:
     merged = dict(old or {})
     for key, value in new.items():
         if key in LIST_FIELDS and old is not None:
-            merged[key] = list(old.get(key) or []) + [v for v in value or []
-                                                       if v not in (old.get(key) or [])]
+            merged[key] = list(old.get(key) or []) + [
+                v for v in value or [] if v not in (old.get(key) or [])
+            ]
         elif key != "remove":
             merged[key] = value
     drop = [str(t) for t in new.get("remove") or []]
     for key in ("aliases", "names", "anaphora"):
-        cased = key != "names"                    # names are matched ignoring case
+        cased = key != "names"  # names are matched ignoring case
         gone = {form_key(t, cased) for t in drop}
         merged[key] = [t for t in merged.get(key) or [] if form_key(t, cased) not in gone]
     gone = {form_key(t, True) for t in drop}
-    merged["contextual"] = [c for c in merged.get("contextual") or []
-                            if form_key(c.get("form", ""), True) not in gone]
+    merged["contextual"] = [
+        c for c in merged.get("contextual") or [] if form_key(c.get("form", ""), True) not in gone
+    ]
     return merged
 
 
@@ -330,12 +366,23 @@ def _registry_from(entries: list[dict], caps_words: dict | None, source: str) ->
         missing = [k for k in ("name", "kind") if not e.get(k)]
         if missing:
             raise RegistryError(f"{source}: actor {e['id']!r} lacks {', '.join(missing)}.")
-        contextual = tuple(Contextual(str(c["form"]), tuple(map(str, c.get("after") or ())))
-                           for c in e.get("contextual") or [])
-        actors.append(Actor(id=str(e["id"]), name=str(e["name"]), kind=str(e["kind"]),
-                            parent=e.get("parent"), aliases=_strings(e, "aliases"),
-                            names=_strings(e, "names"), contextual=contextual,
-                            anaphora=_strings(e, "anaphora"), note=str(e.get("note") or "")))
+        contextual = tuple(
+            Contextual(str(c["form"]), tuple(map(str, c.get("after") or ())))
+            for c in e.get("contextual") or []
+        )
+        actors.append(
+            Actor(
+                id=str(e["id"]),
+                name=str(e["name"]),
+                kind=str(e["kind"]),
+                parent=e.get("parent"),
+                aliases=_strings(e, "aliases"),
+                names=_strings(e, "names"),
+                contextual=contextual,
+                anaphora=_strings(e, "anaphora"),
+                note=str(e.get("note") or ""),
+            )
+        )
     return Registry(actors, caps_words=caps_words, source=source)
 
 

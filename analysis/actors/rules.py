@@ -40,7 +40,8 @@ _DETERMINERS = {"the", "our", "this"}
 _SENTENCE_END = re.compile(
     r"[\n.!?…。؟।](?:(?<=\n)\s*|(?<![A-Z]\.[A-Z]\.)(?<!\b[A-Z]\.)(?<!\bMr\.)(?<!\bMs\.)"
     r"(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bNo\.)(?<!\bvs\.)[.!?…]*[\"'”’»)\]]*\s+"
-    r"(?=[\"'“‘«(\[]*[^\W_a-z]))")
+    r"(?=[\"'“‘«(\[]*[^\W_a-z]))"
+)
 _PREV_WORD = re.compile(r"([^\W\d_][\w'’.\-]*|&)\s+$")
 _OF_NEXT = re.compile(r"\s+of\s+(?:the\s+)?(?=[^\W\d_])")
 
@@ -60,8 +61,9 @@ def sentence_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
 
 
-def document_mentions(text: str, lang: str | None, matcher: ActorMatcher,
-                      context_actors: frozenset[str] = frozenset()) -> list[_Hit]:
+def document_mentions(
+    text: str, lang: str | None, matcher: ActorMatcher, context_actors: frozenset[str] = frozenset()
+) -> list[_Hit]:
     """The resolved actor mentions of one document, in text order."""
     hits = [_Hit(s, e, text[s:e], matcher.forms_of(text[s:e])) for s, e in matcher.hits(text)]
     hits = [h for h in hits if h.forms and not _caps_word(text, h, lang, matcher.registry)]
@@ -71,8 +73,10 @@ def document_mentions(text: str, lang: str | None, matcher: ActorMatcher,
     for i, h in enumerate(hits):
         h.sentence = bisect_right(starts, h.start) - 1
         form = h.forms[0]
-        if form.type == "name" or (form.type == "alias" and (
-                " " not in form.text or not _part_of_other_name(text, hits, i, starts, None))):
+        if form.type == "name" or (
+            form.type == "alias"
+            and (" " not in form.text or not _part_of_other_name(text, hits, i, starts, None))
+        ):
             h.actor = form.actor
     named = _named_by_sentence(hits, matcher)
     for i, h in enumerate(hits):
@@ -88,8 +92,8 @@ def _caps_word(text: str, hit: _Hit, lang: str | None, registry: Registry) -> bo
     langs = registry.caps_words.get(hit.surface)
     if not langs or not lang or str(lang).split("-")[0].lower() not in langs:
         return False
-    before = re.search(r"([^\W\d_]+)[^\w]*$", text[max(0, hit.start - 40):hit.start])
-    after = re.match(r"[^\w]*([^\W\d_]+)", text[hit.end:hit.end + 40])
+    before = re.search(r"([^\W\d_]+)[^\w]*$", text[max(0, hit.start - 40) : hit.start])
+    after = re.match(r"[^\w]*([^\W\d_]+)", text[hit.end : hit.end + 40])
     return any(m and len(m.group(1)) > 1 and m.group(1).isupper() for m in (before, after))
 
 
@@ -102,9 +106,15 @@ def _named_by_sentence(hits: list[_Hit], matcher: ActorMatcher) -> dict[int, set
     return named
 
 
-def _resolve_contextual(text: str, hits: list[_Hit], i: int, named: dict[int, set[str]],
-                        starts: list[int], matcher: ActorMatcher,
-                        context_actors: frozenset[str]) -> str | None:
+def _resolve_contextual(
+    text: str,
+    hits: list[_Hit],
+    i: int,
+    named: dict[int, set[str]],
+    starts: list[int],
+    matcher: ActorMatcher,
+    context_actors: frozenset[str],
+) -> str | None:
     """The actor of a contextual hit, or None when the context does not make it clear."""
     hit, form = hits[i], hits[i].forms[0]
     family = {form.actor, *matcher.ancestors[form.actor]}
@@ -123,12 +133,13 @@ def _bracketed_after(text: str, hits: list[_Hit], i: int, family: set[str]) -> b
     """``<mention of actor> (FORM)``: the form abbreviates the mention just before it."""
     if i == 0 or hits[i - 1].actor not in family:
         return False
-    between, after = text[hits[i - 1].end:hits[i].start], text[hits[i].end:hits[i].end + 3]
+    between, after = text[hits[i - 1].end : hits[i].start], text[hits[i].end : hits[i].end + 3]
     return re.fullmatch(r"\s*\(\s*", between) is not None and after.lstrip().startswith(")")
 
 
-def _part_of_other_name(text: str, hits: list[_Hit], i: int, starts: list[int],
-                        family: set[str] | None) -> bool:
+def _part_of_other_name(
+    text: str, hits: list[_Hit], i: int, starts: list[int], family: set[str] | None
+) -> bool:
     """Whether a hit is part of a longer name it does not belong to.
 
     True for a capitalised word right before ("National Security Council", "South-East
@@ -141,8 +152,11 @@ def _part_of_other_name(text: str, hits: list[_Hit], i: int, starts: list[int],
     prev = None if starts[hit.sentence] == hit.start else _word_before(text, hit.start)
     if prev is not None and prev.group(1) in ("and", "&"):
         prev = _word_before(text, prev.start(1))
-        if prev is not None and _capitalised(prev.group(1)) \
-                and not _ends_mention(hits, i, prev.start(1), family):
+        if (
+            prev is not None
+            and _capitalised(prev.group(1))
+            and not _ends_mention(hits, i, prev.start(1), family)
+        ):
             return True
     elif prev is not None and _capitalised(prev.group(1)):
         at_sentence_start = starts[bisect_right(starts, prev.start(1)) - 1] == prev.start(1)
@@ -151,8 +165,11 @@ def _part_of_other_name(text: str, hits: list[_Hit], i: int, starts: list[int],
     nxt = _OF_NEXT.match(text, hit.end) if family is not None else None
     if nxt and text[nxt.end()].isupper():
         following = hits[i + 1] if i + 1 < len(hits) else None
-        return not (following and following.start == nxt.end()
-                    and (following.actor or following.forms[0].actor) in family)
+        return not (
+            following
+            and following.start == nxt.end()
+            and (following.actor or following.forms[0].actor) in family
+        )
     return False
 
 
@@ -161,7 +178,7 @@ def _word_before(text: str, pos: int) -> re.Match | None:
 
 
 def _capitalised(word: str) -> bool:
-    """"Kazakh", "South-East", "Kazakhstan's" yes; "the", "Moscow-led" no."""
+    """Whether a word is capitalised: "Kazakh", "South-East", "Kazakhstan's"; not "the"."""
     return word.split("-")[-1][:1].isupper()
 
 
@@ -176,7 +193,7 @@ def _ends_mention(hits: list[_Hit], i: int, word_start: int, family: set[str] | 
 def _resolve_anaphor(text: str, hits: list[_Hit], i: int) -> str | None:
     """``the Alliance`` -> the most recently named actor that uses this anaphor, if any."""
     hit = hits[i]
-    prev = re.search(r"(\w+)\s+$", text[max(0, hit.start - 20):hit.start])
+    prev = re.search(r"(\w+)\s+$", text[max(0, hit.start - 20) : hit.start])
     if not prev or prev.group(1).lower() not in _DETERMINERS:
         return None
     candidates = {f.actor for f in hit.forms}

@@ -18,7 +18,8 @@ Jaccard, P. (1912). The distribution of the flora in the alpine zone. *New Phyto
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -26,8 +27,13 @@ from analysis.inputs import as_docs
 from analysis.stats import cluster_bootstrap
 
 
-def mention_counts(mentions: pd.DataFrame, docs: Any, by: str | Sequence[str] | None = None,
-                   *, actors: Sequence[str] | None = None) -> pd.DataFrame:
+def mention_counts(
+    mentions: pd.DataFrame,
+    docs: Any,
+    by: str | Sequence[str] | None = None,
+    *,
+    actors: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Mentions per document or per metadata group, with rates per 10,000 words.
 
     Parameters
@@ -56,26 +62,43 @@ def mention_counts(mentions: pd.DataFrame, docs: Any, by: str | Sequence[str] | 
         table = table.assign(n_words=table["text"].str.split().str.len())
     table = table[list(dict.fromkeys(["doc_id", *keys, "n_words"]))]
     actors = list(actors or mentions.attrs.get("actors") or sorted(mentions["actor"].unique()))
-    per_doc = (mentions.groupby(["doc_id", "actor"], observed=True).size()
-               .rename("n_mentions").reset_index())
+    per_doc = (
+        mentions.groupby(["doc_id", "actor"], observed=True)
+        .size()
+        .rename("n_mentions")
+        .reset_index()
+    )
     grid = table.merge(pd.DataFrame({"actor": pd.Series(actors, dtype="string")}), how="cross")
     grid["doc_id"] = grid["doc_id"].astype("string")
     per_doc["doc_id"] = per_doc["doc_id"].astype("string")
     grid = grid.merge(per_doc, on=["doc_id", "actor"], how="left")
     grid["n_mentions"] = grid["n_mentions"].fillna(0).astype("int64")
     grid["mentioning"] = grid["n_mentions"] > 0
-    out = (grid.groupby([*keys, "actor"], observed=True, dropna=False, sort=True)
-           .agg(n_docs=("doc_id", "size"), n_docs_mentioning=("mentioning", "sum"),
-                n_mentions=("n_mentions", "sum"), n_words=("n_words", "sum"))
-           .reset_index())
+    out = (
+        grid.groupby([*keys, "actor"], observed=True, dropna=False, sort=True)
+        .agg(
+            n_docs=("doc_id", "size"),
+            n_docs_mentioning=("mentioning", "sum"),
+            n_mentions=("n_mentions", "sum"),
+            n_words=("n_words", "sum"),
+        )
+        .reset_index()
+    )
     out["per_10k_words"] = 10_000 * out["n_mentions"] / out["n_words"].where(out["n_words"] > 0)
     out.attrs.update(by=keys, actors=actors)
     return out
 
 
-def mention_shares(mentions: pd.DataFrame, docs: Any, by: str, *,
-                   actors: Sequence[str] | None = None, n_boot: int = 1000, ci: float = 0.95,
-                   random_state: int | None = 0) -> pd.DataFrame:
+def mention_shares(
+    mentions: pd.DataFrame,
+    docs: Any,
+    by: str,
+    *,
+    actors: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
     """Share of the documents in each group that name each actor, with bootstrap intervals.
 
     Documents are resampled with replacement within their group (a stratified
@@ -105,8 +128,7 @@ def mention_shares(mentions: pd.DataFrame, docs: Any, by: str, *,
     per_doc = mention_counts(mentions, table, actors=actors)
     per_doc = per_doc.merge(table[["doc_id", by]].astype({"doc_id": "string"}), on="doc_id")
     per_doc["named"] = per_doc["n_mentions"] > 0
-    boot = cluster_bootstrap(per_doc, ["named"], by=by, n_boot=n_boot,
-                             random_state=random_state)
+    boot = cluster_bootstrap(per_doc, ["named"], by=by, n_boot=n_boot, random_state=random_state)
     low, high = boot.interval(ci)
     out = boot.cells.rename(columns={"group": by})[[by, "actor", "n_docs"]]
     out["n_docs_mentioning"] = boot.sums[:, 0].astype("int64")
@@ -115,8 +137,13 @@ def mention_shares(mentions: pd.DataFrame, docs: Any, by: str, *,
     return out
 
 
-def co_mentions(mentions: pd.DataFrame, level: str = "sentence", *,
-                max_actors: int | None = None, involving: Sequence[str] = ()) -> pd.DataFrame:
+def co_mentions(
+    mentions: pd.DataFrame,
+    level: str = "sentence",
+    *,
+    max_actors: int | None = None,
+    involving: Sequence[str] = (),
+) -> pd.DataFrame:
     """Pairs of actors named in the same sentence (or document).
 
     Parameters
@@ -148,8 +175,9 @@ def co_mentions(mentions: pd.DataFrame, level: str = "sentence", *,
     per_actor = present.groupby("actor", observed=True).size()
     pairs = present.merge(present, on=unit, suffixes=("_a", "_b"))
     pairs = pairs[pairs["actor_a"] < pairs["actor_b"]]
-    out = (pairs.groupby(["actor_a", "actor_b"], observed=True).size()
-           .rename("n_units").reset_index())
+    out = (
+        pairs.groupby(["actor_a", "actor_b"], observed=True).size().rename("n_units").reset_index()
+    )
     out["n_units_a"] = out["actor_a"].map(per_actor).astype("int64")
     out["n_units_b"] = out["actor_b"].map(per_actor).astype("int64")
     out["jaccard"] = out["n_units"] / (out["n_units_a"] + out["n_units_b"] - out["n_units"])

@@ -19,7 +19,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-
 #: Labels whose entities are looked up as countries.
 COUNTRY_LABELS = ("GPE", "LOC", "NORP")
 
@@ -27,20 +26,51 @@ COUNTRY_LABELS = ("GPE", "LOC", "NORP")
 #: Forms pycountry does not resolve (checked against pycountry 26), folded on look-up.
 COUNTRY_ALIASES = {
     # short forms, abbreviations and codes used as names in running text
-    "Russia": "RUS", "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA",
-    "America": "USA", "UK": "GBR", "U.K.": "GBR", "Britain": "GBR", "Great Britain": "GBR",
-    "Turkey": "TUR", "Turkiye": "TUR", "UAE": "ARE", "DRC": "COD", "DPRK": "PRK",
-    "ROK": "KOR", "PRC": "CHN", "Holland": "NLD", "Vatican": "VAT", "Brunei": "BRN",
-    "Ivory Coast": "CIV", "Cape Verde": "CPV",
-    "Kosovo": "XKX",            # not in ISO 3166; the code the factbook, EU and IMF use
+    "Russia": "RUS",
+    "US": "USA",
+    "U.S.": "USA",
+    "USA": "USA",
+    "U.S.A.": "USA",
+    "America": "USA",
+    "UK": "GBR",
+    "U.K.": "GBR",
+    "Britain": "GBR",
+    "Great Britain": "GBR",
+    "Turkey": "TUR",
+    "Turkiye": "TUR",
+    "UAE": "ARE",
+    "DRC": "COD",
+    "DPRK": "PRK",
+    "ROK": "KOR",
+    "PRC": "CHN",
+    "Holland": "NLD",
+    "Vatican": "VAT",
+    "Brunei": "BRN",
+    "Ivory Coast": "CIV",
+    "Cape Verde": "CPV",
+    "Kosovo": "XKX",  # not in ISO 3166; the code the factbook, EU and IMF use
     # former names of countries that continue: today's code
-    "Kirghizia": "KGZ", "Kirgizia": "KGZ", "Byelorussia": "BLR", "Belorussia": "BLR",
-    "Moldavia": "MDA", "Burma": "MMR", "Zaire": "COD", "Swaziland": "SWZ",
-    "Macedonia": "MKD", "East Timor": "TLS", "Upper Volta": "BFA", "Dahomey": "BEN",
+    "Kirghizia": "KGZ",
+    "Kirgizia": "KGZ",
+    "Byelorussia": "BLR",
+    "Belorussia": "BLR",
+    "Moldavia": "MDA",
+    "Burma": "MMR",
+    "Zaire": "COD",
+    "Swaziland": "SWZ",
+    "Macedonia": "MKD",
+    "East Timor": "TLS",
+    "Upper Volta": "BFA",
+    "Dahomey": "BEN",
     # dissolved states: their ISO 3166-3 codes
-    "Soviet Union": "SUN", "USSR": "SUN", "Union of Soviet Socialist Republics": "SUN",
-    "Yugoslavia": "YUG", "Czechoslovakia": "CSK", "East Germany": "DDR",
-    "German Democratic Republic": "DDR", "Serbia and Montenegro": "SCG",
+    "Soviet Union": "SUN",
+    "USSR": "SUN",
+    "Union of Soviet Socialist Republics": "SUN",
+    "Yugoslavia": "YUG",
+    "Czechoslovakia": "CSK",
+    "East Germany": "DDR",
+    "German Democratic Republic": "DDR",
+    "Serbia and Montenegro": "SCG",
     "West Germany": "DEU",
 }
 
@@ -48,12 +78,28 @@ COUNTRY_ALIASES = {
 #: Demonyms (singular; a plural "s" is accepted) of the CSTO/post-Soviet region, its
 #: neighbours and the permanent members of the Security Council. Others keep ``ent_id == ""``.
 DEMONYMS = {
-    "Russian": "RUS", "Armenian": "ARM", "Belarusian": "BLR", "Belarussian": "BLR",
-    "Kazakh": "KAZ", "Kazakhstani": "KAZ", "Kyrgyz": "KGZ", "Tajik": "TJK",
-    "Uzbek": "UZB", "Turkmen": "TKM", "Azerbaijani": "AZE", "Georgian": "GEO",
-    "Ukrainian": "UKR", "Moldovan": "MDA", "Afghan": "AFG", "Iranian": "IRN",
-    "Turkish": "TUR", "Chinese": "CHN", "American": "USA", "British": "GBR",
-    "French": "FRA", "Soviet": "SUN",
+    "Russian": "RUS",
+    "Armenian": "ARM",
+    "Belarusian": "BLR",
+    "Belarussian": "BLR",
+    "Kazakh": "KAZ",
+    "Kazakhstani": "KAZ",
+    "Kyrgyz": "KGZ",
+    "Tajik": "TJK",
+    "Uzbek": "UZB",
+    "Turkmen": "TKM",
+    "Azerbaijani": "AZE",
+    "Georgian": "GEO",
+    "Ukrainian": "UKR",
+    "Moldovan": "MDA",
+    "Afghan": "AFG",
+    "Iranian": "IRN",
+    "Turkish": "TUR",
+    "Chinese": "CHN",
+    "American": "USA",
+    "British": "GBR",
+    "French": "FRA",
+    "Soviet": "SUN",
 }
 
 
@@ -81,12 +127,12 @@ def _country_index() -> dict[str, str]:
             if not value:
                 continue
             index.setdefault(_fold(value), country.alpha_3)
-            base = value.split(" (")[0]                       # "Holy See (Vatican City State)"
-            head, _, tail = base.partition(", ")              # "Korea, Republic of"
+            base = value.split(" (")[0]  # "Holy See (Vatican City State)"
+            head, _, tail = base.partition(", ")  # "Korea, Republic of"
             for form in (base, head, f"{tail} {head}" if tail else ""):
                 if form:
                     derived.setdefault(_fold(form), set()).add(country.alpha_3)
-    for key, codes in derived.items():                       # "Korea" is KOR and PRK: left out
+    for key, codes in derived.items():  # "Korea" is KOR and PRK: left out
         if len(codes) == 1 and key not in index:
             index[key] = next(iter(codes))
     index.update({_fold(k): v for k, v in COUNTRY_ALIASES.items()})

@@ -11,8 +11,9 @@ results are returned, not cached).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from importlib.metadata import version
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,6 @@ from analysis.entities.store import EntityStore, concat_stored
 from analysis.inputs import text_table
 from analysis.settings import Settings, get_settings
 
-
 #: Columns of the table :func:`entities` returns.
 ENTITY_COLUMNS = ["doc_id", "start", "end", "text", "label", "ent_id", "sentence_id"]
 MODES = ("full", "actor_sentences", "auto")
@@ -37,11 +37,19 @@ MODES = ("full", "actor_sentences", "auto")
 AUTO_FULL_CHARS = 10_000_000
 
 
-def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "full",
-             window: int = 0, n_process: int | None = None, batch_size: int = 32,
-             cache: bool = True, progress: bool | None = None,
-             registry: Registry | None = None, settings: Settings | None = None
-             ) -> pd.DataFrame:
+def entities(
+    corpus: Any,
+    *,
+    labels: Sequence[str] | None = None,
+    mode: str = "full",
+    window: int = 0,
+    n_process: int | None = None,
+    batch_size: int = 32,
+    cache: bool = True,
+    progress: bool | None = None,
+    registry: Registry | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
     """Named entities of every English document, actors and countries normalized.
 
     Parameters
@@ -110,33 +118,59 @@ def entities(corpus: Any, *, labels: Sequence[str] | None = None, mode: str = "f
     model_id, known = model_info(settings.spacy_model)
     unknown = sorted(set(labels or ()) - set(known) - {ACTOR_LABEL})
     if unknown:
-        raise ValueError(f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: "
-                         f"{', '.join(known)}")
+        raise ValueError(
+            f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: {', '.join(known)}"
+        )
     docs, skipped = _english(text_table(corpus))
     if mode == "auto":
         mode = "full" if docs["text"].str.len().sum() <= AUTO_FULL_CHARS else "actor_sentences"
     hashes = [dedupe.text_hash(t) for t in docs["text"]]
-    config = make_key("entities", model_id, version("spacy"), registry.key(),
-                      ACTOR_LABEL, mode, window if mode == "actor_sentences" else 0)
+    config = make_key(
+        "entities",
+        model_id,
+        version("spacy"),
+        registry.key(),
+        ACTOR_LABEL,
+        mode,
+        window if mode == "actor_sentences" else 0,
+    )
     store = EntityStore(config, settings, cache)
     wanted = set(hashes)
     table, covered = store.load(wanted)
     todo = list({h: t for h, t in zip(hashes, docs["text"]) if h not in covered}.items())
     if todo:
         fresh, failed, n_process = parse_documents(
-            todo, store, mode=mode, window=window, registry=registry,
-            model=settings.spacy_model, n_process=n_process, batch_size=batch_size,
-            progress=progress, settings=settings)
+            todo,
+            store,
+            mode=mode,
+            window=window,
+            registry=registry,
+            model=settings.spacy_model,
+            n_process=n_process,
+            batch_size=batch_size,
+            progress=progress,
+            settings=settings,
+        )
         table = concat_stored([table, fresh])
         bad = {f["doc_hash"]: f["reason"] for f in failed}
-        skipped += [{"doc_id": str(d), "lang": "en", "reason": bad[h]}
-                    for d, h in zip(docs["doc_id"], hashes) if h in bad]
+        skipped += [
+            {"doc_id": str(d), "lang": "en", "reason": bad[h]}
+            for d, h in zip(docs["doc_id"], hashes)
+            if h in bad
+        ]
     out = _assemble(table, docs["doc_id"], hashes, labels)
-    out.attrs.update(skipped=skipped, model=model_id, mode=mode, window=window,
-                     labels=list(labels) if labels else None, n_docs=len(docs),
-                     n_parsed=len(todo), n_cached=len(wanted) - len(todo),
-                     n_process=n_process if todo else 0,
-                     seconds=round(time.perf_counter() - began, 3))
+    out.attrs.update(
+        skipped=skipped,
+        model=model_id,
+        mode=mode,
+        window=window,
+        labels=list(labels) if labels else None,
+        n_docs=len(docs),
+        n_parsed=len(todo),
+        n_cached=len(wanted) - len(todo),
+        n_process=n_process if todo else 0,
+        seconds=round(time.perf_counter() - began, 3),
+    )
     return out
 
 
@@ -145,23 +179,34 @@ def _english(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
 
     A missing ``lang`` (plain tables, lists of texts) counts as English.
     """
-    lang = docs["lang"].map(lambda v: str(v).split("-")[0].lower()
-                            if isinstance(v, str) and v else "en")
+    lang = docs["lang"].map(
+        lambda v: str(v).split("-")[0].lower() if isinstance(v, str) and v else "en"
+    )
     has_text = docs["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
     keep = has_text & lang.eq("en")
-    skipped = [{"doc_id": str(d), "lang": None if not isinstance(lg, str) else lg,
-                "reason": "no text" if not t else
-                f"language {lg!r} is not English (the model is English)"}
-               for d, lg, t in zip(docs["doc_id"][~keep], docs["lang"][~keep],
-                                   has_text[~keep])]
+    skipped = [
+        {
+            "doc_id": str(d),
+            "lang": None if not isinstance(lg, str) else lg,
+            "reason": "no text"
+            if not t
+            else f"language {lg!r} is not English (the model is English)",
+        }
+        for d, lg, t in zip(docs["doc_id"][~keep], docs["lang"][~keep], has_text[~keep])
+    ]
     return docs[keep.to_numpy()].reset_index(drop=True), skipped
 
 
-def _assemble(table: pd.DataFrame, doc_ids: Iterable, hashes: list[str],
-              labels: Sequence[str] | None) -> pd.DataFrame:
-    index = pd.DataFrame({"doc_id": pd.Series(list(doc_ids), dtype="string"),
-                          "doc_hash": pd.Series(hashes, dtype="string"),
-                          "_order": np.arange(len(hashes))})
+def _assemble(
+    table: pd.DataFrame, doc_ids: Iterable, hashes: list[str], labels: Sequence[str] | None
+) -> pd.DataFrame:
+    index = pd.DataFrame(
+        {
+            "doc_id": pd.Series(list(doc_ids), dtype="string"),
+            "doc_hash": pd.Series(hashes, dtype="string"),
+            "_order": np.arange(len(hashes)),
+        }
+    )
     if labels:
         table = table[table["label"].isin(list(labels))]
     out = index.merge(table, on="doc_hash", how="inner")

@@ -10,8 +10,9 @@ text by text, so one bad document is reported and never kills the run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -21,24 +22,28 @@ from analysis.entities.pipeline import load_pipeline
 from analysis.entities.store import EntityStore, ShardWriter, concat_stored
 from analysis.settings import Settings
 
-
 #: Characters of text a worker process gets at a time (a few documents or many sentences).
 TASK_CHARS = 40_000
 #: With ``n_process=None``, inputs shorter than this (characters) are parsed in-process.
 MIN_PARALLEL_CHARS = 200_000
 
 
-_Job = tuple[str, tuple[int, int]]     # (text, (document index, offset of the text))
+_Job = tuple[str, tuple[int, int]]  # (text, (document index, offset of the text))
 
 
-def _jobs(todo: list[tuple[str, str]], mode: str, window: int, registry: Registry,
-          progress: bool) -> tuple[list[tuple[str, tuple[int, int]]], dict[int, list[int]]]:
+def _jobs(
+    todo: list[tuple[str, str]], mode: str, window: int, registry: Registry, progress: bool
+) -> tuple[list[tuple[str, tuple[int, int]]], dict[int, list[int]]]:
     """Texts to parse as ``(text, (doc index, offset))``, and the sentence starts found."""
     if mode == "full":
         return [(text, (i, 0)) for i, (_, text) in enumerate(todo)], {}
-    frame = pd.DataFrame({"doc_id": [str(i) for i in range(len(todo))],   # object dtype:
-                          "text": pd.Series([t for _, t in todo], dtype=object),  # no copy
-                          "lang": "en"})
+    frame = pd.DataFrame(
+        {
+            "doc_id": [str(i) for i in range(len(todo))],  # object dtype:
+            "text": pd.Series([t for _, t in todo], dtype=object),  # no copy
+            "lang": "en",
+        }
+    )
     found = mentions(frame, registry=registry, progress=progress)
     by_doc = found.groupby("doc_id", sort=False)["sentence_id"].unique()
     jobs, starts_of = [], {}
@@ -47,23 +52,33 @@ def _jobs(todo: list[tuple[str, str]], mode: str, window: int, registry: Registr
         text = todo[i][1]
         starts = starts_of[i] = sentence_starts(text)
         bounds = [*starts, len(text)]
-        keep = sorted({j for s in sids for j in range(s - window, s + window + 1)
-                       if 0 <= j < len(starts)})
+        keep = sorted(
+            {j for s in sids for j in range(s - window, s + window + 1) if 0 <= j < len(starts)}
+        )
         runs: list[list[int]] = []
         for j in keep:
             if runs and j == runs[-1][1] + 1:
                 runs[-1][1] = j
             else:
                 runs.append([j, j])
-        jobs.extend((text[bounds[a]:bounds[b + 1]], (i, bounds[a])) for a, b in runs)
+        jobs.extend((text[bounds[a] : bounds[b + 1]], (i, bounds[a])) for a, b in runs)
     jobs.sort(key=lambda job: job[1])
     return jobs, starts_of
 
 
-def parse_documents(todo: list[tuple[str, str]], store: EntityStore, *, mode: str,
-                    window: int, registry: Registry, model: str, n_process: int | None,
-                    batch_size: int, progress: bool | None,
-                    settings: Settings) -> tuple[pd.DataFrame, list[dict], int]:
+def parse_documents(
+    todo: list[tuple[str, str]],
+    store: EntityStore,
+    *,
+    mode: str,
+    window: int,
+    registry: Registry,
+    model: str,
+    n_process: int | None,
+    batch_size: int,
+    progress: bool | None,
+    settings: Settings,
+) -> tuple[pd.DataFrame, list[dict], int]:
     """Parse the documents ``todo`` (``(hash, text)``) and store their rows.
 
     Returns the rows, the documents spaCy failed on (``doc_hash, reason``; not stored)
@@ -110,8 +125,9 @@ def _tasks(jobs: list[_Job], size: int) -> list[list[_Job]]:
     return tasks
 
 
-def _pipe(nlp, tasks: list[list[_Job]], n_process: int,
-          batch_size: int) -> Iterator[tuple[int, int, list[tuple] | str]]:
+def _pipe(
+    nlp, tasks: list[list[_Job]], n_process: int, batch_size: int
+) -> Iterator[tuple[int, int, list[tuple] | str]]:
     """``(doc index, offset, entities or error)`` for every job, in order.
 
     With several processes on Linux, forked workers (which share the loaded pipeline)
@@ -125,16 +141,18 @@ def _pipe(nlp, tasks: list[list[_Job]], n_process: int,
         return
     if not parallel.can_fork():
         jobs = [job for task in tasks for job in task]
-        for doc, (i, offset) in nlp.pipe(jobs, as_tuples=True, n_process=n_process,
-                                         batch_size=batch_size):
+        for doc, (i, offset) in nlp.pipe(
+            jobs, as_tuples=True, n_process=n_process, batch_size=batch_size
+        ):
             yield i, offset, _ents(doc)
         return
     global _WORKER_NLP
     _WORKER_NLP = nlp
     pool = parallel.process_pool(n_process)  # forked: the workers share the pipeline
     try:
-        for result in parallel.bounded_map(pool, partial(_worker_task, batch_size=batch_size),
-                                           tasks, 3 * n_process):
+        for result in parallel.bounded_map(
+            pool, partial(_worker_task, batch_size=batch_size), tasks, 3 * n_process
+        ):
             yield from result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -145,8 +163,9 @@ def _worker_task(task: list[_Job], batch_size: int) -> list[tuple[int, int, list
     return list(_parse_task(_WORKER_NLP, task, batch_size))
 
 
-def _parse_task(nlp, task: list[_Job],
-                batch_size: int) -> Iterator[tuple[int, int, list[tuple] | str]]:
+def _parse_task(
+    nlp, task: list[_Job], batch_size: int
+) -> Iterator[tuple[int, int, list[tuple] | str]]:
     """Parse a task; if spaCy fails on it, parse its texts one by one to find the bad one."""
     try:
         docs = list(nlp.pipe(task, as_tuples=True, batch_size=batch_size))

@@ -23,15 +23,24 @@ from analysis.entities.ruler import ruler_patterns
 from analysis.errors import AnalysisError, E
 from analysis.settings import get_settings
 
-
 #: Components NER does not need; never loaded.
-EXCLUDE = ("tagger", "parser", "attribute_ruler", "lemmatizer", "trainable_lemmatizer",
-           "senter", "morphologizer", "textcat", "textcat_multilabel", "spancat",
-           "entity_linker")
+EXCLUDE = (
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "trainable_lemmatizer",
+    "senter",
+    "morphologizer",
+    "textcat",
+    "textcat_multilabel",
+    "spancat",
+    "entity_linker",
+)
 
 
 def _set_sentence_starts(doc):
-    """spaCy component: mark the sentence starts of :func:`analysis.actors.sentence_starts`."""
+    """SpaCy component: mark the sentence starts of :func:`analysis.actors.sentence_starts`."""
     from spacy.attrs import IDX
 
     starts = sentence_starts(doc.text)
@@ -105,20 +114,25 @@ def load_pipeline(model: str | None = None, *, registry: Registry | None = None)
     registry = registry or load_registry()
     key = (model, registry.key())
     if key not in _PIPELINES:
-        model_info(model)                                    # E008 before spaCy's OSError
+        model_info(model)  # E008 before spaCy's OSError
         try:
             nlp = spacy.load(model, exclude=list(EXCLUDE))
         except OSError as err:
             raise AnalysisError(E.E008, model=model) from err
         for name in ("tok2vec", "transformer"):
             if name in nlp.pipe_names and "ner" not in getattr(
-                    nlp.get_pipe(name), "listening_components", ["ner"]):
+                nlp.get_pipe(name), "listening_components", ["ner"]
+            ):
                 nlp.remove_pipe(name)
         _register_component()
         nlp.add_pipe(_SENTENCE_FACTORY, name="sentence_starts", first=True)
-        ruler = nlp.add_pipe("entity_ruler", name="actor_ruler", before="ner",
-                             config={"overwrite_ents": False, "validate": False})
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name="actor_ruler",
+            before="ner",
+            config={"overwrite_ents": False, "validate": False},
+        )
         ruler.add_patterns(ruler_patterns(registry))
-        _PIPELINES.clear()                                   # one pipeline in memory
+        _PIPELINES.clear()  # one pipeline in memory
         _PIPELINES[key] = nlp
     return _PIPELINES[key]

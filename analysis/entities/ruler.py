@@ -9,11 +9,10 @@ ruler and the sentence selection read from a registry (part of the cache key).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import product
-from typing import Sequence
 
 from analysis.actors import Registry, load_registry
-
 
 #: The label the ruler gives registry actors (their id goes to ``ent_id``).
 ACTOR_LABEL = "ORG"
@@ -56,8 +55,7 @@ def _variants(form: str, *, cased: bool) -> list[str]:
     """The spellings of one registry form (see :func:`ruler_patterns`)."""
     if "*" in form and not form.isascii():
         return []
-    forms = [form] if cased else [form, _title(form), form.upper(),
-                                  form[:1] + form[1:].lower()]
+    forms = [form] if cased else [form, _title(form), form.upper(), form[:1] + form[1:].lower()]
     out: list[str] = []
     for f in forms:
         for g in _expand(f, "*", ("", "s")):
@@ -75,5 +73,7 @@ def _expand(text: str, char: str, options: Sequence[str], limit: int = 3) -> lis
     parts = text.split(char)
     if len(parts) == 1 or len(parts) > limit + 1:
         return [text]
-    return ["".join(p + s for p, s in zip(parts, (*choice, ""))) for choice in
-            product(options, repeat=len(parts) - 1)]
+    return [
+        "".join(p + s for p, s in zip(parts, (*choice, "")))
+        for choice in product(options, repeat=len(parts) - 1)
+    ]

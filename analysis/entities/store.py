@@ -19,15 +19,21 @@ from analysis.cache import Cache, make_key
 from analysis.settings import Settings
 from analysis.text import strip_span
 
-
 #: Documents per cache shard.
 SHARD_DOCS = 1000
 #: More shards than this in one cache folder are merged into one.
 MAX_SHARDS = 16
 
 
-_STORED = {"doc_hash": "string", "start": "int64", "end": "int64", "text": "string",
-           "label": "string", "actor": "string", "sentence_id": "int64"}
+_STORED = {
+    "doc_hash": "string",
+    "start": "int64",
+    "end": "int64",
+    "text": "string",
+    "label": "string",
+    "actor": "string",
+    "sentence_id": "int64",
+}
 
 
 def _empty_store_frame() -> pd.DataFrame:
@@ -42,6 +48,7 @@ class EntityStore:
         self.enabled = enabled and self.cache.enabled
 
     def keys(self) -> list[str]:
+        """The keys of the shards stored for this corpus and pipeline."""
         root = self.cache.root
         if not self.enabled or not root.is_dir():
             return []
@@ -64,9 +71,12 @@ class EntityStore:
         return concat_stored(frames), covered
 
     def put(self, rows: pd.DataFrame, hashes: list[str]) -> None:
+        """Store the entities of the documents whose text hashes are ``hashes``."""
         if self.enabled and hashes:
-            self.cache.put(make_key("shard", sorted(hashes)),
-                           {"docs": pd.DataFrame({"doc_hash": hashes}), "entities": rows})
+            self.cache.put(
+                make_key("shard", sorted(hashes)),
+                {"docs": pd.DataFrame({"doc_hash": hashes}), "entities": rows},
+            )
 
     def compact(self) -> None:
         """Merge the shards into one when there are more than :data:`MAX_SHARDS`."""
@@ -99,8 +109,15 @@ def concat_stored(frames: list[pd.DataFrame]) -> pd.DataFrame:
 class ShardWriter:
     """Collects parsed rows in document order and writes a shard every SHARD_DOCS documents."""
 
-    def __init__(self, todo: list[tuple[str, str]], store: EntityStore,
-                 starts_of: dict[int, list[int]], *, keep_starts: bool, bar):
+    def __init__(
+        self,
+        todo: list[tuple[str, str]],
+        store: EntityStore,
+        starts_of: dict[int, list[int]],
+        *,
+        keep_starts: bool,
+        bar,
+    ):
         self.todo, self.store, self.starts_of = todo, store, starts_of
         self.keep_starts, self.bar = keep_starts, bar
         self.rows: dict[str, list] = {c: [] for c in _STORED}

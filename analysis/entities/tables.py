@@ -8,24 +8,40 @@ except where the entity is that actor's own mention (overlapping spans).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.inputs import as_docs
 
-
 #: Labels of names (not numbers, dates or amounts): the default of :func:`actor_cooccurrence`.
-NAMED_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
-                "WORK_OF_ART", "LAW", "LANGUAGE")
+NAMED_LABELS = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+)
 
 
 def _entity_key(ents: pd.DataFrame) -> pd.Series:
     """``ent_id`` where there is one, else the text without "the ", "'s" and extra spaces."""
-    surface = (ents["text"].astype(str).str.split().str.join(" ")
-               .str.replace(r"^[Tt]he\s+", "", regex=True)
-               .str.replace(r"['\u2019]s?$", "", regex=True))
+    surface = (
+        ents["text"]
+        .astype(str)
+        .str.split()
+        .str.join(" ")
+        .str.replace(r"^[Tt]he\s+", "", regex=True)
+        .str.replace(r"['\u2019]s?$", "", regex=True)
+    )
     has_id = ents["ent_id"].fillna("").ne("")
     return surface.where(~has_id, "\x00" + ents["ent_id"].astype(str))
 
@@ -40,23 +56,31 @@ def _names(data: pd.DataFrame) -> pd.Series:
 def _ranked(data: pd.DataFrame, keys: list[str], top: int | None) -> pd.DataFrame:
     """Count ``data`` rows by ``keys + label + key``: name, count, n_docs; most first."""
     names = _names(data)
-    out = (data.groupby([*keys, "label", "key"], observed=True, dropna=False)
-           .agg(ent_id=("ent_id", "first"), count=("doc_id", "size"),
-                n_docs=("doc_id", "nunique")).reset_index())
+    out = (
+        data.groupby([*keys, "label", "key"], observed=True, dropna=False)
+        .agg(ent_id=("ent_id", "first"), count=("doc_id", "size"), n_docs=("doc_id", "nunique"))
+        .reset_index()
+    )
     out = out.merge(names.rename("name").reset_index(), on=["label", "key"], how="left")
     out["ent_id"] = out["ent_id"].fillna("").astype("string")
-    out = out.sort_values([*keys, "count", "n_docs", "label", "name"],
-                          ascending=[True] * len(keys) + [False, False, True, True])
+    out = out.sort_values(
+        [*keys, "count", "n_docs", "label", "name"],
+        ascending=[True] * len(keys) + [False, False, True, True],
+    )
     if top is not None:
         out = out.groupby(keys, observed=True, dropna=False).head(top) if keys else out.head(top)
     out = out[[*keys, "label", "ent_id", "name", "count", "n_docs"]].reset_index(drop=True)
     return out.astype({"count": "int64", "n_docs": "int64"})
 
 
-def entity_frequencies(ents: pd.DataFrame, docs: Any = None, *,
-                       by: str | Sequence[str] | None = None,
-                       labels: Sequence[str] | None = None,
-                       top: int | None = None) -> pd.DataFrame:
+def entity_frequencies(
+    ents: pd.DataFrame,
+    docs: Any = None,
+    *,
+    by: str | Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
     """How often each entity occurs, overall or per metadata group.
 
     Entities with an ``ent_id`` (actors, countries) are counted by it, so "Russia", "the
@@ -88,8 +112,7 @@ def entity_frequencies(ents: pd.DataFrame, docs: Any = None, *,
     missing = [k for k in keys if k not in data.columns]
     if missing:
         if docs is None:
-            raise ValueError(f"by={keys} needs docs (a Corpus or table with doc_id and "
-                             f"{missing})")
+            raise ValueError(f"by={keys} needs docs (a Corpus or table with doc_id and {missing})")
         table = as_docs(docs, need=("doc_id",))
         meta = table[["doc_id", *missing]].astype({"doc_id": "string"})
         data = data.astype({"doc_id": "string"}).merge(meta, on="doc_id", how="left")
@@ -99,10 +122,15 @@ def entity_frequencies(ents: pd.DataFrame, docs: Any = None, *,
     return out
 
 
-def actor_cooccurrence(ents: pd.DataFrame, mentions: pd.DataFrame, *,
-                       level: str = "sentence", top: int | None = 10,
-                       labels: Sequence[str] | None = NAMED_LABELS,
-                       max_orgs: int | None = None) -> pd.DataFrame:
+def actor_cooccurrence(
+    ents: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    level: str = "sentence",
+    top: int | None = 10,
+    labels: Sequence[str] | None = NAMED_LABELS,
+    max_orgs: int | None = None,
+) -> pd.DataFrame:
     """The entities named most often in the same sentence (or document) as each actor.
 
     An entity counts once for each actor named in its unit, except where it is that
@@ -141,19 +169,28 @@ def actor_cooccurrence(ents: pd.DataFrame, mentions: pd.DataFrame, *,
     if max_orgs is not None:
         n_orgs = ents[ents["label"] == "ORG"].groupby(unit).size()
         lists = n_orgs[n_orgs > max_orgs].index
-        ents = ents[~pd.MultiIndex.from_frame(ents[unit]).isin(lists)] if len(unit) > 1 \
+        ents = (
+            ents[~pd.MultiIndex.from_frame(ents[unit]).isin(lists)]
+            if len(unit) > 1
             else ents[~ents["doc_id"].isin(lists)]
-        mentions = mentions[~pd.MultiIndex.from_frame(mentions[unit]).isin(lists)] \
-            if len(unit) > 1 else mentions[~mentions["doc_id"].isin(lists)]
+        )
+        mentions = (
+            mentions[~pd.MultiIndex.from_frame(mentions[unit]).isin(lists)]
+            if len(unit) > 1
+            else mentions[~mentions["doc_id"].isin(lists)]
+        )
     e = ents if labels is None else ents[ents["label"].isin(list(labels))]
     e = e.astype({"doc_id": "string"}).reset_index(drop=True)
     e = e.assign(_row=np.arange(len(e)), key=_entity_key(e))
     m = mentions.astype({"doc_id": "string", "actor": "string"})
     same = e[["doc_id", "sentence_id", "_row", "start", "end"]].merge(
         m[["doc_id", "sentence_id", "actor", "start", "end"]],
-        on=["doc_id", "sentence_id"], suffixes=("", "_m"))
-    own = same.loc[(same["start"] < same["end_m"]) & (same["start_m"] < same["end"]),
-                   ["_row", "actor"]].drop_duplicates()
+        on=["doc_id", "sentence_id"],
+        suffixes=("", "_m"),
+    )
+    own = same.loc[
+        (same["start"] < same["end_m"]) & (same["start_m"] < same["end"]), ["_row", "actor"]
+    ].drop_duplicates()
     present = m[[*unit, "actor"]].drop_duplicates()
     pairs = e[[*unit, "_row"]].merge(present, on=unit)[["_row", "actor"]]
     pairs = pairs.merge(own.assign(_own=True), on=["_row", "actor"], how="left")

@@ -12,7 +12,7 @@ The research question of the package, step by step::
     framing.frame_profile(ctx, by="origin")                  # Russian vs Western outlets...
     framing.key_terms(ctx)                                   # distinctive words of each actor
     framing.co_mention_network(ctx)                          # who is named with whom
-    tone.tone_by_actor(ctx)                                  # lexicon tone, see analysis.framing.tone
+    tone.tone_by_actor(ctx)                                  # lexicon tone (framing.tone)
 
 Contexts
 --------
@@ -85,28 +85,75 @@ is the way to call it.
 
 from __future__ import annotations
 
+from analysis.framing import tone  # noqa: E402  (after the modules it uses)
 from analysis.framing.actor_contexts import CONTEXT_COLUMNS, DEFAULT_ACTORS, UNITS, contexts
 from analysis.framing.batches import MIN_PARALLEL, cached_scores
 from analysis.framing.cli import run_cli
-from analysis.framing.compare import (DIFFERENCE_COLUMNS, PROFILE_COLUMNS, comparison_pairs,
-                                      frame_differences, frame_profile, frame_trend)
-from analysis.framing.dictionary import (Category, FrameDictionary, FrameDictionaryError,
-                                         Negation, load_frames)
-from analysis.framing.frames import (FRAME_PREFIX, context_texts, frame_columns, frame_hits,
-                                     score_frames)
+from analysis.framing.compare import (
+    DIFFERENCE_COLUMNS,
+    PROFILE_COLUMNS,
+    comparison_pairs,
+    frame_differences,
+    frame_profile,
+    frame_trend,
+)
+from analysis.framing.dictionary import (
+    Category,
+    FrameDictionary,
+    FrameDictionaryError,
+    Negation,
+    load_frames,
+)
+from analysis.framing.frames import (
+    FRAME_PREFIX,
+    context_texts,
+    frame_columns,
+    frame_hits,
+    score_frames,
+)
 from analysis.framing.network import EDGE_COLUMNS, co_mention_network
-from analysis.framing.plots import (plot_differences, plot_frame_profile, plot_key_terms,
-                                    plot_network, plot_tone, plot_trend)
+from analysis.framing.plots import (
+    plot_differences,
+    plot_frame_profile,
+    plot_key_terms,
+    plot_network,
+    plot_tone,
+    plot_trend,
+)
 from analysis.framing.vocabulary import key_terms
-from analysis.framing import tone  # noqa: E402  (after the modules it uses)
 
 __all__ = [
-    "CONTEXT_COLUMNS", "DEFAULT_ACTORS", "DIFFERENCE_COLUMNS", "EDGE_COLUMNS",
-    "FRAME_PREFIX", "MIN_PARALLEL", "PROFILE_COLUMNS", "UNITS",
-    "Category", "FrameDictionary", "FrameDictionaryError", "Negation",
-    "cached_scores", "co_mention_network", "comparison_pairs", "context_texts", "contexts",
-    "frame_columns", "frame_differences", "frame_hits", "frame_profile", "frame_trend",
-    "key_terms", "load_frames", "plot_differences", "plot_frame_profile",
-    "plot_key_terms", "plot_network", "plot_tone", "plot_trend", "run_cli", "score_frames",
+    "CONTEXT_COLUMNS",
+    "DEFAULT_ACTORS",
+    "DIFFERENCE_COLUMNS",
+    "EDGE_COLUMNS",
+    "FRAME_PREFIX",
+    "MIN_PARALLEL",
+    "PROFILE_COLUMNS",
+    "UNITS",
+    "Category",
+    "FrameDictionary",
+    "FrameDictionaryError",
+    "Negation",
+    "cached_scores",
+    "co_mention_network",
+    "comparison_pairs",
+    "context_texts",
+    "contexts",
+    "frame_columns",
+    "frame_differences",
+    "frame_hits",
+    "frame_profile",
+    "frame_trend",
+    "key_terms",
+    "load_frames",
+    "plot_differences",
+    "plot_frame_profile",
+    "plot_key_terms",
+    "plot_network",
+    "plot_tone",
+    "plot_trend",
+    "run_cli",
+    "score_frames",
     "tone",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,8 +26,17 @@ DEFAULT_ACTORS = ("CSTO", "NATO", "UN")
 #: Context units of :func:`contexts`.
 UNITS = ("sentence", "window")
 #: Columns of :func:`contexts` (document metadata follows).
-CONTEXT_COLUMNS = ["doc_id", "actor", "sentence_id", "start", "end", "context",
-                   "co_mentioned", "other_actors", "n_mentions"]
+CONTEXT_COLUMNS = [
+    "doc_id",
+    "actor",
+    "sentence_id",
+    "start",
+    "end",
+    "context",
+    "co_mentioned",
+    "other_actors",
+    "n_mentions",
+]
 #: The dtype of each of :data:`CONTEXT_COLUMNS`.
 _DTYPES = ["string", "string", "int64", "int64", "int64", "string", "bool", "string", "int64"]
 
@@ -36,11 +46,19 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _Spans = dict[tuple[str, int], tuple[int, int, int]]
 
 
-def contexts(corpus: Any, actors: Sequence[str] | None = DEFAULT_ACTORS, *,
-             unit: str = "sentence", window: int = 25, mentions: pd.DataFrame | None = None,
-             registry: actors_mod.Registry | None = None, include_children: bool = False,
-             context_actors: Sequence[str] = (), progress: bool | None = None,
-             cache: bool = True) -> pd.DataFrame:
+def contexts(
+    corpus: Any,
+    actors: Sequence[str] | None = DEFAULT_ACTORS,
+    *,
+    unit: str = "sentence",
+    window: int = 25,
+    mentions: pd.DataFrame | None = None,
+    registry: actors_mod.Registry | None = None,
+    include_children: bool = False,
+    context_actors: Sequence[str] = (),
+    progress: bool | None = None,
+    cache: bool = True,
+) -> pd.DataFrame:
     """The sentence (or word window) around each actor's mentions, with document metadata.
 
     Parameters
@@ -83,24 +101,43 @@ def contexts(corpus: Any, actors: Sequence[str] | None = DEFAULT_ACTORS, *,
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
     asked = [actors] if isinstance(actors, str) else (list(actors) if actors else None)
-    params = {"actors": asked, "unit": unit, "window": window if unit == "window" else None,
-              "include_children": include_children, "context_actors": list(context_actors)}
+    params = {
+        "actors": asked,
+        "unit": unit,
+        "window": window if unit == "window" else None,
+        "include_children": include_children,
+        "context_actors": list(context_actors),
+    }
     store, key = _contexts_cache(corpus, mentions, registry, params) if cache else (None, None)
     found = store.get(key) if store is not None else None
     if found is not None:
         out = found[0]["contexts"]
     else:
-        out = _fresh_contexts(corpus, asked, mentions, unit, window, registry=registry,
-                              progress=progress, include_children=include_children,
-                              context_actors=context_actors)
+        out = _fresh_contexts(
+            corpus,
+            asked,
+            mentions,
+            unit,
+            window,
+            registry=registry,
+            progress=progress,
+            include_children=include_children,
+            context_actors=context_actors,
+        )
         if store is not None:
             store.put(key, {"contexts": out})
     out.attrs.update(params, actors=asked or sorted(out["actor"].unique()))
     return out
 
 
-def _fresh_contexts(corpus: Any, asked: list[str] | None, mentions: pd.DataFrame | None,
-                    unit: str, window: int, **options) -> pd.DataFrame:
+def _fresh_contexts(
+    corpus: Any,
+    asked: list[str] | None,
+    mentions: pd.DataFrame | None,
+    unit: str,
+    window: int,
+    **options,
+) -> pd.DataFrame:
     """Contexts computed anew (``options`` go to :func:`analysis.actors.mentions`)."""
     docs = _docs_table(corpus)
     if mentions is None:
@@ -115,8 +152,9 @@ def _contexts_cache(corpus: Any, mentions: pd.DataFrame | None, registry, params
     if mentions is not None or not is_corpus(corpus):
         return None, None
     signature = (registry or actors_mod.load_registry()).key()
-    return Cache("contexts", get_settings()), make_key("contexts", corpus.fingerprint, params,
-                                                       signature)
+    return Cache("contexts", get_settings()), make_key(
+        "contexts", corpus.fingerprint, params, signature
+    )
 
 
 def _docs_table(corpus: Any) -> pd.DataFrame:
@@ -124,16 +162,18 @@ def _docs_table(corpus: Any) -> pd.DataFrame:
     return as_docs(corpus, what="contexts()")
 
 
-def _all_contexts(docs: pd.DataFrame, mentions: pd.DataFrame, unit: str,
-                  window: int) -> list[tuple]:
+def _all_contexts(
+    docs: pd.DataFrame, mentions: pd.DataFrame, unit: str, window: int
+) -> list[tuple]:
     """Context rows of every document with mentions (mention columns read once)."""
     if mentions.empty:
         return []
     texts = dict(zip(docs["doc_id"].astype(str), docs["text"]))
     doc_ids = mentions["doc_id"].astype(str).to_numpy()
-    order = np.argsort(pd.factorize(doc_ids)[0], kind="stable")     # documents in corpus order
-    cols = [mentions[c].to_numpy()[order].tolist()
-            for c in ("actor", "sentence_id", "start", "end")]
+    order = np.argsort(pd.factorize(doc_ids)[0], kind="stable")  # documents in corpus order
+    cols = [
+        mentions[c].to_numpy()[order].tolist() for c in ("actor", "sentence_id", "start", "end")
+    ]
     doc_ids = doc_ids[order]
     bounds = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1], True])
     rows: list[tuple] = []
@@ -145,20 +185,19 @@ def _all_contexts(docs: pd.DataFrame, mentions: pd.DataFrame, unit: str,
     return rows
 
 
-def _doc_contexts(doc_id: str, text: str, hits: list[tuple], unit: str,
-                  window: int) -> list[tuple]:
+def _doc_contexts(doc_id: str, text: str, hits: list[tuple], unit: str, window: int) -> list[tuple]:
     """The context rows of one document from its ``(actor, sentence_id, start, end)`` hits."""
     spans: _Spans = {}
     for actor, sid, s, e in hits:
         lo, hi, n = spans.get((actor, sid), (s, e, 0))
         spans[(actor, sid)] = (min(lo, s), max(hi, e), n + 1)
-    units, others = (_sentence_units(text, spans) if unit == "sentence"
-                     else _window_units(text, spans, window))
+    units, others = (
+        _sentence_units(text, spans) if unit == "sentence" else _window_units(text, spans, window)
+    )
     rows = []
     for key in sorted(spans, key=lambda k: (k[1], k[0])):
         (a, b), other = units[key], ";".join(sorted(others[key]))
-        rows.append((doc_id, key[0], key[1], a, b, text[a:b], bool(other), other,
-                     spans[key][2]))
+        rows.append((doc_id, key[0], key[1], a, b, text[a:b], bool(other), other, spans[key][2]))
     return rows
 
 
@@ -176,15 +215,20 @@ def _window_units(text: str, spans: _Spans, window: int) -> tuple[dict, dict]:
     """Each span's word-window offsets, and the other actors' spans overlapping it."""
     words = [w.span() for w in _WORD.finditer(text)]
     word_starts = [w[0] for w in words]
-    units = {k: strip_span(text, *_window(words, word_starts, lo, hi, window))
-             for k, (lo, hi, _) in spans.items()}
-    others = {k: {o for (o, osid), span in spans.items() if o != k[0]
-                  and _overlaps(span, *units[k])} for k in spans}
+    units = {
+        k: strip_span(text, *_window(words, word_starts, lo, hi, window))
+        for k, (lo, hi, _) in spans.items()
+    }
+    others = {
+        k: {o for (o, osid), span in spans.items() if o != k[0] and _overlaps(span, *units[k])}
+        for k in spans
+    }
     return units, others
 
 
-def _window(words: list[tuple[int, int]], starts: list[int], lo: int, hi: int,
-            window: int) -> tuple[int, int]:
+def _window(
+    words: list[tuple[int, int]], starts: list[int], lo: int, hi: int, window: int
+) -> tuple[int, int]:
     """Offsets spanning ``window`` words before ``lo`` and after ``hi``."""
     if not words:
         return lo, hi
@@ -201,7 +245,8 @@ def _context_frame(rows: list[tuple], docs: pd.DataFrame) -> pd.DataFrame:
     cols = CONTEXT_COLUMNS
     data = list(zip(*rows)) if rows else [[] for _ in cols]
     out = pd.DataFrame({c: pd.Series(v, dtype=t) for c, v, t in zip(cols, data, _DTYPES)})
-    meta = docs.drop(columns=[c for c in docs.columns if c == "text" or
-                              (c in cols and c != "doc_id")])
+    meta = docs.drop(
+        columns=[c for c in docs.columns if c == "text" or (c in cols and c != "doc_id")]
+    )
     meta = meta.assign(doc_id=meta["doc_id"].astype("string"))
     return out.merge(meta, on="doc_id", how="left", validate="many_to_one")

@@ -8,7 +8,7 @@ texts it scored.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,9 @@ from analysis.settings import get_settings
 MIN_PARALLEL = 20_000
 
 
-def cached_scores(step: str, key_parts: list, texts: list, compute: Callable,
-                   workers: int | None, cache: bool) -> np.ndarray:
+def cached_scores(
+    step: str, key_parts: list, texts: list, compute: Callable, workers: int | None, cache: bool
+) -> np.ndarray:
     """``compute(texts)``, a 2-D array, cached on disk by ``step``, ``key_parts`` and the texts.
 
     The key hashes every text, so any change to a context re-scores the table; entries are
@@ -39,8 +40,9 @@ def cached_scores(step: str, key_parts: list, texts: list, compute: Callable,
         return found[0]["scores"].to_numpy()
     result = _map_batches(compute, texts, workers)
     if cache and len(texts):
-        store.put(key, {"scores": pd.DataFrame(result, columns=[
-            f"c{j}" for j in range(result.shape[1])])})
+        store.put(
+            key, {"scores": pd.DataFrame(result, columns=[f"c{j}" for j in range(result.shape[1])])}
+        )
     return result
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -15,9 +16,18 @@ from analysis.framing.vocabulary import key_terms
 from analysis.inputs import is_corpus
 
 
-def run_cli(spec: Any, *, actors: Sequence[str] = DEFAULT_ACTORS, by: str | None = None,
-            out_dir: str | Path, frames: str | Path | None = None, unit: str = "sentence",
-            n_boot: int = 1000, random_state: int = 0, top: int = 30) -> dict[str, Path]:
+def run_cli(
+    spec: Any,
+    *,
+    actors: Sequence[str] = DEFAULT_ACTORS,
+    by: str | None = None,
+    out_dir: str | Path,
+    frames: str | Path | None = None,
+    unit: str = "sentence",
+    n_boot: int = 1000,
+    random_state: int = 0,
+    top: int = 30,
+) -> dict[str, Path]:
     """The framing pipeline on a corpus spec, written as CSV tables.
 
     What ``python -m analysis framing SPEC --out DIR`` runs.
@@ -57,19 +67,22 @@ def run_cli(spec: Any, *, actors: Sequence[str] = DEFAULT_ACTORS, by: str | None
 
     corpus = spec if is_corpus(spec) else load(spec)
     sources = set(corpus.docs["source"].dropna().unique())
-    ctx = contexts(corpus, list(actors), unit=unit,
-                   context_actors=["UN"] if sources == {UNGDC_SOURCE} else ())
+    ctx = contexts(
+        corpus, list(actors), unit=unit, context_actors=["UN"] if sources == {UNGDC_SOURCE} else ()
+    )
     ctx = tone.score_tone(score_frames(ctx, frames=frames))
     tables = {
         "contexts": ctx,
-        "frames_by_actor": frame_profile(ctx, by=by, frames=frames, n_boot=n_boot,
-                                         random_state=random_state),
-        "frame_differences": frame_differences(ctx, by=by, frames=frames, n_boot=n_boot,
-                                               random_state=random_state),
+        "frames_by_actor": frame_profile(
+            ctx, by=by, frames=frames, n_boot=n_boot, random_state=random_state
+        ),
+        "frame_differences": frame_differences(
+            ctx, by=by, frames=frames, n_boot=n_boot, random_state=random_state
+        ),
         "tone_by_doc": tone.tone_by_doc(ctx),
-        "tone_by_actor": tone.tone_by_actor(ctx, by=by, n_boot=n_boot,
-                                            random_state=random_state),
-        "keyness_by_actor": key_terms(ctx, top=top) if ctx["actor"].nunique() > 1
+        "tone_by_actor": tone.tone_by_actor(ctx, by=by, n_boot=n_boot, random_state=random_state),
+        "keyness_by_actor": key_terms(ctx, top=top)
+        if ctx["actor"].nunique() > 1
         else pd.DataFrame(),
     }
     return _write_tables(tables, Path(out_dir))

@@ -18,16 +18,45 @@ from analysis.groups import by_label
 from analysis.stats import Bootstrap, cluster_bootstrap, cohens_h, p_boot
 
 #: Columns of :func:`frame_profile` (``group`` only with ``by``).
-PROFILE_COLUMNS = ["actor", "group", "frame", "share", "ci_low", "ci_high", "n_hits",
-                   "n_contexts", "n_docs"]
+PROFILE_COLUMNS = [
+    "actor",
+    "group",
+    "frame",
+    "share",
+    "ci_low",
+    "ci_high",
+    "n_hits",
+    "n_contexts",
+    "n_docs",
+]
 #: Columns of :func:`frame_differences`.
-DIFFERENCE_COLUMNS = ["frame", "compare", "within", "a", "b", "share_a", "share_b", "diff",
-                      "ci_low", "ci_high", "p_boot", "cohens_h", "n_contexts_a",
-                      "n_contexts_b"]
+DIFFERENCE_COLUMNS = [
+    "frame",
+    "compare",
+    "within",
+    "a",
+    "b",
+    "share_a",
+    "share_b",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "p_boot",
+    "cohens_h",
+    "n_contexts_a",
+    "n_contexts_b",
+]
 
 
-def frame_profile(contexts: pd.DataFrame, *, by: Any = None, frames=None, n_boot: int = 1000,
-                  ci: float = 0.95, random_state: int | None = 0) -> pd.DataFrame:
+def frame_profile(
+    contexts: pd.DataFrame,
+    *,
+    by: Any = None,
+    frames=None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
     """Share of each actor's contexts invoking each frame, with cluster-bootstrap CIs.
 
     Parameters
@@ -66,18 +95,26 @@ def frame_profile(contexts: pd.DataFrame, *, by: Any = None, frames=None, n_boot
     scored, cols, boot = _frame_bootstrap(contexts, by, frames, n_boot, random_state)
     columns = [c for c in PROFILE_COLUMNS if by is not None or c != "group"]
     out = pd.DataFrame(_profile_rows(boot, cols, ci, by is not None), columns=columns)
-    out.attrs.update(by=by_label(by), n_boot=n_boot, ci=ci, random_state=random_state,
-                     unit=contexts.attrs.get("unit"), frames=scored.attrs.get("frames"))
+    out.attrs.update(
+        by=by_label(by),
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        unit=contexts.attrs.get("unit"),
+        frames=scored.attrs.get("frames"),
+    )
     return out
 
 
-def _frame_bootstrap(contexts: pd.DataFrame, by: Any, frames, n_boot: int,
-                     random_state: int | None) -> tuple[pd.DataFrame, list[str], Bootstrap]:
+def _frame_bootstrap(
+    contexts: pd.DataFrame, by: Any, frames, n_boot: int, random_state: int | None
+) -> tuple[pd.DataFrame, list[str], Bootstrap]:
     """The scored contexts, their frame columns and the bootstrap of their shares."""
     scored = _scored(contexts, frames)
     cols = frame_columns(scored)
-    boot = cluster_bootstrap(scored, cols, by=by, n_boot=n_boot, random_state=random_state,
-                             frames=frames)
+    boot = cluster_bootstrap(
+        scored, cols, by=by, n_boot=n_boot, random_state=random_state, frames=frames
+    )
     return scored, cols, boot
 
 
@@ -87,17 +124,32 @@ def _profile_rows(boot: Bootstrap, cols: list[str], ci: float, grouped: bool) ->
     rows = []
     for i, c in boot.cells.iterrows():
         for j, col in enumerate(cols):
-            rows.append({"actor": c["actor"], **({"group": c["group"]} if grouped else {}),
-                         "frame": col[len(FRAME_PREFIX):], "share": boot.estimate[i, j],
-                         "ci_low": low[i, j], "ci_high": high[i, j],
-                         "n_hits": int(boot.sums[i, j]), "n_contexts": int(c["n_contexts"]),
-                         "n_docs": int(c["n_docs"])})
+            rows.append(
+                {
+                    "actor": c["actor"],
+                    **({"group": c["group"]} if grouped else {}),
+                    "frame": col[len(FRAME_PREFIX) :],
+                    "share": boot.estimate[i, j],
+                    "ci_low": low[i, j],
+                    "ci_high": high[i, j],
+                    "n_hits": int(boot.sums[i, j]),
+                    "n_contexts": int(c["n_contexts"]),
+                    "n_docs": int(c["n_docs"]),
+                }
+            )
     return rows
 
 
-def frame_differences(contexts: pd.DataFrame, *, compare: str = "actor", by: Any = None,
-                      frames=None, n_boot: int = 1000, ci: float = 0.95,
-                      random_state: int | None = 0) -> pd.DataFrame:
+def frame_differences(
+    contexts: pd.DataFrame,
+    *,
+    compare: str = "actor",
+    by: Any = None,
+    frames=None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
     """Differences in frame shares between actors, or between groups, with bootstrap CIs.
 
     Parameters
@@ -124,18 +176,22 @@ def frame_differences(contexts: pd.DataFrame, *, compare: str = "actor", by: Any
         ``n_contexts_b``.
     """
     _, cols, boot = _frame_bootstrap(contexts, by, frames, n_boot, random_state)
-    rows = [_difference_row(boot, ia, ib, j, col[len(FRAME_PREFIX):], compare, within, ci)
-            for ia, ib, within in comparison_pairs(boot.cells, compare, by is not None)
-            for j, col in enumerate(cols)]
+    rows = [
+        _difference_row(boot, ia, ib, j, col[len(FRAME_PREFIX) :], compare, within, ci)
+        for ia, ib, within in comparison_pairs(boot.cells, compare, by is not None)
+        for j, col in enumerate(cols)
+    ]
     out = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
     out["cohens_h"] = cohens_h(out["share_a"], out["share_b"])
-    out.attrs.update(compare=compare, by=by_label(by), n_boot=n_boot, ci=ci,
-                     random_state=random_state)
+    out.attrs.update(
+        compare=compare, by=by_label(by), n_boot=n_boot, ci=ci, random_state=random_state
+    )
     return out
 
 
-def comparison_pairs(cells: pd.DataFrame, compare: str,
-                     grouped: bool) -> list[tuple[int, int, str]]:
+def comparison_pairs(
+    cells: pd.DataFrame, compare: str, grouped: bool
+) -> list[tuple[int, int, str]]:
     """``(cell a, cell b, label held fixed)`` of every comparison asked for.
 
     ``compare="actor"``: every pair of actors (within each group when ``grouped``);
@@ -155,25 +211,41 @@ def comparison_pairs(cells: pd.DataFrame, compare: str,
     return out
 
 
-def _difference_row(boot: Bootstrap, ia: int, ib: int, j: int, name: str, compare: str,
-                    within: str, ci: float) -> dict:
+def _difference_row(
+    boot: Bootstrap, ia: int, ib: int, j: int, name: str, compare: str, within: str, ci: float
+) -> dict:
     label = "actor" if compare == "actor" else "group"
     diff = boot.replicates[:, ia, j] - boot.replicates[:, ib, j]
     diff = diff[~np.isnan(diff)]
     alpha = (1 - ci) / 2
-    low, high = (np.quantile(diff, [alpha, 1 - alpha]) if len(diff) else (np.nan, np.nan))
-    return {"frame": name, "compare": compare, "within": within,
-            "a": str(boot.cells.at[ia, label]), "b": str(boot.cells.at[ib, label]),
-            "share_a": boot.estimate[ia, j], "share_b": boot.estimate[ib, j],
-            "diff": boot.estimate[ia, j] - boot.estimate[ib, j], "ci_low": low,
-            "ci_high": high, "p_boot": p_boot(diff),
-            "n_contexts_a": int(boot.cells.at[ia, "n_contexts"]),
-            "n_contexts_b": int(boot.cells.at[ib, "n_contexts"])}
+    low, high = np.quantile(diff, [alpha, 1 - alpha]) if len(diff) else (np.nan, np.nan)
+    return {
+        "frame": name,
+        "compare": compare,
+        "within": within,
+        "a": str(boot.cells.at[ia, label]),
+        "b": str(boot.cells.at[ib, label]),
+        "share_a": boot.estimate[ia, j],
+        "share_b": boot.estimate[ib, j],
+        "diff": boot.estimate[ia, j] - boot.estimate[ib, j],
+        "ci_low": low,
+        "ci_high": high,
+        "p_boot": p_boot(diff),
+        "n_contexts_a": int(boot.cells.at[ia, "n_contexts"]),
+        "n_contexts_b": int(boot.cells.at[ib, "n_contexts"]),
+    }
 
 
-def frame_trend(contexts: pd.DataFrame, *, time: str = "year", frames=None,
-                n_boot: int = 1000, ci: float = 0.95, min_contexts: int = 1,
-                random_state: int | None = 0) -> pd.DataFrame:
+def frame_trend(
+    contexts: pd.DataFrame,
+    *,
+    time: str = "year",
+    frames=None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    min_contexts: int = 1,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
     """Yearly (or per period) frame shares with CIs: :func:`frame_profile` by ``time``.
 
     Parameters
@@ -189,7 +261,8 @@ def frame_trend(contexts: pd.DataFrame, *, time: str = "year", frames=None,
     pandas.DataFrame
         :func:`frame_profile` columns with ``group`` renamed to ``time``, sorted by time.
     """
-    out = frame_profile(contexts, by=time, frames=frames, n_boot=n_boot, ci=ci,
-                        random_state=random_state)
+    out = frame_profile(
+        contexts, by=time, frames=frames, n_boot=n_boot, ci=ci, random_state=random_state
+    )
     out = out[out["n_contexts"] >= min_contexts].rename(columns={"group": time})
     return out.sort_values(["actor", "frame", time]).reset_index(drop=True)

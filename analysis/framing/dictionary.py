@@ -80,6 +80,7 @@ class FrameDictionary:
 
     @property
     def ids(self) -> list[str]:
+        """The frame ids, in dictionary order."""
         return list(self.categories)
 
     @property
@@ -90,18 +91,33 @@ class FrameDictionary:
     @property
     def signature(self) -> str:
         """Hash of the categories and negation rules (a cache key part)."""
-        blob = json.dumps([[c.id, c.terms, c.on_negation] for c in self.categories.values()]
-                          + [self.negation.window, self.negation.default,
-                             self.negation.negators, self.negation.not_negators])
+        blob = json.dumps(
+            [[c.id, c.terms, c.on_negation] for c in self.categories.values()]
+            + [
+                self.negation.window,
+                self.negation.default,
+                self.negation.negators,
+                self.negation.not_negators,
+            ]
+        )
         return hashlib.blake2b(blob.encode(), digest_size=8).hexdigest()
 
     def to_frame(self) -> pd.DataFrame:
         """One row a category: ``frame, label, description, n_terms, terms, literature``."""
-        return pd.DataFrame([{"frame": c.id, "label": c.label, "description": c.description,
-                              "n_terms": len(c.terms), "terms": "; ".join(c.terms),
-                              "on_negation": c.on_negation,
-                              "literature": " | ".join(c.literature)}
-                             for c in self.categories.values()])
+        return pd.DataFrame(
+            [
+                {
+                    "frame": c.id,
+                    "label": c.label,
+                    "description": c.description,
+                    "n_terms": len(c.terms),
+                    "terms": "; ".join(c.terms),
+                    "on_negation": c.on_negation,
+                    "literature": " | ".join(c.literature),
+                }
+                for c in self.categories.values()
+            ]
+        )
 
 
 def load_frames(path: str | Path | FrameDictionary | None = None) -> FrameDictionary:
@@ -138,8 +154,9 @@ def load_frames(path: str | Path | FrameDictionary | None = None) -> FrameDictio
         return _builtin_frames()
     path = Path(path).expanduser()
     if not path.is_file():
-        raise FrameDictionaryError(f"{path}: no such file; pass the path of a frame "
-                                   f"dictionary YAML (see {_BUILTIN}).")
+        raise FrameDictionaryError(
+            f"{path}: no such file; pass the path of a frame dictionary YAML (see {_BUILTIN})."
+        )
     return _parse_frames(path.read_text(encoding="utf-8"), str(path), _builtin_data())
 
 
@@ -162,15 +179,21 @@ def _parse_frames(text: str, source: str, defaults: dict | None) -> FrameDiction
     data = _load_yaml(text, source)
     defaults = defaults or {}
     negation = _parse_negation(data.get("negation") or defaults.get("negation") or {}, source)
-    categories = {str(k): _parse_category(str(k), v, negation.default, source)
-                  for k, v in data["categories"].items()}
+    categories = {
+        str(k): _parse_category(str(k), v, negation.default, source)
+        for k, v in data["categories"].items()
+    }
     for c in categories.values():
         if c.on_negation.startswith("flip:") and c.on_negation[5:] not in categories:
-            raise FrameDictionaryError(f"{source}: category {c.id!r} flips negated hits to "
-                                       f"{c.on_negation[5:]!r}, which is not a category.")
+            raise FrameDictionaryError(
+                f"{source}: category {c.id!r} flips negated hits to "
+                f"{c.on_negation[5:]!r}, which is not a category."
+            )
     blocs = _parse_blocs(data.get("blocs", defaults.get("blocs")) or {}, source)
-    outlets = {str(k): [str(d).lower() for d in v or []]
-               for k, v in (data.get("outlets", defaults.get("outlets")) or {}).items()}
+    outlets = {
+        str(k): [str(d).lower() for d in v or []]
+        for k, v in (data.get("outlets", defaults.get("outlets")) or {}).items()
+    }
     return FrameDictionary(categories, negation, blocs, outlets, source)
 
 
@@ -179,58 +202,78 @@ def _load_yaml(text: str, source: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        raise FrameDictionaryError(f"{source}: not valid YAML ({err}); fix the line it "
-                                   "names.") from err
-    if not isinstance(data, dict) or not isinstance(data.get("categories"), dict) \
-            or not data["categories"]:
-        raise FrameDictionaryError(f"{source}: expected a mapping with a non-empty "
-                                   f"'categories' mapping (see {_BUILTIN}).")
+        raise FrameDictionaryError(
+            f"{source}: not valid YAML ({err}); fix the line it names."
+        ) from err
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("categories"), dict)
+        or not data["categories"]
+    ):
+        raise FrameDictionaryError(
+            f"{source}: expected a mapping with a non-empty 'categories' mapping (see {_BUILTIN})."
+        )
     return data
 
 
 def _words(phrase: Any, source: str, where: str) -> tuple[str, ...]:
     if not isinstance(phrase, str) or not phrase.strip():
-        raise FrameDictionaryError(f"{source}: {where}: {phrase!r} is not a word or phrase; "
-                                   "quote it (YAML reads unquoted no/yes/on/off as booleans).")
+        raise FrameDictionaryError(
+            f"{source}: {where}: {phrase!r} is not a word or phrase; "
+            "quote it (YAML reads unquoted no/yes/on/off as booleans)."
+        )
     words = tuple(phrase.lower().replace("’", "'").split())
     if any("*" in w[:-1] for w in words):
-        raise FrameDictionaryError(f"{source}: {where}: {phrase!r} has a '*' inside a word; "
-                                   "'*' may only end a word.")
+        raise FrameDictionaryError(
+            f"{source}: {where}: {phrase!r} has a '*' inside a word; '*' may only end a word."
+        )
     return words
 
 
 def _parse_negation(data: dict, source: str) -> Negation:
     action = str(data.get("default", "void"))
     if action not in ("void", "keep"):
-        raise FrameDictionaryError(f"{source}: negation.default must be 'void' or 'keep', "
-                                   f"not {action!r}.")
+        raise FrameDictionaryError(
+            f"{source}: negation.default must be 'void' or 'keep', not {action!r}."
+        )
     window = data.get("window", 3)
     if not isinstance(window, int) or window < 0:
-        raise FrameDictionaryError(f"{source}: negation.window must be a whole number of "
-                                   f"tokens >= 0, not {window!r}.")
-    return Negation(window, action,
-                    tuple(_words(n, source, "negation.negators") for n in
-                          data.get("negators") or ()),
-                    tuple(_words(n, source, "negation.not_negators") for n in
-                          data.get("not_negators") or ()))
+        raise FrameDictionaryError(
+            f"{source}: negation.window must be a whole number of tokens >= 0, not {window!r}."
+        )
+    return Negation(
+        window,
+        action,
+        tuple(_words(n, source, "negation.negators") for n in data.get("negators") or ()),
+        tuple(_words(n, source, "negation.not_negators") for n in data.get("not_negators") or ()),
+    )
 
 
 def _parse_category(cid: str, data: Any, default: str, source: str) -> Category:
     where = f"category {cid!r}"
     if not isinstance(data, dict) or not data.get("terms"):
-        raise FrameDictionaryError(f"{source}: {where} needs a mapping with 'terms' (and "
-                                   "'label', 'description', 'literature').")
+        raise FrameDictionaryError(
+            f"{source}: {where} needs a mapping with 'terms' (and "
+            "'label', 'description', 'literature')."
+        )
     terms = tuple(" ".join(_words(t, source, where)) for t in data["terms"])
     action = data.get("on_negation", default)
     if isinstance(action, dict) and set(action) == {"flip"}:
         action = f"flip:{action['flip']}"
     if action not in ("void", "keep") and not str(action).startswith("flip:"):
-        raise FrameDictionaryError(f"{source}: {where}: on_negation must be void, keep or "
-                                   f"{{flip: <category>}}, not {action!r}.")
+        raise FrameDictionaryError(
+            f"{source}: {where}: on_negation must be void, keep or "
+            f"{{flip: <category>}}, not {action!r}."
+        )
     literature = data.get("literature") or ()
-    return Category(cid, str(data.get("label") or cid), str(data.get("description") or ""),
-                    tuple(map(str, [literature] if isinstance(literature, str)
-                              else literature)), terms, str(action))
+    return Category(
+        cid,
+        str(data.get("label") or cid),
+        str(data.get("description") or ""),
+        tuple(map(str, [literature] if isinstance(literature, str) else literature)),
+        terms,
+        str(action),
+    )
 
 
 def _parse_blocs(data: dict, source: str) -> dict:
@@ -239,10 +282,12 @@ def _parse_blocs(data: dict, source: str) -> dict:
         out[str(bloc)] = {}
         for iso3, spans in (members or {}).items():
             try:
-                out[str(bloc)][str(iso3)] = [(int(a), None if b is None else int(b))
-                                             for a, b in spans]
+                out[str(bloc)][str(iso3)] = [
+                    (int(a), None if b is None else int(b)) for a, b in spans
+                ]
             except (TypeError, ValueError):
                 raise FrameDictionaryError(
                     f"{source}: blocs.{bloc}.{iso3} must be a list of [from_year, to_year] "
-                    f"pairs (to_year null while still a member), not {spans!r}.") from None
+                    f"pairs (to_year null while still a member), not {spans!r}."
+                ) from None
     return out

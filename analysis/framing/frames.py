@@ -78,17 +78,18 @@ def _text_hits(text: str, frames: FrameDictionary) -> list[tuple]:
     toks = token_spans(text, _token_options())
     words = [t.token.replace("’", "'") for t in toks]
     hits = []
-    for (cid, i), (j, term) in sorted(_longest_matches(words, matcher).items(),
-                                      key=lambda kv: (kv[0][1], kv[0][0])):
+    for (cid, i), (j, term) in sorted(
+        _longest_matches(words, matcher).items(), key=lambda kv: (kv[0][1], kv[0][0])
+    ):
         negator = _negator(text, toks, words, i, matcher)
         counted = _counted_as(frames.categories[cid], negator)
-        hits.append((cid, term, toks[i].start, toks[j - 1].end, negator is not None,
-                     negator or "", counted))
+        hits.append(
+            (cid, term, toks[i].start, toks[j - 1].end, negator is not None, negator or "", counted)
+        )
     return hits
 
 
-def _longest_matches(words: list[str],
-                     matcher: _Matcher) -> dict[tuple[str, int], tuple[int, str]]:
+def _longest_matches(words: list[str], matcher: _Matcher) -> dict[tuple[str, int], tuple[int, str]]:
     """``{(category, first token): (end token, term)}``: the longest term of each start."""
     best: dict[tuple[str, int], tuple[int, str]] = {}
     for i, w in enumerate(words):
@@ -106,13 +107,16 @@ def _negator(text: str, toks, words: list[str], i: int, matcher: _Matcher) -> st
     for k in range(i - 1, lo - 1, -1):
         if _CLAUSE_BREAK.search(text, toks[k].end, toks[i].start):
             return None
-        found = [n for n in matcher.negators if k - len(n) + 1 >= 0
-                 and tuple(words[k - len(n) + 1:k + 1]) == n]
+        found = [
+            n
+            for n in matcher.negators
+            if k - len(n) + 1 >= 0 and tuple(words[k - len(n) + 1 : k + 1]) == n
+        ]
         if words[k].endswith(_NT):
             found.append((words[k],))
         for n in found:
             first = k - len(n) + 1
-            if not any(tuple(words[first:first + len(p)]) == p for p in matcher.not_negators):
+            if not any(tuple(words[first : first + len(p)]) == p for p in matcher.not_negators):
                 return " ".join(n)
     return None
 
@@ -126,8 +130,7 @@ def _counted_as(category: Category, negator: str | None) -> str:
     return ""
 
 
-def frame_hits(texts: Any, *, frames: str | Path | FrameDictionary | None = None
-               ) -> pd.DataFrame:
+def frame_hits(texts: Any, *, frames: str | Path | FrameDictionary | None = None) -> pd.DataFrame:
     """Every dictionary term found in each text, with its negation and what it counts for.
 
     Parameters
@@ -152,12 +155,15 @@ def frame_hits(texts: Any, *, frames: str | Path | FrameDictionary | None = None
     """
     frames = load_frames(frames)
     values = context_texts(texts)
-    rows = [(r, *h) for r, t in enumerate(values) if isinstance(t, str)
-            for h in _text_hits(t, frames)]
-    out = pd.DataFrame(rows, columns=["row", "frame", "term", "start", "end", "negated",
-                                      "negator", "counted_as"])
-    out.insert(3, "surface", [values[r][s:e] for r, s, e in
-                              zip(out["row"], out["start"], out["end"])])
+    rows = [
+        (r, *h) for r, t in enumerate(values) if isinstance(t, str) for h in _text_hits(t, frames)
+    ]
+    out = pd.DataFrame(
+        rows, columns=["row", "frame", "term", "start", "end", "negated", "negator", "counted_as"]
+    )
+    out.insert(
+        3, "surface", [values[r][s:e] for r, s, e in zip(out["row"], out["start"], out["end"])]
+    )
     if isinstance(texts, pd.DataFrame) and {"doc_id", "actor"} <= set(texts.columns):
         out.insert(0, "actor", texts["actor"].to_numpy()[out["row"].to_numpy()])
         out.insert(0, "doc_id", texts["doc_id"].to_numpy()[out["row"].to_numpy()])
@@ -171,8 +177,10 @@ def context_texts(texts: Any) -> list:
         return [texts]
     if isinstance(texts, pd.DataFrame):
         if "context" not in texts.columns:
-            raise ValueError("expected a contexts table (a 'context' column); build it with "
-                             "framing.contexts(corpus).")
+            raise ValueError(
+                "expected a contexts table (a 'context' column); build it with "
+                "framing.contexts(corpus)."
+            )
         return texts["context"].tolist()
     return list(texts)
 
@@ -184,12 +192,18 @@ def _frame_row(text: Any, frames: FrameDictionary) -> list[bool]:
 
 def _frame_batch(texts: list, frames: FrameDictionary) -> np.ndarray:
     return np.array([_frame_row(t, frames) for t in texts], dtype=bool).reshape(
-        len(texts), len(frames.ids))
+        len(texts), len(frames.ids)
+    )
 
 
-def score_frames(contexts: pd.DataFrame, *, frames: str | Path | FrameDictionary | None = None,
-                 workers: int | None = None, cache: bool = True) -> pd.DataFrame:
-    """The contexts with one boolean column per frame: does the context invoke it?
+def score_frames(
+    contexts: pd.DataFrame,
+    *,
+    frames: str | Path | FrameDictionary | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+) -> pd.DataFrame:
+    """The contexts with one boolean column per frame: whether the context invokes it.
 
     Parameters
     ----------
@@ -213,8 +227,9 @@ def score_frames(contexts: pd.DataFrame, *, frames: str | Path | FrameDictionary
     """
     frames = load_frames(frames)
     texts = context_texts(contexts)
-    matrix = cached_scores("frames", [frames.signature], texts,
-                            partial(_frame_batch, frames=frames), workers, cache)
+    matrix = cached_scores(
+        "frames", [frames.signature], texts, partial(_frame_batch, frames=frames), workers, cache
+    )
     out = contexts.drop(columns=[c for c in contexts.columns if c.startswith(FRAME_PREFIX)])
     for j, cid in enumerate(frames.ids):
         out[FRAME_PREFIX + cid] = matrix[:, j].astype(bool)
@@ -226,8 +241,11 @@ def score_frames(contexts: pd.DataFrame, *, frames: str | Path | FrameDictionary
 def frame_columns(contexts: pd.DataFrame) -> list[str]:
     """The ``frame_<id>`` columns of a scored contexts table (scoring order)."""
     ids = contexts.attrs.get("frames")
-    cols = [FRAME_PREFIX + i for i in ids] if ids else \
-        [c for c in contexts.columns if c.startswith(FRAME_PREFIX)]
+    cols = (
+        [FRAME_PREFIX + i for i in ids]
+        if ids
+        else [c for c in contexts.columns if c.startswith(FRAME_PREFIX)]
+    )
     return [c for c in cols if c in contexts.columns]
 
 

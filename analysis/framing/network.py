@@ -9,13 +9,17 @@ import pandas as pd
 from analysis.groups import by_label, with_groups
 
 #: Columns of :func:`co_mention_network`.
-EDGE_COLUMNS = ["group", "source", "target", "weight", "n_docs", "n_source", "n_target",
-                "jaccard"]
+EDGE_COLUMNS = ["group", "source", "target", "weight", "n_docs", "n_source", "n_target", "jaccard"]
 
 
-def co_mention_network(contexts: pd.DataFrame, *, by: Any = None,
-                       entities: pd.DataFrame | None = None, min_weight: int = 1,
-                       frames=None) -> pd.DataFrame:
+def co_mention_network(
+    contexts: pd.DataFrame,
+    *,
+    by: Any = None,
+    entities: pd.DataFrame | None = None,
+    min_weight: int = 1,
+    frames=None,
+) -> pd.DataFrame:
     """Who is named with whom: a weighted, tidy edge table (per group).
 
     Parameters
@@ -55,35 +59,51 @@ def _actor_pairs(data: pd.DataFrame) -> pd.DataFrame:
     links = data.assign(other=data["other_actors"].fillna("").str.split(";")).explode("other")
     other = links["other"].fillna("").astype(str)
     links = links[(other.str.len() > 0) & (links["actor"].astype(str) < other)]
-    return links[["group", "doc_id", "sentence_id", "actor", "other"]].rename(
-        columns={"actor": "source", "other": "target"}).astype({"source": str})
+    return (
+        links[["group", "doc_id", "sentence_id", "actor", "other"]]
+        .rename(columns={"actor": "source", "other": "target"})
+        .astype({"source": str})
+    )
 
 
-def _country_links(data: pd.DataFrame, entities: pd.DataFrame,
-                   units: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _country_links(
+    data: pd.DataFrame, entities: pd.DataFrame, units: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Actor-country pairs sharing a sentence, and the countries' own units."""
-    countries = entities[entities["label"].isin(["GPE", "NORP"])
-                         & entities["ent_id"].astype(str).str.fullmatch(r"[A-Z]{3}")]
+    countries = entities[
+        entities["label"].isin(["GPE", "NORP"])
+        & entities["ent_id"].astype(str).str.fullmatch(r"[A-Z]{3}")
+    ]
     countries = countries[["doc_id", "sentence_id", "ent_id"]].astype({"doc_id": str})
     ctx = data[["group", "doc_id", "sentence_id", "actor"]].astype({"doc_id": str})
     both = ctx.merge(countries, on=["doc_id", "sentence_id"])
     src, tgt = both["actor"].astype(str), both["ent_id"].astype(str)
-    pairs = pd.DataFrame({"group": both["group"], "doc_id": both["doc_id"],
-                          "sentence_id": both["sentence_id"], "source": src.where(src < tgt, tgt),
-                          "target": tgt.where(src < tgt, src)})
+    pairs = pd.DataFrame(
+        {
+            "group": both["group"],
+            "doc_id": both["doc_id"],
+            "sentence_id": both["sentence_id"],
+            "source": src.where(src < tgt, tgt),
+            "target": tgt.where(src < tgt, src),
+        }
+    )
     own = both[["group", "doc_id", "sentence_id", "ent_id"]].rename(columns={"ent_id": "actor"})
     return pairs, pd.concat([units, own], ignore_index=True)
 
 
 def _edges(pairs: pd.DataFrame, units: pd.DataFrame, min_weight: int, by: Any) -> pd.DataFrame:
     size = units.groupby(["group", "actor"], observed=True).size()
-    out = (pairs.groupby(["group", "source", "target"], observed=True)
-           .agg(weight=("doc_id", "size"), n_docs=("doc_id", "nunique")).reset_index())
+    out = (
+        pairs.groupby(["group", "source", "target"], observed=True)
+        .agg(weight=("doc_id", "size"), n_docs=("doc_id", "nunique"))
+        .reset_index()
+    )
     for end in ("source", "target"):
         out[f"n_{end}"] = [int(size.get((g, a), 0)) for g, a in zip(out["group"], out[end])]
     out["jaccard"] = out["weight"] / (out["n_source"] + out["n_target"] - out["weight"])
     out = out[out["weight"] >= min_weight].sort_values(
-        ["group", "weight", "source", "target"], ascending=[True, False, True, True])
+        ["group", "weight", "source", "target"], ascending=[True, False, True, True]
+    )
     out = out.reset_index(drop=True)[EDGE_COLUMNS]
     out.attrs.update(by=by_label(by), min_weight=min_weight)
     return out

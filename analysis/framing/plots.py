@@ -65,8 +65,14 @@ def plot_frame_profile(profile: pd.DataFrame, *, ax=None, frames=None, title: st
         _draw_profile(ax, profile, order, labels, title or "Frames by actor")
         return fig
     groups = list(dict.fromkeys(profile["group"]))
-    fig, axes = plt.subplots(1, len(groups), sharey=True, sharex=True, squeeze=False,
-                             figsize=(3.4 * len(groups) + 1.6, 0.45 * len(order) + 1.4))
+    fig, axes = plt.subplots(
+        1,
+        len(groups),
+        sharey=True,
+        sharex=True,
+        squeeze=False,
+        figsize=(3.4 * len(groups) + 1.6, 0.45 * len(order) + 1.4),
+    )
     for ax, g in zip(axes[0], groups):
         _draw_profile(ax, profile[profile["group"] == g], order, labels, str(g))
     for ax in axes[0][1:]:
@@ -75,8 +81,7 @@ def plot_frame_profile(profile: pd.DataFrame, *, ax=None, frames=None, title: st
     return fig
 
 
-def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict,
-                  title: str) -> None:
+def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict, title: str) -> None:
     from analysis.figures import actor_color
 
     actors = list(dict.fromkeys(profile["actor"].astype(str)))
@@ -85,15 +90,21 @@ def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict,
         rows = rows.reindex([f for f in order if f in rows.index])
         ys = np.array([order.index(f) for f in rows.index]) + _dodge(k, len(actors))
         err = _xerr(rows, "share")
-        ax.errorbar(rows["share"], ys, xerr=np.clip(np.nan_to_num(err), 0, None), fmt="o",
-                    ms=4, capsize=2, color=actor_color(actor),
-                    label=f"{actor} (n={int(rows['n_contexts'].iloc[0]):,})")
+        ax.errorbar(
+            rows["share"],
+            ys,
+            xerr=np.clip(np.nan_to_num(err), 0, None),
+            fmt="o",
+            ms=4,
+            capsize=2,
+            color=actor_color(actor),
+            label=f"{actor} (n={int(rows['n_contexts'].iloc[0]):,})",
+        )
     ax.set_yticks(range(len(order)), [labels.get(f, f) for f in order])
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
     ax.xaxis.set_major_formatter(_percent())
-    ax.set(xlabel="share of contexts invoking the frame (95% CI, documents resampled)",
-           title=title)
+    ax.set(xlabel="share of contexts invoking the frame (95% CI, documents resampled)", title=title)
     ax.legend(loc="lower right", fontsize=7)
 
 
@@ -103,23 +114,33 @@ def plot_differences(diffs: pd.DataFrame, *, ax=None, frames=None, title: str = 
     ``diffs`` are rows of :func:`~analysis.framing.frame_differences`.
     """
     labels = load_frames(frames).labels
-    names = [f"{labels.get(f, f)}: {a} - {b}" + (f" ({w})" if w else "")
-             for f, a, b, w in zip(diffs["frame"], diffs["a"], diffs["b"], diffs["within"])]
+    names = [
+        f"{labels.get(f, f)}: {a} - {b}" + (f" ({w})" if w else "")
+        for f, a, b, w in zip(diffs["frame"], diffs["a"], diffs["b"], diffs["within"])
+    ]
     fig, ax = _axes(ax, figsize=(6.4, 0.3 * len(diffs) + 1.2))
     ys = np.arange(len(diffs))
-    ax.errorbar(diffs["diff"], ys, xerr=np.clip(_xerr(diffs, "diff"), 0, None), fmt="o",
-                ms=4, capsize=2, color="#333333")
+    ax.errorbar(
+        diffs["diff"],
+        ys,
+        xerr=np.clip(_xerr(diffs, "diff"), 0, None),
+        fmt="o",
+        ms=4,
+        capsize=2,
+        color="#333333",
+    )
     ax.axvline(0, color="#999999", lw=0.8)
     ax.set_yticks(ys, names)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(_percent())
-    ax.set(xlabel="difference in share (percentage points, 95% CI)",
-           title=title or "Frame differences")
+    ax.set(
+        xlabel="difference in share (percentage points, 95% CI)", title=title or "Frame differences"
+    )
     return fig
 
 
 def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
-    """Mean tone per actor (and group) with CIs, from :func:`analysis.framing.tone.tone_by_actor`."""
+    """Mean tone per actor (and group) with CIs, from :func:`.tone.tone_by_actor`."""
     from analysis.figures import actor_color
 
     groups = list(dict.fromkeys(table["group"].astype(str))) if "group" in table else [""]
@@ -127,16 +148,28 @@ def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
     fig, ax = _axes(ax, figsize=(6.4, 0.5 * len(groups) + 1.6))
     for k, actor in enumerate(actors):
         rows = table[table["actor"].astype(str) == actor]
-        pos = [groups.index(str(g)) if "group" in table else 0
-               for g in (rows["group"] if "group" in table else [None] * len(rows))]
+        pos = [
+            groups.index(str(g)) if "group" in table else 0
+            for g in (rows["group"] if "group" in table else [None] * len(rows))
+        ]
         ys = np.asarray(pos) + _dodge(k, len(actors))
-        ax.errorbar(rows["tone"], ys, xerr=np.clip(_xerr(rows, "tone"), 0, None), fmt="o",
-                    ms=5, capsize=2, color=actor_color(actor), label=actor)
+        ax.errorbar(
+            rows["tone"],
+            ys,
+            xerr=np.clip(_xerr(rows, "tone"), 0, None),
+            fmt="o",
+            ms=5,
+            capsize=2,
+            color=actor_color(actor),
+            label=actor,
+        )
     ax.axvline(0, color="#999999", lw=0.8)
     ax.set_yticks(range(len(groups)), groups)
     ax.invert_yaxis()
-    ax.set(xlabel="mean VADER compound of the actor's contexts (95% CI)",
-           title=title or "Tone toward each actor")
+    ax.set(
+        xlabel="mean VADER compound of the actor's contexts (95% CI)",
+        title=title or "Tone toward each actor",
+    )
     ax.legend(loc="lower right")
     return fig
 
@@ -152,15 +185,23 @@ def plot_key_terms(keys: pd.DataFrame, *, top: int = 10, value: str = "g2", titl
     from analysis.figures import actor_color, barh
 
     groups = list(dict.fromkeys(keys["group"].astype(str)))
-    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(3.2 * max(len(groups), 1),
-                                                               0.28 * top + 1.4),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, max(len(groups), 1), figsize=(3.2 * max(len(groups), 1), 0.28 * top + 1.4), squeeze=False
+    )
     for ax, g in zip(axes[0], groups):
         rows = keys[(keys["group"].astype(str) == g) & (keys["direction"] == "target")].head(top)
-        barh(ax, rows["term"], rows[value], colors=actor_color(g),
-             value_labels=[f"{v:.1f}" for v in rows[value]], xlabel=value, title=g)
-    fig.suptitle(title or "Distinctive terms of each actor's contexts", x=0.02, ha="left",
-                 fontweight="bold")
+        barh(
+            ax,
+            rows["term"],
+            rows[value],
+            colors=actor_color(g),
+            value_labels=[f"{v:.1f}" for v in rows[value]],
+            xlabel=value,
+            title=g,
+        )
+    fig.suptitle(
+        title or "Distinctive terms of each actor's contexts", x=0.02, ha="left", fontweight="bold"
+    )
     return fig
 
 
@@ -169,23 +210,33 @@ def plot_network(edges: pd.DataFrame, *, group: str | None = None, ax=None, titl
     from analysis.figures import actor_color
 
     rows = edges if group is None else edges[edges["group"].astype(str) == str(group)]
-    size = pd.concat([rows.set_index("source")["n_source"], rows.set_index("target")
-                      ["n_target"]]).groupby(level=0).max()
+    size = (
+        pd.concat([rows.set_index("source")["n_source"], rows.set_index("target")["n_target"]])
+        .groupby(level=0)
+        .max()
+    )
     nodes = sorted(size.index, key=lambda n: (-size[n], n))
     pos = _circle(nodes)
     fig, ax = _axes(ax, figsize=(5.5, 5.5))
     top = max(rows["weight"].max(), 1) if len(rows) else 1
     for s, t, w in zip(rows["source"], rows["target"], rows["weight"]):
-        ax.plot(*zip(pos[s], pos[t]), color="#777777", lw=0.5 + 5 * w / top, alpha=0.6,
-                zorder=1)
+        ax.plot(*zip(pos[s], pos[t]), color="#777777", lw=0.5 + 5 * w / top, alpha=0.6, zorder=1)
     biggest = max(size.max(), 1) if len(size) else 1
     for n in nodes:
-        ax.scatter(*pos[n], s=80 + 900 * size[n] / biggest, color=actor_color(n), zorder=2,
-                   edgecolor="white")
-        ax.annotate(n, pos[n], xytext=(0, 12), textcoords="offset points", ha="center",
-                    fontsize=8)
-    ax.set(xlim=(-1.4, 1.4), ylim=(-1.4, 1.4), aspect="equal",
-           title=title or f"Co-mentions{'' if group is None else f' ({group})'}")
+        ax.scatter(
+            *pos[n],
+            s=80 + 900 * size[n] / biggest,
+            color=actor_color(n),
+            zorder=2,
+            edgecolor="white",
+        )
+        ax.annotate(n, pos[n], xytext=(0, 12), textcoords="offset points", ha="center", fontsize=8)
+    ax.set(
+        xlim=(-1.4, 1.4),
+        ylim=(-1.4, 1.4),
+        aspect="equal",
+        title=title or f"Co-mentions{'' if group is None else f' ({group})'}",
+    )
     ax.axis("off")
     return fig
 
@@ -196,8 +247,7 @@ def _circle(nodes: list[str]) -> dict[str, tuple[float, float]]:
     return {n: (np.cos(a), np.sin(a)) for n, a in zip(nodes, angle)}
 
 
-def plot_trend(trend: pd.DataFrame, *, frame: str, time: str = "year", ax=None,
-               title: str = ""):
+def plot_trend(trend: pd.DataFrame, *, frame: str, time: str = "year", ax=None, title: str = ""):
     """Share of contexts invoking ``frame`` over time per actor, with its CI band."""
     from analysis.figures import actor_color
 
@@ -207,10 +257,10 @@ def plot_trend(trend: pd.DataFrame, *, frame: str, time: str = "year", ax=None,
         part = part.sort_values(time)
         color = actor_color(str(actor))
         ax.plot(part[time], part["share"], color=color, lw=1.5, label=str(actor))
-        ax.fill_between(part[time], part["ci_low"], part["ci_high"], color=color, alpha=0.2,
-                        lw=0)
+        ax.fill_between(part[time], part["ci_low"], part["ci_high"], color=color, alpha=0.2, lw=0)
     ax.yaxis.set_major_formatter(_percent())
-    ax.set(xlabel=time, ylabel="share of contexts (95% CI)",
-           title=title or f"Frame over time: {frame}")
+    ax.set(
+        xlabel=time, ylabel="share of contexts (95% CI)", title=title or f"Frame over time: {frame}"
+    )
     ax.legend(loc="upper left")
     return fig

@@ -71,12 +71,34 @@ NEUTRAL_BAND = 0.05
 #: Columns of :func:`tone_by_doc`.
 TONE_DOC_COLUMNS = ["doc_id", "actor", "tone", "n_contexts"]
 #: Columns of :func:`tone_by_actor` (``group`` only with ``by``).
-TONE_COLUMNS = ["actor", "group", "tone", "ci_low", "ci_high", "sd", "share_positive",
-                "share_negative", "n_contexts", "n_docs"]
+TONE_COLUMNS = [
+    "actor",
+    "group",
+    "tone",
+    "ci_low",
+    "ci_high",
+    "sd",
+    "share_positive",
+    "share_negative",
+    "n_contexts",
+    "n_docs",
+]
 #: Columns of :func:`tone_differences`.
-TONE_DIFFERENCE_COLUMNS = ["compare", "within", "a", "b", "tone_a", "tone_b", "diff",
-                           "ci_low", "ci_high", "p_boot", "cohens_d", "n_contexts_a",
-                           "n_contexts_b"]
+TONE_DIFFERENCE_COLUMNS = [
+    "compare",
+    "within",
+    "a",
+    "b",
+    "tone_a",
+    "tone_b",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "p_boot",
+    "cohens_d",
+    "n_contexts_a",
+    "n_contexts_b",
+]
 
 
 @lru_cache(maxsize=1)
@@ -91,8 +113,9 @@ def analyzer():
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("tone needs the vaderSentiment package: pip install "
-                          "'vaderSentiment>=3.3.2,<4'") from err
+        raise ImportError(
+            "tone needs the vaderSentiment package: pip install 'vaderSentiment>=3.3.2,<4'"
+        ) from err
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # codecs.open on newer Pythons
         return SentimentIntensityAnalyzer()
@@ -100,8 +123,13 @@ def analyzer():
 
 def _tone_batch(texts: list) -> np.ndarray:
     vader = analyzer()
-    return np.array([[vader.polarity_scores(t)["compound"] if isinstance(t, str) and t.strip()
-                      else np.nan] for t in texts], dtype=float).reshape(len(texts), 1)
+    return np.array(
+        [
+            [vader.polarity_scores(t)["compound"] if isinstance(t, str) and t.strip() else np.nan]
+            for t in texts
+        ],
+        dtype=float,
+    ).reshape(len(texts), 1)
 
 
 def score(texts: Any, *, workers: int | None = None, cache: bool = True) -> np.ndarray:
@@ -125,8 +153,9 @@ def score(texts: Any, *, workers: int | None = None, cache: bool = True) -> np.n
     True
     """
     texts = context_texts(texts)
-    return cached_scores("tone", ["vader", _vader_version()], texts, partial(_tone_batch),
-                          workers, cache)[:, 0]
+    return cached_scores(
+        "tone", ["vader", _vader_version()], texts, partial(_tone_batch), workers, cache
+    )[:, 0]
 
 
 def _vader_version() -> str:
@@ -138,8 +167,9 @@ def _vader_version() -> str:
         return "unknown"
 
 
-def score_tone(contexts: pd.DataFrame, *, workers: int | None = None,
-               cache: bool = True) -> pd.DataFrame:
+def score_tone(
+    contexts: pd.DataFrame, *, workers: int | None = None, cache: bool = True
+) -> pd.DataFrame:
     """The contexts with a ``tone`` column (VADER compound of the context)."""
     out = contexts.copy()
     out["tone"] = score(contexts, workers=workers, cache=cache)
@@ -167,14 +197,23 @@ def tone_by_doc(contexts: pd.DataFrame) -> pd.DataFrame:
         ``doc_id, actor, tone, n_contexts``, one row a (document, actor).
     """
     scored = _scored(contexts)
-    out = (scored.groupby(["doc_id", "actor"], observed=True, sort=True)
-           .agg(tone=("tone", "mean"), n_contexts=("tone", "size")).reset_index())
+    out = (
+        scored.groupby(["doc_id", "actor"], observed=True, sort=True)
+        .agg(tone=("tone", "mean"), n_contexts=("tone", "size"))
+        .reset_index()
+    )
     return out[TONE_DOC_COLUMNS]
 
 
-def tone_by_actor(contexts: pd.DataFrame, *, by: Any = None, n_boot: int = 1000,
-                  ci: float = 0.95, random_state: int | None = 0, frames=None
-                  ) -> pd.DataFrame:
+def tone_by_actor(
+    contexts: pd.DataFrame,
+    *,
+    by: Any = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+    frames=None,
+) -> pd.DataFrame:
     """Mean tone of each actor's contexts (per group), with cluster-bootstrap CIs.
 
     Parameters
@@ -206,16 +245,25 @@ def tone_by_actor(contexts: pd.DataFrame, *, by: Any = None, n_boot: int = 1000,
     return out
 
 
-def _tone_bootstrap(contexts: pd.DataFrame, by: Any, n_boot: int, random_state: int | None,
-                    frames) -> Bootstrap:
+def _tone_bootstrap(
+    contexts: pd.DataFrame, by: Any, n_boot: int, random_state: int | None, frames
+) -> Bootstrap:
     """Bootstrap of mean tone, shares beyond the neutral band and mean squared tone."""
     scored = _scored(contexts)
     tone = scored["tone"]
-    data = scored.assign(_pos=(tone >= NEUTRAL_BAND).astype(float).where(tone.notna()),
-                         _neg=(tone <= -NEUTRAL_BAND).astype(float).where(tone.notna()),
-                         _sq=tone ** 2)
-    return cluster_bootstrap(data, ["tone", "_pos", "_neg", "_sq"], by=by, n_boot=n_boot,
-                             random_state=random_state, frames=frames)
+    data = scored.assign(
+        _pos=(tone >= NEUTRAL_BAND).astype(float).where(tone.notna()),
+        _neg=(tone <= -NEUTRAL_BAND).astype(float).where(tone.notna()),
+        _sq=tone**2,
+    )
+    return cluster_bootstrap(
+        data,
+        ["tone", "_pos", "_neg", "_sq"],
+        by=by,
+        n_boot=n_boot,
+        random_state=random_state,
+        frames=frames,
+    )
 
 
 def _sd(boot: Bootstrap) -> np.ndarray:
@@ -225,9 +273,16 @@ def _sd(boot: Bootstrap) -> np.ndarray:
     return np.sqrt(np.clip(var, 0, None))
 
 
-def tone_differences(contexts: pd.DataFrame, *, compare: str = "actor", by: Any = None,
-                     n_boot: int = 1000, ci: float = 0.95, random_state: int | None = 0,
-                     frames=None) -> pd.DataFrame:
+def tone_differences(
+    contexts: pd.DataFrame,
+    *,
+    compare: str = "actor",
+    by: Any = None,
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int | None = 0,
+    frames=None,
+) -> pd.DataFrame:
     """Differences in mean tone between actors or groups, with bootstrap CIs and Cohen's d.
 
     Parameters
@@ -253,23 +308,35 @@ def tone_differences(contexts: pd.DataFrame, *, compare: str = "actor", by: Any 
     for ia, ib, within in comparison_pairs(boot.cells, compare, by is not None):
         diff = boot.replicates[:, ia, 0] - boot.replicates[:, ib, 0]
         diff = diff[~np.isnan(diff)]
-        pooled = np.sqrt(((n[ia] - 1) * sd[ia] ** 2 + (n[ib] - 1) * sd[ib] ** 2)
-                         / max(n[ia] + n[ib] - 2, 1))
+        pooled = np.sqrt(
+            ((n[ia] - 1) * sd[ia] ** 2 + (n[ib] - 1) * sd[ib] ** 2) / max(n[ia] + n[ib] - 2, 1)
+        )
         low, high = np.quantile(diff, [alpha, 1 - alpha]) if len(diff) else (np.nan, np.nan)
-        rows.append({"compare": compare, "within": within,
-                     "a": str(boot.cells.at[ia, label]), "b": str(boot.cells.at[ib, label]),
-                     "tone_a": est[ia], "tone_b": est[ib], "diff": est[ia] - est[ib],
-                     "ci_low": low, "ci_high": high, "p_boot": p_boot(diff),
-                     "cohens_d": (est[ia] - est[ib]) / pooled if pooled > 0 else np.nan,
-                     "n_contexts_a": int(n[ia]), "n_contexts_b": int(n[ib])})
+        rows.append(
+            {
+                "compare": compare,
+                "within": within,
+                "a": str(boot.cells.at[ia, label]),
+                "b": str(boot.cells.at[ib, label]),
+                "tone_a": est[ia],
+                "tone_b": est[ib],
+                "diff": est[ia] - est[ib],
+                "ci_low": low,
+                "ci_high": high,
+                "p_boot": p_boot(diff),
+                "cohens_d": (est[ia] - est[ib]) / pooled if pooled > 0 else np.nan,
+                "n_contexts_a": int(n[ia]),
+                "n_contexts_b": int(n[ib]),
+            }
+        )
     out = pd.DataFrame(rows, columns=TONE_DIFFERENCE_COLUMNS)
-    out.attrs.update(compare=compare, by=by_label(by), n_boot=n_boot, ci=ci,
-                     random_state=random_state)
+    out.attrs.update(
+        compare=compare, by=by_label(by), n_boot=n_boot, ci=ci, random_state=random_state
+    )
     return out
 
 
-def agreement(labels: pd.DataFrame, by_doc: pd.DataFrame, *,
-              band: float = NEUTRAL_BAND) -> dict:
+def agreement(labels: pd.DataFrame, by_doc: pd.DataFrame, *, band: float = NEUTRAL_BAND) -> dict:
     """How well document-level tone matches hand labels of the tone toward each actor.
 
     Parameters
@@ -301,7 +368,14 @@ def agreement(labels: pd.DataFrame, by_doc: pd.DataFrame, *,
     tone_sign = np.where(tone >= band, 1, np.where(tone <= -band, -1, 0))
     signed = label != 0
     rho, p = spearmanr(label, tone) if len(both) > 2 else (np.nan, np.nan)
-    return {"n": int(len(both)), "n_missing": missing, "spearman": float(rho),
-            "spearman_p": float(p), "agreement": float(np.mean(np.sign(label) == tone_sign)),
-            "sign_accuracy": float(np.mean(np.sign(label[signed]) == np.sign(tone[signed])))
-            if signed.any() else float("nan"), "n_signed": int(signed.sum())}
+    return {
+        "n": int(len(both)),
+        "n_missing": missing,
+        "spearman": float(rho),
+        "spearman_p": float(p),
+        "agreement": float(np.mean(np.sign(label) == tone_sign)),
+        "sign_accuracy": float(np.mean(np.sign(label[signed]) == np.sign(tone[signed])))
+        if signed.any()
+        else float("nan"),
+        "n_signed": int(signed.sum()),
+    }

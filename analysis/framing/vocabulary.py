@@ -16,9 +16,17 @@ from analysis.groups import by_label, resolve_groups
 _EMPTY_META = ("title", "date", "source", "author", "url", "lang")
 
 
-def key_terms(contexts: pd.DataFrame, *, by: Any = "actor", target: Any = None,
-              top: int | None = 20, min_count: int = 5, measure: str = "g2",
-              options=None, drop_actor_tokens: bool = True) -> pd.DataFrame:
+def key_terms(
+    contexts: pd.DataFrame,
+    *,
+    by: Any = "actor",
+    target: Any = None,
+    top: int | None = 20,
+    min_count: int = 5,
+    measure: str = "g2",
+    options=None,
+    drop_actor_tokens: bool = True,
+) -> pd.DataFrame:
     """Distinctive words of each group of contexts: N-way keyness, one group against the rest.
 
     Parameters
@@ -57,15 +65,20 @@ def key_terms(contexts: pd.DataFrame, *, by: Any = "actor", target: Any = None,
     labels = resolve_groups(contexts, by)
     keep = labels.notna().to_numpy()
     m = dtm(_contexts_corpus(contexts[keep]), options, cache=False)
-    out = keyness_mod.keyness(m, by=labels[keep].astype(str).to_numpy(), target=target,
-                              measure=measure, min_count=min_count, top=None)
+    out = keyness_mod.keyness(
+        m,
+        by=labels[keep].astype(str).to_numpy(),
+        target=target,
+        measure=measure,
+        min_count=min_count,
+        top=None,
+    )
     if drop_actor_tokens:
         out = out[~out["term"].isin({str(a).lower() for a in contexts["actor"].unique()})]
     if top is not None:
         out = out[out["direction"] == "target"].groupby("group", sort=False).head(top)
     out = out.reset_index(drop=True)
-    out.attrs.update(by=by_label(by), target=target, top=top, min_count=min_count,
-                     measure=measure)
+    out.attrs.update(by=by_label(by), target=target, top=top, min_count=min_count, measure=measure)
     return out
 
 
@@ -73,9 +86,20 @@ def _contexts_corpus(table: pd.DataFrame):
     """A :class:`~analysis.corpus.Corpus` of contexts, one document each (unique ids)."""
     from analysis.corpus import Corpus
 
-    ids = (table["doc_id"].astype(str) + "|" + table["actor"].astype(str) + "|"
-           + table["sentence_id"].astype(str) + "|" + pd.Series(range(len(table)),
-                                                             index=table.index).astype(str))
-    docs = pd.DataFrame({"doc_id": ids.to_numpy(), "text": table["context"].astype(str)
-                         .to_numpy(), **{c: None for c in _EMPTY_META}})
+    ids = (
+        table["doc_id"].astype(str)
+        + "|"
+        + table["actor"].astype(str)
+        + "|"
+        + table["sentence_id"].astype(str)
+        + "|"
+        + pd.Series(range(len(table)), index=table.index).astype(str)
+    )
+    docs = pd.DataFrame(
+        {
+            "doc_id": ids.to_numpy(),
+            "text": table["context"].astype(str).to_numpy(),
+            **{c: None for c in _EMPTY_META},
+        }
+    )
     return Corpus(docs, name="contexts")

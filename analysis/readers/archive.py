@@ -11,8 +11,9 @@ import io
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from analysis.errors import AnalysisError, E
 from analysis.readers.base import LoadReport, too_large
@@ -62,9 +63,11 @@ def _tar_members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
 
 
 def _open_tar(raw: BinaryIO) -> tuple[tarfile.TarFile, BinaryIO | None]:
-    """A tar archive read from an open file, and the uncompressed stream it reads if that is
-    ours: gzip through :class:`_Gunzip`; other compressions (or none) as :mod:`tarfile`
-    detects them."""
+    """A tar archive read from an open file, and the uncompressed stream if that is ours.
+
+    Gzip is read through :class:`_Gunzip`; other compressions (or none) as :mod:`tarfile`
+    detects them.
+    """
     gzipped = raw.read(2) == b"\x1f\x8b"
     raw.seek(0)
     if not gzipped:
@@ -74,8 +77,11 @@ def _open_tar(raw: BinaryIO) -> tuple[tarfile.TarFile, BinaryIO | None]:
 
 
 def _member_bytes(tf: tarfile.TarFile, member: tarfile.TarInfo, stream: BinaryIO | None) -> bytes:
-    """A regular member's content: straight from ``stream`` if known (no file object per
-    member), else through :meth:`tarfile.TarFile.extractfile`."""
+    """A regular member's content.
+
+    Read straight from ``stream`` if known (no file object per member), else through
+    :meth:`tarfile.TarFile.extractfile`.
+    """
     if stream is not None and not member.sparse:
         stream.seek(member.offset_data)
         return stream.read(member.size)
@@ -116,8 +122,9 @@ class _Gunzip(io.RawIOBase):
             else:
                 data = self._zlib.unconsumed_tail or self._raw.read(2**17)
                 if not data:
-                    raise EOFError("Compressed file ended before the end-of-stream marker "
-                                   "was reached")  # gzip's words
+                    raise EOFError(
+                        "Compressed file ended before the end-of-stream marker was reached"
+                    )  # gzip's words
             self._out = self._zlib.decompress(data, len(buffer))
         n = min(len(buffer), len(self._out))
         buffer[:n], self._out = self._out[:n], self._out[n:]

@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-
 #: Files (or archive members) larger than this are skipped and reported, not read: a
 #: text of tens of MB is almost always a mistake (a whole dump in one file). Raise it
 #: (``analysis.readers.base.MAX_DOC_BYTES = ...``) to load such files anyway.
@@ -20,8 +19,10 @@ def too_large(size: int) -> str | None:
     """The skip reason for a file of ``size`` bytes, or None if it may be read."""
     if size <= MAX_DOC_BYTES:
         return None
-    return (f"{size / 2**20:.0f} MiB is larger than the {MAX_DOC_BYTES // 2**20} MiB limit "
-            "for one document: split the file, or raise analysis.readers.base.MAX_DOC_BYTES")
+    return (
+        f"{size / 2**20:.0f} MiB is larger than the {MAX_DOC_BYTES // 2**20} MiB limit "
+        "for one document: split the file, or raise analysis.readers.base.MAX_DOC_BYTES"
+    )
 
 
 def read_file(path: Path, report: LoadReport) -> bytes | None:
@@ -75,8 +76,11 @@ class LoadReport:
     warnings: list[dict] = field(default_factory=list)
     encodings: Counter = field(default_factory=Counter)
     guessed_encodings: list[dict] = field(default_factory=list)
-    duplicates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["doc_id", "duplicate_of", "kind", "similarity"]))
+    duplicates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["doc_id", "duplicate_of", "kind", "similarity"]
+        )
+    )
     n_read: int = 0
     seconds: float = 0.0
     from_cache: bool = False
@@ -115,19 +119,27 @@ class LoadReport:
 
     @classmethod
     def from_dict(cls, data: dict) -> LoadReport:
-        dup = pd.DataFrame(data.get("duplicates") or [],
-                           columns=["doc_id", "duplicate_of", "kind", "similarity"])
-        return cls(spec=data.get("spec", ""), skipped=list(data.get("skipped", [])),
-                   warnings=list(data.get("warnings", [])),
-                   encodings=Counter(data.get("encodings", {})),
-                   guessed_encodings=list(data.get("guessed_encodings", [])),
-                   duplicates=dup, n_read=int(data.get("n_read", 0)),
-                   seconds=float(data.get("seconds", 0.0)))
+        """A report rebuilt from :meth:`to_dict` (as stored in the cache)."""
+        dup = pd.DataFrame(
+            data.get("duplicates") or [], columns=["doc_id", "duplicate_of", "kind", "similarity"]
+        )
+        return cls(
+            spec=data.get("spec", ""),
+            skipped=list(data.get("skipped", [])),
+            warnings=list(data.get("warnings", [])),
+            encodings=Counter(data.get("encodings", {})),
+            guessed_encodings=list(data.get("guessed_encodings", [])),
+            duplicates=dup,
+            n_read=int(data.get("n_read", 0)),
+            seconds=float(data.get("seconds", 0.0)),
+        )
 
     def summary(self) -> str:
         """A few human-readable lines: counts, then each skipped file with its reason."""
-        lines = [f"{self.spec}: {self.n_read} read, {len(self.skipped)} skipped, "
-                 f"{len(self.warnings)} warnings, {len(self.duplicates)} duplicates"]
+        lines = [
+            f"{self.spec}: {self.n_read} read, {len(self.skipped)} skipped, "
+            f"{len(self.warnings)} warnings, {len(self.duplicates)} duplicates"
+        ]
         lines += [f"  skipped {s['origin']}: {s['reason']}" for s in self.skipped]
         lines += [f"  warning {w['origin']}: {w['message']}" for w in self.warnings[:20]]
         if len(self.warnings) > 20:

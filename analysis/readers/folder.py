@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 import pandas as pd
 
@@ -19,8 +19,14 @@ from analysis.errors import AnalysisError, E
 from analysis.readers import archive
 from analysis.readers.base import LoadReport, RawDoc, read_file
 
-KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-         ".html": "html", ".htm": "html"}
+KINDS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 METADATA_FILE = "metadata.csv"
 
 
@@ -31,21 +37,22 @@ def _doc_id(rel: str) -> str:
 
 def _common_top(names: Iterator[str]) -> str:
     """``"top/"`` when every archive member sits in one top folder (``tar czf x.tgz top``)."""
-    tops = {PurePosixPath(n).parts[0] if len(PurePosixPath(n).parts) > 1 else None
-            for n in names}
+    tops = {PurePosixPath(n).parts[0] if len(PurePosixPath(n).parts) > 1 else None for n in names}
     return f"{tops.pop()}/" if len(tops) == 1 and None not in tops else ""
 
 
 def read_metadata(data: bytes, origin: str) -> dict[str, dict]:
     """Rows of a ``metadata.csv`` by ``doc_id``; all values as strings, blanks as None."""
     try:
-        table = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig")
+        table = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except (ValueError, csv.Error, UnicodeDecodeError) as err:
         raise AnalysisError(E.E006, path=origin, reason=str(err).strip()) from err
     if "doc_id" not in table.columns:
-        raise AnalysisError(E.E006, path=origin,
-                            reason=f"no 'doc_id' column (columns: {', '.join(table.columns)})")
+        raise AnalysisError(
+            E.E006, path=origin, reason=f"no 'doc_id' column (columns: {', '.join(table.columns)})"
+        )
     rows: dict[str, dict] = {}
     for row in table.to_dict(orient="records"):
         doc_id = row.pop("doc_id").strip()
@@ -66,8 +73,11 @@ class read:  # noqa: N801 - an iterable reader with a known total
 
     def __init__(self, path: Path, report: LoadReport):
         self.path, self.report = Path(path), report
-        self.total = (sum(1 for p in self.path.rglob("*") if p.suffix.lower() in KINDS)
-                      if self.path.is_dir() else None)
+        self.total = (
+            sum(1 for p in self.path.rglob("*") if p.suffix.lower() in KINDS)
+            if self.path.is_dir()
+            else None
+        )
 
     def _files(self) -> Iterator[tuple[str, bytes | None, str]]:
         if self.path.is_dir():
@@ -87,7 +97,7 @@ class read:  # noqa: N801 - an iterable reader with a known total
         strip = _common_top(rel for rel, _, _ in files) if self.path.is_file() else ""
         pending: list[RawDoc] = []
         for rel, data, origin in files:
-            rel = rel[len(strip):]
+            rel = rel[len(strip) :]
             name = PurePosixPath(rel).name
             if name == METADATA_FILE:
                 metadata = read_metadata(data, origin)

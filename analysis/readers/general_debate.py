@@ -19,9 +19,9 @@ Debate Corpus, 1946-present. Journal of Peace Research.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -33,8 +33,11 @@ _SPEECH = re.compile(r"(?:^|/)Session (\d+) - (\d{4})/([A-Za-z]{2,4})_(\d+)_(\d{
 _SESSION_DIR = re.compile(r"^Session \d+ - \d{4}$")
 #: Codes in the corpus that are not current ISO 3166-1 alpha-3 codes.
 HISTORICAL_NAMES = {
-    "CSK": "Czechoslovakia", "YUG": "Yugoslavia", "DDR": "German Democratic Republic",
-    "YMD": "Democratic Yemen", "EU": "European Union",
+    "CSK": "Czechoslovakia",
+    "YUG": "Yugoslavia",
+    "DDR": "German Democratic Republic",
+    "YMD": "Democratic Yemen",
+    "EU": "European Union",
 }
 
 
@@ -46,8 +49,9 @@ def looks_like(path: Path) -> bool:
     """Whether a folder or archive is in the UNGDC layout."""
     if path.is_dir():
         for base in (path, path / "TXT"):
-            if base.is_dir() and any(_SESSION_DIR.match(p.name) for p in base.iterdir()
-                                     if p.is_dir()):
+            if base.is_dir() and any(
+                _SESSION_DIR.match(p.name) for p in base.iterdir() if p.is_dir()
+            ):
                 return True
         return False
     report = LoadReport()
@@ -87,8 +91,15 @@ def _iter_files(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
 def read_speakers(path: Path) -> pd.DataFrame:
     """The speaker table, one row per (iso3, session): ``speaker``, ``post``, ``country_name``."""
     table = pd.read_excel(path, engine="openpyxl")
-    table = table.rename(columns={"ISO Code": "iso3", "Session": "session", "Country": "country_name",
-                                  "Name of Person Speaking": "speaker", "Post": "post"})
+    table = table.rename(
+        columns={
+            "ISO Code": "iso3",
+            "Session": "session",
+            "Country": "country_name",
+            "Name of Person Speaking": "speaker",
+            "Post": "post",
+        }
+    )
     table = table[["iso3", "session", "country_name", "speaker", "post"]]
     table["iso3"] = table["iso3"].astype(str).str.strip().replace(SPEAKER_CODES)
     return table.drop_duplicates(["iso3", "session"])
@@ -117,7 +128,7 @@ class read:  # noqa: N801 - a generator-like reader with a known total
         if speakers is not None:
             table = read_speakers(Path(speakers))
             self.speakers = {(r.iso3, int(r.session)): r for r in table.itertuples(index=False)}
-        self.total = (sum(1 for _ in self.path.rglob("*.txt")) if self.path.is_dir() else None)
+        self.total = sum(1 for _ in self.path.rglob("*.txt")) if self.path.is_dir() else None
 
     def __iter__(self) -> Iterator[RawDoc]:
         in_archive = self.path.is_file()
@@ -125,23 +136,38 @@ class read:  # noqa: N801 - a generator-like reader with a known total
             origin = f"{self.path.name}::{name}" if in_archive else str(self.path / name)
             match = _SPEECH.search(name)
             if match is None:
-                self.report.skip(origin, "not a speech file (expected Session NN - YYYY/"
-                                         "ISO3_NN_YYYY.txt)")
+                self.report.skip(
+                    origin, "not a speech file (expected Session NN - YYYY/ISO3_NN_YYYY.txt)"
+                )
                 continue
             session, year, code = int(match[1]), int(match[2]), match[3].upper()
-            yield RawDoc(doc_id=f"{code}_{session:02d}_{year}", data=data, origin=origin,
-                         meta=self._meta(code, session, year), kind="plain")
+            yield RawDoc(
+                doc_id=f"{code}_{session:02d}_{year}",
+                data=data,
+                origin=origin,
+                meta=self._meta(code, session, year),
+                kind="plain",
+            )
 
     def _meta(self, code: str, session: int, year: int) -> dict:
         name = country_name(code)
-        meta = {"title": f"{name}, UN General Debate, session {session} ({year})",
-                "source": SOURCE, "country": code, "country_name": name,
-                "session": session, "year": year}
+        meta = {
+            "title": f"{name}, UN General Debate, session {session} ({year})",
+            "source": SOURCE,
+            "country": code,
+            "country_name": name,
+            "session": session,
+            "year": year,
+        }
         if self.speakers is not None:
             row = self.speakers.get((code, session))
             if row is not None:
-                meta.update(author=_clean(row.speaker), speaker=_clean(row.speaker),
-                            post=_clean(row.post), country_name=_clean(row.country_name) or name)
+                meta.update(
+                    author=_clean(row.speaker),
+                    speaker=_clean(row.speaker),
+                    post=_clean(row.post),
+                    country_name=_clean(row.country_name) or name,
+                )
             else:
                 meta.update(speaker=None, post=None)
         return meta

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -34,8 +34,15 @@ def read_table(path: Path, report: LoadReport) -> pd.DataFrame:
         with warnings.catch_warnings():
             # a row longer than the header: pandas would drop its extra fields with a warning
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, index_col=False,
-                               encoding="utf-8-sig", on_bad_lines="error")
+            return pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                index_col=False,
+                encoding="utf-8-sig",
+                on_bad_lines="error",
+            )
     except (ValueError, csv.Error, UnicodeDecodeError, OSError, pd.errors.ParserWarning) as err:
         raise AnalysisError(E.E003, path=str(path), reason=" ".join(str(err).split())) from err
 
@@ -55,9 +62,12 @@ def _read_jsonl(path: Path, report: LoadReport) -> pd.DataFrame:
                 report.skip(f"{path}:{lineno}", f"line {lineno} is not a JSON object")
                 continue
             if "\\ud" in line.lower() and _lone_surrogate(row):
-                report.skip(f"{path}:{lineno}", f"line {lineno} holds a lone UTF-16 surrogate "
-                            "escape (\\ud800-\\udfff without its pair), which is not text; "
-                            "fix or remove that escape")
+                report.skip(
+                    f"{path}:{lineno}",
+                    f"line {lineno} holds a lone UTF-16 surrogate "
+                    "escape (\\ud800-\\udfff without its pair), which is not text; "
+                    "fix or remove that escape",
+                )
                 continue
             rows.append(row)
     return pd.DataFrame(rows)
@@ -89,8 +99,12 @@ class read:  # noqa: N801 - an iterable reader with a known total
         self.path, self.report = Path(path), report
         self.table = read_table(self.path, report)
         if text_column not in self.table.columns:
-            raise AnalysisError(E.E004, path=str(path), column=text_column,
-                                found=", ".join(map(str, self.table.columns)) or "(none)")
+            raise AnalysisError(
+                E.E004,
+                path=str(path),
+                column=text_column,
+                found=", ".join(map(str, self.table.columns)) or "(none)",
+            )
         self.text_column = text_column
         self.total = len(self.table)
 
@@ -105,8 +119,10 @@ class read:  # noqa: N801 - an iterable reader with a known total
             if _missing(text) or not str(text).strip():
                 self.report.skip(origin, f"empty {self.text_column!r} cell")
                 continue
-            meta = {RESERVED.get(c, c): (None if _missing(row[c]) or row[c] == "" else row[c])
-                    for c in meta_cols}
+            meta = {
+                RESERVED.get(c, c): (None if _missing(row[c]) or row[c] == "" else row[c])
+                for c in meta_cols
+            }
             yield RawDoc(doc_id=doc_id, data=str(text), origin=origin, meta=meta, kind="text")
 
 

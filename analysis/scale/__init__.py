@@ -1,4 +1,4 @@
-"""Counting beyond one machine: the same counting steps as map-reduce on Dask.
+r"""Counting beyond one machine: the same counting steps as map-reduce on Dask.
 
 ::
 
@@ -27,7 +27,8 @@ Because partial results are integer sums, the result does not depend on the back
 partitioning or the order of the reduction: it is IDENTICAL (tests compare the tables
 exactly), and equal to the in-memory steps (:func:`analysis.terms.frequencies`,
 :func:`analysis.keyness.keyness`, :func:`analysis.actors.mention_counts`, and the point
-estimates of :func:`analysis.framing.frame_profile` and :func:`analysis.framing.tone.tone_by_actor`).
+estimates of :func:`analysis.framing.frame_profile` and
+:func:`analysis.framing.tone.tone_by_actor`).
 
 =====================================  ===========================================
 :func:`count_terms`                    ``term, group, count, doc_freq`` (+ token and
@@ -93,25 +94,73 @@ Cost
     for heavier steps (NER, topic models) that reuse the same :class:`Backend`.
 """
 
-from analysis.scale.backends import (BACKENDS, FAN_IN, LOCAL_CLUSTER, Backend, DaskBackend,
-                                     LocalBackend, ProcessBackend, get_backend)
 from analysis.groups import ALL
+from analysis.scale.backends import (
+    BACKENDS,
+    FAN_IN,
+    LOCAL_CLUSTER,
+    Backend,
+    DaskBackend,
+    LocalBackend,
+    ProcessBackend,
+    get_backend,
+)
 from analysis.scale.base import doc_groups, partitions_of, sum_tables
-from analysis.scale.cli import (add_counts_arguments, add_scale_arguments,
-                                add_to_parquet_arguments, run_counts, run_to_parquet)
-from analysis.scale.counts import (MENTION_COLUMNS, TERM_COLUMNS, count_mentions, count_terms,
-                                   counts_dtm, keyness_from_counts)
-from analysis.scale.frames import (FRAME_COLUMNS, TONE_COLUMNS, count_frames, count_framing,
-                                   count_tone)
+from analysis.scale.cli import (
+    add_counts_arguments,
+    add_scale_arguments,
+    add_to_parquet_arguments,
+    run_counts,
+    run_to_parquet,
+)
+from analysis.scale.counts import (
+    MENTION_COLUMNS,
+    TERM_COLUMNS,
+    count_mentions,
+    count_terms,
+    counts_dtm,
+    keyness_from_counts,
+)
+from analysis.scale.frames import (
+    FRAME_COLUMNS,
+    TONE_COLUMNS,
+    count_frames,
+    count_framing,
+    count_tone,
+)
 from analysis.scale.parquet import Partition, PartitionedCorpus, read_parquet, write_parquet
 
 __all__ = [
-    "ALL", "BACKENDS", "FAN_IN", "FRAME_COLUMNS", "LOCAL_CLUSTER", "MENTION_COLUMNS",
-    "TERM_COLUMNS", "TONE_COLUMNS",
-    "Backend", "DaskBackend", "LocalBackend", "Partition", "PartitionedCorpus",
+    "ALL",
+    "BACKENDS",
+    "FAN_IN",
+    "FRAME_COLUMNS",
+    "LOCAL_CLUSTER",
+    "MENTION_COLUMNS",
+    "TERM_COLUMNS",
+    "TONE_COLUMNS",
+    "Backend",
+    "DaskBackend",
+    "LocalBackend",
+    "Partition",
+    "PartitionedCorpus",
     "ProcessBackend",
-    "add_counts_arguments", "add_scale_arguments", "add_to_parquet_arguments",
-    "count_frames", "count_framing", "count_mentions", "count_terms", "count_tone",
-    "counts_dtm", "doc_groups", "get_backend", "keyness_from_counts", "partitions_of",
-    "read_parquet", "run_counts", "run_to_parquet", "sum_tables", "write_parquet",
+    "add_counts_arguments",
+    "add_scale_arguments",
+    "add_to_parquet_arguments",
+    "count_frames",
+    "count_framing",
+    "count_mentions",
+    "count_terms",
+    "count_tone",
+    "counts_dtm",
+    "doc_groups",
+    "get_backend",
+    "keyness_from_counts",
+    "partitions_of",
+    "read_parquet",
+    "run_counts",
+    "run_to_parquet",
+    "sum_tables",
+    "write_parquet",
 ]

@@ -24,9 +24,10 @@ Functions passed as ``map_fn``/``combine_fn`` must be picklable (module-level fu
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from analysis import parallel
 from analysis.settings import get_settings
@@ -38,9 +39,14 @@ FAN_IN = 8
 #: Dask's default local cluster: 2 single-threaded worker processes, loopback only, no
 #: dashboard. The scheduler's small HTTP server (health checks) takes a free loopback port
 #: instead of 8787, which a second cluster on the machine would find taken (and warn).
-LOCAL_CLUSTER = {"n_workers": 2, "threads_per_worker": 1, "processes": True,
-                 "host": "127.0.0.1", "dashboard_address": None,
-                 "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
+LOCAL_CLUSTER = {
+    "n_workers": 2,
+    "threads_per_worker": 1,
+    "processes": True,
+    "host": "127.0.0.1",
+    "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
+}
 
 MapFn = Callable[[Any], Any]
 CombineFn = Callable[[list], Any]
@@ -85,6 +91,7 @@ class LocalBackend(Backend):
     name = "local"
 
     def map_reduce(self, items, map_fn, combine_fn):
+        """``combine_fn`` of ``map_fn`` over the items, in this process."""
         return _fold((map_fn(item) for item in items), combine_fn)
 
 
@@ -103,9 +110,9 @@ class ProcessBackend(Backend):
         self.workers = max(1, int(workers or get_settings().workers))
 
     def map_reduce(self, items, map_fn, combine_fn):
+        """``combine_fn`` of ``map_fn`` over the items, mapped in the process pool."""
         with parallel.quiet_fork(), parallel.process_pool(self.workers) as pool:
-            return _fold(parallel.bounded_map(pool, map_fn, items, 2 * self.workers),
-                         combine_fn)
+            return _fold(parallel.bounded_map(pool, map_fn, items, 2 * self.workers), combine_fn)
 
     def __repr__(self) -> str:
         return f"<ProcessBackend workers={self.workers}>"
@@ -127,6 +134,7 @@ class DaskBackend(Backend):
         self.scheduler = scheduler
 
     def map_reduce(self, items, map_fn, combine_fn):
+        """``combine_fn`` of ``map_fn`` over the items, as a Dask bag and tree reduction."""
         import dask.bag as db
         from dask import delayed
 
@@ -135,9 +143,11 @@ class DaskBackend(Backend):
                 return combine_fn([])
             futures = client.scatter(list(items), hash=False)
             bag = db.from_delayed([delayed(_singleton)(f) for f in futures])
-            total = bag.reduction(partial(_map_combine, map_fn=map_fn, combine_fn=combine_fn),
-                                  partial(_combine_seq, combine_fn=combine_fn),
-                                  split_every=FAN_IN)
+            total = bag.reduction(
+                partial(_map_combine, map_fn=map_fn, combine_fn=combine_fn),
+                partial(_combine_seq, combine_fn=combine_fn),
+                split_every=FAN_IN,
+            )
             return client.compute(total).result()
 
     @contextmanager
@@ -172,8 +182,9 @@ def _combine_seq(partials, *, combine_fn: CombineFn) -> Any:
     return combine_fn(list(partials))
 
 
-def get_backend(backend: str | Backend = "local", *, scheduler: Any = None,
-                workers: int | None = None) -> Backend:
+def get_backend(
+    backend: str | Backend = "local", *, scheduler: Any = None, workers: int | None = None
+) -> Backend:
     """The backend named ``backend`` (a :class:`Backend` is returned as it is).
 
     Parameters

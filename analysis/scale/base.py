@@ -13,8 +13,9 @@ Group labels (``by``, as everywhere: :mod:`analysis.groups`) are computed per do
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -57,8 +58,10 @@ def check_by(source: Any, by: By, derived: Sequence[str] = ()) -> None:
     if isinstance(by, str) and by not in derived:
         found = columns_of(source)
         if by not in found:
-            raise KeyError(f"no metadata column {by!r}; the columns are {found}. Pass a "
-                           "column name or a function of the documents table.")
+            raise KeyError(
+                f"no metadata column {by!r}; the columns are {found}. Pass a "
+                "column name or a function of the documents table."
+            )
 
 
 def partitions_of(source: Any, rows: int = MEMORY_PARTITION_ROWS) -> list[Partition]:
@@ -66,13 +69,22 @@ def partitions_of(source: Any, rows: int = MEMORY_PARTITION_ROWS) -> list[Partit
     if isinstance(source, PartitionedCorpus):
         return source.partitions()
     docs = source.docs
-    return [Partition(i, frame=docs.iloc[a:a + rows], n_rows=min(rows, len(docs) - a))
-            for i, a in enumerate(range(0, len(docs), rows))]
+    return [
+        Partition(i, frame=docs.iloc[a : a + rows], n_rows=min(rows, len(docs) - a))
+        for i, a in enumerate(range(0, len(docs), rows))
+    ]
 
 
-def run(source: Any, map_fn: Callable, combine_fn: Callable, *,
-        columns: Sequence[str] | None, backend: str | Backend, scheduler: Any,
-        rows: int = MEMORY_PARTITION_ROWS) -> Any:
+def run(
+    source: Any,
+    map_fn: Callable,
+    combine_fn: Callable,
+    *,
+    columns: Sequence[str] | None,
+    backend: str | Backend,
+    scheduler: Any,
+    rows: int = MEMORY_PARTITION_ROWS,
+) -> Any:
     """Map ``map_fn`` over the partitions of ``source`` (loading ``columns``) and reduce.
 
     Columns the source does not have are not asked for.

@@ -24,12 +24,20 @@ WHAT = ("terms", "mentions", "frames", "tone")
 
 def add_scale_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add ``--backend`` and ``--scheduler`` to ``parser``."""
-    parser.add_argument("--backend", choices=BACKENDS, default="local",
-                        help="where counting runs: in this process (default), a local "
-                             "process pool, or a Dask cluster")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with "
-                             "--backend dask: a local cluster of 2 workers on 127.0.0.1)")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="local",
+        help="where counting runs: in this process (default), a local "
+        "process pool, or a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with "
+        "--backend dask: a local cluster of 2 workers on 127.0.0.1)",
+    )
     return parser
 
 
@@ -38,9 +46,12 @@ def add_counts_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument("spec", help="corpus spec or partitioned Parquet folder")
     parser.add_argument("--what", choices=WHAT, default="terms", help="what to count")
     parser.add_argument("--by", default=None, help="metadata field to group documents by")
-    parser.add_argument("--actors", default=None,
-                        help="comma-separated actor ids (mentions: default all found; "
-                             "frames/tone: default CSTO,NATO,UN)")
+    parser.add_argument(
+        "--actors",
+        default=None,
+        help="comma-separated actor ids (mentions: default all found; "
+        "frames/tone: default CSTO,NATO,UN)",
+    )
     parser.add_argument("--out", required=True, help="CSV file to write")
     return add_scale_arguments(parser)
 
@@ -49,8 +60,12 @@ def add_to_parquet_arguments(parser: argparse.ArgumentParser) -> argparse.Argume
     """Add the arguments of ``corpus to-parquet``."""
     parser.add_argument("spec", help="corpus spec ('factbook', folder, archive, table)")
     parser.add_argument("--out", required=True, help="dataset folder to create")
-    parser.add_argument("--rows-per-partition", type=int, default=ROWS_PER_PARTITION,
-                        help=f"documents a partition (default {ROWS_PER_PARTITION:,})")
+    parser.add_argument(
+        "--rows-per-partition",
+        type=int,
+        default=ROWS_PER_PARTITION,
+        help=f"documents a partition (default {ROWS_PER_PARTITION:,})",
+    )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing folder")
     return parser
 
@@ -87,8 +102,9 @@ def run_counts(args: argparse.Namespace) -> int:
     with atomic_path(out) as tmp:
         table.to_csv(tmp, index=False)
     groups = table["group"].nunique() if len(table) else 0
-    print(f"{len(table):,} rows ({args.what}, {groups:,} group(s), backend {args.backend}) "
-          f"-> {out}")
+    print(
+        f"{len(table):,} rows ({args.what}, {groups:,} group(s), backend {args.backend}) -> {out}"
+    )
     return 0
 
 
@@ -98,10 +114,13 @@ def run_to_parquet(args: argparse.Namespace) -> int:
     from analysis.scale import write_parquet
 
     corpus = analysis.load(args.spec)
-    written = write_parquet(corpus, args.out, rows_per_partition=args.rows_per_partition,
-                            overwrite=args.overwrite)
-    print(f"{len(written):,} documents in {len(written.partitions()):,} partition(s) "
-          f"-> {written.path}")
+    written = write_parquet(
+        corpus, args.out, rows_per_partition=args.rows_per_partition, overwrite=args.overwrite
+    )
+    print(
+        f"{len(written):,} documents in {len(written.partitions()):,} partition(s) "
+        f"-> {written.path}"
+    )
     return 0
 
 

@@ -14,26 +14,33 @@ integer count tables; :func:`~analysis.scale.base.sum_tables` merges them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from analysis import tokens
-from analysis.scale.backends import Backend
 from analysis.groups import by_label
-from analysis.scale.base import (By, Tables, as_source, check_by, doc_groups, needed,
-                                 run, sum_tables)
+from analysis.scale.backends import Backend
+from analysis.scale.base import By, Tables, as_source, check_by, doc_groups, needed, run, sum_tables
 from analysis.tokens import TokenOptions
 
 #: Columns of :func:`count_terms`.
 TERM_COLUMNS = ["term", "group", "count", "doc_freq"]
 #: Columns of :func:`count_mentions`.
-MENTION_COLUMNS = ["group", "actor", "n_docs", "n_docs_mentioning", "n_mentions", "n_words",
-                   "per_10k_words"]
+MENTION_COLUMNS = [
+    "group",
+    "actor",
+    "n_docs",
+    "n_docs_mentioning",
+    "n_mentions",
+    "n_words",
+    "per_10k_words",
+]
 
 
 # -- term counts ----------------------------------------------------------------------------
@@ -59,46 +66,69 @@ def term_partial(docs: pd.DataFrame, *, by: By, options: TokenOptions) -> Tables
     matrix, terms = doc_term_matrix(docs["text"].tolist(), options)
     n_tokens = np.asarray(matrix.sum(axis=1), dtype=np.int64).ravel()
     present = codes >= 0
-    totals = pd.DataFrame({"group": labels[codes[present]], "n_tokens": n_tokens[present],
-                           "n_docs": np.ones(int(present.sum()), dtype=np.int64)})
+    totals = pd.DataFrame(
+        {
+            "group": labels[codes[present]],
+            "n_tokens": n_tokens[present],
+            "n_docs": np.ones(int(present.sum()), dtype=np.int64),
+        }
+    )
     return {"cells": _group_cells(matrix, terms, codes, labels), "totals": totals}
 
 
-def _group_cells(matrix: sparse.csr_matrix, terms: np.ndarray, codes: np.ndarray,
-                 labels: np.ndarray) -> pd.DataFrame:
-    """Count and document frequency of every (group, term) that occurs (documents with
-    code -1 left out); cells are keyed ``group * n_terms + term``."""
+def _group_cells(
+    matrix: sparse.csr_matrix, terms: np.ndarray, codes: np.ndarray, labels: np.ndarray
+) -> pd.DataFrame:
+    """Count and document frequency of every (group, term) that occurs.
+
+    Documents with code -1 are left out; cells are keyed ``group * n_terms + term``.
+    """
     coo = matrix.tocoo()
     g = codes[coo.row]
     keep = g >= 0
     width = max(len(terms), 1)
-    uniq, inverse = np.unique(g[keep].astype(np.int64) * width + coo.col[keep],
-                              return_inverse=True)
+    uniq, inverse = np.unique(g[keep].astype(np.int64) * width + coo.col[keep], return_inverse=True)
     count = np.zeros(len(uniq), dtype=np.int64)
     np.add.at(count, inverse, coo.data[keep].astype(np.int64))
-    return pd.DataFrame({"group": labels[uniq // width],
-                         "term": np.asarray(terms, dtype=object)[uniq % width],
-                         "count": count,
-                         "doc_freq": np.bincount(inverse, minlength=len(uniq)).astype(np.int64)})
+    return pd.DataFrame(
+        {
+            "group": labels[uniq // width],
+            "term": np.asarray(terms, dtype=object)[uniq % width],
+            "count": count,
+            "doc_freq": np.bincount(inverse, minlength=len(uniq)).astype(np.int64),
+        }
+    )
 
 
 def finish_terms(tables: Tables, by: By, options: TokenOptions) -> pd.DataFrame:
     """The merged term counts as a tidy table, totals in ``attrs``."""
     cells = tables["cells"]
-    out = pd.DataFrame({"term": cells["term"].astype(object).to_numpy(),
-                        "group": cells["group"].astype(object).to_numpy(),
-                        "count": cells["count"].to_numpy(dtype=np.int64),
-                        "doc_freq": cells["doc_freq"].to_numpy(dtype=np.int64)})
+    out = pd.DataFrame(
+        {
+            "term": cells["term"].astype(object).to_numpy(),
+            "group": cells["group"].astype(object).to_numpy(),
+            "count": cells["count"].to_numpy(dtype=np.int64),
+            "doc_freq": cells["doc_freq"].to_numpy(dtype=np.int64),
+        }
+    )
     totals = tables["totals"]
-    out.attrs.update(by=by_label(by), options=options.to_dict(),
-                     n_tokens={str(g): int(n) for g, n in zip(totals["group"],
-                                                               totals["n_tokens"])},
-                     n_docs={str(g): int(n) for g, n in zip(totals["group"], totals["n_docs"])})
+    out.attrs.update(
+        by=by_label(by),
+        options=options.to_dict(),
+        n_tokens={str(g): int(n) for g, n in zip(totals["group"], totals["n_tokens"])},
+        n_docs={str(g): int(n) for g, n in zip(totals["group"], totals["n_docs"])},
+    )
     return out[TERM_COLUMNS]
 
 
-def count_terms(source: Any, *, by: By = None, options: TokenOptions | None = None,
-                backend: str | Backend = "local", scheduler: Any = None) -> pd.DataFrame:
+def count_terms(
+    source: Any,
+    *,
+    by: By = None,
+    options: TokenOptions | None = None,
+    backend: str | Backend = "local",
+    scheduler: Any = None,
+) -> pd.DataFrame:
     """Term counts and document frequencies by group, as a map-reduce over partitions.
 
     Parameters
@@ -130,9 +160,14 @@ def count_terms(source: Any, *, by: By = None, options: TokenOptions | None = No
     options = options or TokenOptions()
     source = as_source(source)
     check_by(source, by)
-    tables = run(source, partial(term_partial, by=by, options=options),
-                 partial(sum_tables, keys=TERM_KEYS), columns=needed(["text"], by),
-                 backend=backend, scheduler=scheduler)
+    tables = run(
+        source,
+        partial(term_partial, by=by, options=options),
+        partial(sum_tables, keys=TERM_KEYS),
+        columns=needed(["text"], by),
+        backend=backend,
+        scheduler=scheduler,
+    )
     return finish_terms(tables, by, options)
 
 
@@ -149,13 +184,20 @@ def counts_dtm(counts: pd.DataFrame) -> tokens.DTM:
     labels = np.asarray(sorted(totals), dtype=object)
     term_codes, terms = pd.factorize(counts["term"].astype(object), sort=True)
     group_codes = pd.Index(labels).get_indexer(counts["group"].astype(object))
-    matrix = sparse.csr_matrix((counts["count"].to_numpy(dtype=np.int64),
-                                (group_codes, term_codes)), shape=(len(labels), len(terms)))
+    matrix = sparse.csr_matrix(
+        (counts["count"].to_numpy(dtype=np.int64), (group_codes, term_codes)),
+        shape=(len(labels), len(terms)),
+    )
     options = TokenOptions(**_options_args(counts.attrs.get("options") or {}))
-    return tokens.DTM(matrix, np.asarray(terms, dtype=object), labels, options,
-                      np.asarray([totals[g] for g in labels], dtype=np.int64),
-                      pd.DataFrame({"group": labels}),
-                      {"min_df": 1, "max_df": 1.0, "counts": True})
+    return tokens.DTM(
+        matrix,
+        np.asarray(terms, dtype=object),
+        labels,
+        options,
+        np.asarray([totals[g] for g in labels], dtype=np.int64),
+        pd.DataFrame({"group": labels}),
+        {"min_df": 1, "max_df": 1.0, "counts": True},
+    )
 
 
 def _options_args(data: dict) -> dict:
@@ -191,9 +233,16 @@ def keyness_from_counts(counts: pd.DataFrame, **kwargs) -> pd.DataFrame:
 MENTION_KEYS = {"cells": ["group", "actor"], "totals": ["group"]}
 
 
-def mention_partial(docs: pd.DataFrame, *, by: By, actors: list[str] | None,
-                    registry: str | None, include_children: bool, anaphora: bool,
-                    context_actors: tuple[str, ...]) -> Tables:
+def mention_partial(
+    docs: pd.DataFrame,
+    *,
+    by: By,
+    actors: list[str] | None,
+    registry: str | None,
+    include_children: bool,
+    anaphora: bool,
+    context_actors: tuple[str, ...],
+) -> Tables:
     """Map step: mentions and documents mentioning each actor, document and word totals."""
     from analysis import actors as actors_mod
 
@@ -201,17 +250,25 @@ def mention_partial(docs: pd.DataFrame, *, by: By, actors: list[str] | None,
     groups = doc_groups(docs, by)
     docs = docs[groups.notna().to_numpy()]
     groups = groups[groups.notna()]
-    found = actors_mod.mentions(docs, actors, registry=reg, include_children=include_children,
-                                anaphora=anaphora, context_actors=context_actors,
-                                progress=False)
+    found = actors_mod.mentions(
+        docs,
+        actors,
+        registry=reg,
+        include_children=include_children,
+        anaphora=anaphora,
+        context_actors=context_actors,
+        progress=False,
+    )
     per_doc = found.groupby(["doc_id", "actor"], observed=True).size().rename("n_mentions")
     per_doc = per_doc.reset_index()
     per_doc["group"] = per_doc["doc_id"].map(dict(zip(docs["doc_id"], groups)))
     per_doc["n_docs_mentioning"] = np.int64(1)
     cells = per_doc[["group", "actor", "n_mentions", "n_docs_mentioning"]].astype(
-        {"group": object, "actor": object, "n_mentions": np.int64})
-    totals = pd.DataFrame({"group": groups.to_numpy(), "n_docs": np.int64(1),
-                           "n_words": _n_words(docs)})
+        {"group": object, "actor": object, "n_mentions": np.int64}
+    )
+    totals = pd.DataFrame(
+        {"group": groups.to_numpy(), "n_docs": np.int64(1), "n_words": _n_words(docs)}
+    )
     return sum_tables([{"cells": cells, "totals": totals}], MENTION_KEYS)
 
 
@@ -226,10 +283,13 @@ def finish_mentions(tables: Tables, actors: list[str]) -> pd.DataFrame:
     totals, cells = tables["totals"], tables["cells"]
     if not actors:
         actors = sorted(cells["actor"].astype(str).unique())
-    grid = pd.DataFrame({"group": np.repeat(totals["group"].to_numpy(dtype=object), len(actors)),
-                         "actor": np.tile(np.asarray(actors, dtype=object), len(totals))})
-    out = grid.merge(totals, on="group", how="left").merge(cells, on=["group", "actor"],
-                                                            how="left")
+    grid = pd.DataFrame(
+        {
+            "group": np.repeat(totals["group"].to_numpy(dtype=object), len(actors)),
+            "actor": np.tile(np.asarray(actors, dtype=object), len(totals)),
+        }
+    )
+    out = grid.merge(totals, on="group", how="left").merge(cells, on=["group", "actor"], how="left")
     for col in ("n_docs", "n_words", "n_mentions", "n_docs_mentioning"):
         out[col] = out[col].fillna(0).astype(np.int64)
     words = out["n_words"].where(out["n_words"] > 0).astype(float)
@@ -237,10 +297,18 @@ def finish_mentions(tables: Tables, actors: list[str]) -> pd.DataFrame:
     return out[MENTION_COLUMNS].sort_values(["group", "actor"]).reset_index(drop=True)
 
 
-def count_mentions(source: Any, *, actors: Sequence[str] | str | None = None, by: By = None,
-                   registry: str | Path | None = None, include_children: bool = False,
-                   anaphora: bool = False, context_actors: Sequence[str] = (),
-                   backend: str | Backend = "local", scheduler: Any = None) -> pd.DataFrame:
+def count_mentions(
+    source: Any,
+    *,
+    actors: Sequence[str] | str | None = None,
+    by: By = None,
+    registry: str | Path | None = None,
+    include_children: bool = False,
+    anaphora: bool = False,
+    context_actors: Sequence[str] = (),
+    backend: str | Backend = "local",
+    scheduler: Any = None,
+) -> pd.DataFrame:
     """Mentions of each actor per group, as a map-reduce over partitions.
 
     Parameters
@@ -263,16 +331,31 @@ def count_mentions(source: Any, *, actors: Sequence[str] | str | None = None, by
         labels in ``group``), one row a (group, actor), sorted.
     """
     asked = [actors] if isinstance(actors, str) else (list(actors) if actors else None)
-    step = partial(mention_partial, by=by, actors=asked,
-                   registry=str(registry) if registry else None,
-                   include_children=include_children, anaphora=anaphora,
-                   context_actors=tuple(context_actors))
+    step = partial(
+        mention_partial,
+        by=by,
+        actors=asked,
+        registry=str(registry) if registry else None,
+        include_children=include_children,
+        anaphora=anaphora,
+        context_actors=tuple(context_actors),
+    )
     source = as_source(source)
     check_by(source, by)
-    tables = run(source, step, partial(sum_tables, keys=MENTION_KEYS),
-                 columns=needed(["doc_id", "text", "lang", "n_words"], by), backend=backend,
-                 scheduler=scheduler)
+    tables = run(
+        source,
+        step,
+        partial(sum_tables, keys=MENTION_KEYS),
+        columns=needed(["doc_id", "text", "lang", "n_words"], by),
+        backend=backend,
+        scheduler=scheduler,
+    )
     out = finish_mentions(tables, asked or [])
-    out.attrs.update(by=by_label(by), actors=asked, include_children=include_children,
-                     anaphora=anaphora, context_actors=list(context_actors))
+    out.attrs.update(
+        by=by_label(by),
+        actors=asked,
+        include_children=include_children,
+        anaphora=anaphora,
+        context_actors=list(context_actors),
+    )
     return out

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,9 @@ class Partition:
         if self.frame is not None:
             return self.frame if columns is None else self.frame[list(columns)]
         with pq.ParquetFile(self.path) as f:
-            table = f.read_row_group(self.row_group, columns=None if columns is None
-                                     else list(columns))
+            table = f.read_row_group(
+                self.row_group, columns=None if columns is None else list(columns)
+            )
         return table.to_pandas()
 
 
@@ -86,18 +88,24 @@ class PartitionedCorpus:
         self.path = Path(path).expanduser()
         self.files = _parquet_files(self.path)
         meta_path = self.path / META_FILE if self.path.is_dir() else None
-        self.meta = (json.loads(meta_path.read_text(encoding="utf-8"))
-                     if meta_path is not None and meta_path.is_file() else {})
+        self.meta = (
+            json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta_path is not None and meta_path.is_file()
+            else {}
+        )
         self.name = str(self.meta.get("name") or self.path)
         self._groups = [group for f in self.files for group in _row_groups(f)]
         self.columns = list(pq.read_schema(self.files[0]).names)
         missing = {"doc_id", "text"} - set(self.columns)
         if missing:
-            raise ValueError(f"{self.files[0]} lacks the column(s) {sorted(missing)}; a "
-                             "partitioned corpus needs 'doc_id' and 'text'.")
+            raise ValueError(
+                f"{self.files[0]} lacks the column(s) {sorted(missing)}; a "
+                "partitioned corpus needs 'doc_id' and 'text'."
+            )
 
     @property
     def fingerprint(self) -> str:
+        """The corpus fingerprint (stored, or the hash of the partitions' contents)."""
         if self.meta.get("fingerprint"):
             return str(self.meta["fingerprint"])
         h = hashlib.blake2b(digest_size=16)
@@ -110,8 +118,10 @@ class PartitionedCorpus:
         return sum(n for _, _, n in self._groups)
 
     def __repr__(self) -> str:
-        return (f"<PartitionedCorpus {self.name!r}: {len(self)} documents in "
-                f"{len(self._groups)} partitions, {self.path}>")
+        return (
+            f"<PartitionedCorpus {self.name!r}: {len(self)} documents in "
+            f"{len(self._groups)} partitions, {self.path}>"
+        )
 
     def partitions(self) -> list[Partition]:
         """One :class:`Partition` a row group, in file order."""
@@ -127,8 +137,9 @@ class PartitionedCorpus:
         from analysis.corpus import Corpus, standard_dtypes
 
         docs = pd.concat(list(self.iter_docs()), ignore_index=True)
-        return Corpus(standard_dtypes(docs), name=self.name,
-                      fingerprint=self.meta.get("fingerprint"))
+        return Corpus(
+            standard_dtypes(docs), name=self.name, fingerprint=self.meta.get("fingerprint")
+        )
 
     def to_dask(self, columns: Sequence[str] | None = None):
         """The dataset as a lazy ``dask.dataframe.DataFrame`` (one partition a file)."""
@@ -148,8 +159,10 @@ def _parquet_files(path: Path) -> list[Path]:
         return [path]
     files = sorted(p for p in path.glob("*.parquet") if not p.name.startswith((".", "_")))
     if not files:
-        raise FileNotFoundError(f"no Parquet files in {path}; write a partitioned corpus with "
-                                "analysis.scale.write_parquet(corpus, path)")
+        raise FileNotFoundError(
+            f"no Parquet files in {path}; write a partitioned corpus with "
+            "analysis.scale.write_parquet(corpus, path)"
+        )
     return files
 
 
@@ -184,9 +197,13 @@ def read_parquet(path: str | Path) -> PartitionedCorpus:
     return PartitionedCorpus(path)
 
 
-def write_parquet(corpus: Any, path: str | Path, *,
-                  rows_per_partition: int = ROWS_PER_PARTITION,
-                  overwrite: bool = False) -> PartitionedCorpus:
+def write_parquet(
+    corpus: Any,
+    path: str | Path,
+    *,
+    rows_per_partition: int = ROWS_PER_PARTITION,
+    overwrite: bool = False,
+) -> PartitionedCorpus:
     """Store a corpus as partitioned Parquet, one file (one row group) a partition.
 
     Parameters
@@ -221,8 +238,9 @@ def write_parquet(corpus: Any, path: str | Path, *,
     with atomic_dir(path) as tmp:
         meta = _write_parts(_rechunk(frames, rows_per_partition), tmp)
         content = meta.pop("content_hash")
-        meta.update(name=name, rows_per_partition=rows_per_partition,
-                    fingerprint=fingerprint or content)
+        meta.update(
+            name=name, rows_per_partition=rows_per_partition, fingerprint=fingerprint or content
+        )
         (tmp / META_FILE).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
     return PartitionedCorpus(path)
 
@@ -273,8 +291,14 @@ def _write_parts(chunks: Iterable[pd.DataFrame], folder: Path) -> dict:
     if schema is None:
         raise ValueError("nothing to write: the corpus has no documents")
     _check_unique(np.concatenate(id_hashes))
-    return {"format": FORMAT, "n_docs": n_docs, "n_partitions": len(files), "files": files,
-            "columns": schema.names, "content_hash": content.hexdigest()}
+    return {
+        "format": FORMAT,
+        "n_docs": n_docs,
+        "n_partitions": len(files),
+        "files": files,
+        "columns": schema.names,
+        "content_hash": content.hexdigest(),
+    }
 
 
 def _check_columns(frame: pd.DataFrame) -> None:
@@ -287,5 +311,6 @@ def _check_unique(hashes: np.ndarray) -> None:
     """Raise if a doc id (by its 64-bit hash: 8 bytes a document in memory) repeats."""
     ordered = np.sort(hashes)
     if len(ordered) > 1 and bool((ordered[1:] == ordered[:-1]).any()):
-        raise ValueError("doc_id values must be unique across partitions; give replicated "
-                         "documents distinct ids")
+        raise ValueError(
+            "doc_id values must be unique across partitions; give replicated documents distinct ids"
+        )

@@ -1,4 +1,4 @@
-"""Tokens and the document-term matrix, controlled everywhere by one :class:`TokenOptions`.
+r"""Tokens and the document-term matrix, controlled everywhere by one :class:`TokenOptions`.
 
 Stable API (other modules — terms, keyness, kwic, collocations — build on these)::
 
@@ -87,13 +87,23 @@ from __future__ import annotations
 
 from analysis.tokens.counting import MIN_PARALLEL_DOCS, count_texts
 from analysis.tokens.matrix import DTM, dtm
-from analysis.tokens.options import (NGRAM_SEP, Token, TokenOptions, domain_stopwords,
-                                     stopword_set)
+from analysis.tokens.options import NGRAM_SEP, Token, TokenOptions, domain_stopwords, stopword_set
 from analysis.tokens.plan import FALLBACK_ACTOR_FORMS, actor_forms, actor_tokens
 from analysis.tokens.tokenizer import token_spans, tokenize
 
 __all__ = [
-    "DTM", "FALLBACK_ACTOR_FORMS", "MIN_PARALLEL_DOCS", "NGRAM_SEP", "Token", "TokenOptions",
-    "actor_forms", "actor_tokens", "count_texts", "domain_stopwords", "dtm", "stopword_set",
-    "token_spans", "tokenize",
+    "DTM",
+    "FALLBACK_ACTOR_FORMS",
+    "MIN_PARALLEL_DOCS",
+    "NGRAM_SEP",
+    "Token",
+    "TokenOptions",
+    "actor_forms",
+    "actor_tokens",
+    "count_texts",
+    "domain_stopwords",
+    "dtm",
+    "stopword_set",
+    "token_spans",
+    "tokenize",
 ]

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Sequence
 from itertools import count
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,8 +28,9 @@ from analysis.tokens.tokenizer import tokenize_texts
 from analysis.tokens.words import raw_chunks, terms_of_chunk
 
 
-def count_texts(texts: Sequence[str], options: TokenOptions | None = None, *,
-                workers: int = 1) -> tuple[sparse.csr_matrix, np.ndarray]:
+def count_texts(
+    texts: Sequence[str], options: TokenOptions | None = None, *, workers: int = 1
+) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Count texts exactly as :func:`dtm` does, without cache or pruning (a map step).
 
     Returns
@@ -67,11 +69,17 @@ def _count_batch(texts: Sequence[str], options: TokenOptions) -> _Part:
 
 
 def _count_batch_now(texts: Sequence[str], options: TokenOptions) -> _Part:
-    """On the fast path raw chunks are counted; words, filters and actor marks are
-    resolved once per distinct chunk (:func:`_labels`), not once per token."""
+    """Count a batch now.
+
+    On the fast path raw chunks are counted; words, filters and actor marks are resolved
+    once per distinct chunk (:func:`_labels`), not once per token.
+    """
     plan = token_plan(options)
-    docs = ((raw_chunks(t, plan) for t in texts) if _fast_path(options)
-            else tokenize_texts(texts, options))
+    docs = (
+        (raw_chunks(t, plan) for t in texts)
+        if _fast_path(options)
+        else tokenize_texts(texts, options)
+    )
     vocab: dict[str, int] = {}
     fresh = count()  # ids for new terms: unique, not contiguous (compacted below)
     indices: list[int] = []
@@ -84,22 +92,32 @@ def _count_batch_now(texts: Sequence[str], options: TokenOptions) -> _Part:
         indptr.append(len(indices))
     compact = np.zeros(next(fresh), dtype=np.int32)
     compact[np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))] = np.arange(
-        len(vocab), dtype=np.int32)
-    return _Part(list(vocab), np.asarray(indptr, dtype=np.int64),
-                 compact[np.asarray(indices, dtype=np.int64)], np.asarray(data, dtype=np.int32))
+        len(vocab), dtype=np.int32
+    )
+    return _Part(
+        list(vocab),
+        np.asarray(indptr, dtype=np.int64),
+        compact[np.asarray(indices, dtype=np.int64)],
+        np.asarray(data, dtype=np.int32),
+    )
 
 
 #: Below this many documents counting stays in-process (a pool costs more).
 MIN_PARALLEL_DOCS = 500
 
 
-def count_in_batches(texts: list[str], options: TokenOptions, workers: int,
-                     progress: bool | None):
+def count_in_batches(texts: list[str], options: TokenOptions, workers: int, progress: bool | None):
     """Map :func:`_count_batch` over batches (in a process pool when it pays), then merge."""
-    parts = parallel.map_batches(_count_batch, texts, options,
-                                 workers=1 if options.lemmas else workers,
-                                 threshold=MIN_PARALLEL_DOCS, desc="counting terms",
-                                 progress=progress, shared="tokens")
+    parts = parallel.map_batches(
+        _count_batch,
+        texts,
+        options,
+        workers=1 if options.lemmas else workers,
+        threshold=MIN_PARALLEL_DOCS,
+        desc="counting terms",
+        progress=progress,
+        shared="tokens",
+    )
     matrix, terms = _merge(parts, len(texts))
     return _relabel(matrix, _labels(terms, options))
 
@@ -109,14 +127,19 @@ def _merge(parts: list[_Part], n_docs: int) -> tuple[sparse.csr_matrix, np.ndarr
     vocab: dict[str, int] = {}
     indices, data, indptr, offset = [], [], [np.zeros(1, dtype=np.int64)], 0
     for part in parts:
-        remap = np.fromiter((vocab.setdefault(t, len(vocab)) for t in part.vocab),
-                            dtype=np.int64, count=len(part.vocab))
+        remap = np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in part.vocab),
+            dtype=np.int64,
+            count=len(part.vocab),
+        )
         indices.append(remap[part.indices] if len(remap) else part.indices.astype(np.int64))
         data.append(part.data)
         indptr.append(part.indptr[1:] + offset)
         offset += len(part.data)
-    matrix = sparse.csr_matrix((np.concatenate(data), np.concatenate(indices),
-                                np.concatenate(indptr)), shape=(n_docs, len(vocab)))
+    matrix = sparse.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)),
+        shape=(n_docs, len(vocab)),
+    )
     return matrix, np.asarray(list(vocab), dtype=object)
 
 
@@ -138,7 +161,8 @@ def _relabel(matrix: sparse.csr_matrix, labels: list[tuple[str, ...]]):
     codes, terms = pd.factorize(words, sort=True)
     mapping = sparse.csr_matrix(
         (np.ones(len(codes), dtype=np.int32), (np.repeat(np.arange(len(labels)), sizes), codes)),
-        shape=(len(labels), len(terms)))
+        shape=(len(labels), len(terms)),
+    )
     out = (matrix @ mapping).tocsr()
     out.sort_indices()
     return out.astype(np.int32), np.asarray(terms, dtype=object)

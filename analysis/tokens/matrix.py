@@ -60,16 +60,27 @@ class DTM:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """``(n_docs, n_terms)``."""
         return self.matrix.shape
 
     def __repr__(self) -> str:
-        return (f"<DTM {self.shape[0]} docs x {self.shape[1]} terms, "
-                f"{self.matrix.nnz} non-zero, min_df={self.params.get('min_df')}>")
+        return (
+            f"<DTM {self.shape[0]} docs x {self.shape[1]} terms, "
+            f"{self.matrix.nnz} non-zero, min_df={self.params.get('min_df')}>"
+        )
 
 
-def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
-        max_df: int | float = 1.0, cache: bool = True, workers: int | None = None,
-        settings: Settings | None = None, progress: bool | None = None) -> DTM:
+def dtm(
+    corpus,
+    options: TokenOptions | None = None,
+    *,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    cache: bool = True,
+    workers: int | None = None,
+    settings: Settings | None = None,
+    progress: bool | None = None,
+) -> DTM:
     """Count the terms of every document of ``corpus``.
 
     Parameters
@@ -107,10 +118,15 @@ def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
     """
     options = options or TokenOptions()
     settings = settings or get_settings()
-    params = {"fingerprint": corpus.fingerprint, "options": options.to_dict(),
-              "min_df": min_df, "max_df": max_df}
-    path = Path(settings.cache_dir) / "dtm" / (make_key("dtm", params, _signature(options))
-                                               + ".npz")
+    params = {
+        "fingerprint": corpus.fingerprint,
+        "options": options.to_dict(),
+        "min_df": min_df,
+        "max_df": max_df,
+    }
+    path = (
+        Path(settings.cache_dir) / "dtm" / (make_key("dtm", params, _signature(options)) + ".npz")
+    )
     use_cache = cache and settings.use_cache
     found = _read_npz(path, options) if use_cache else None
     docs = corpus.docs.drop(columns=["text"])
@@ -120,15 +136,23 @@ def dtm(corpus, options: TokenOptions | None = None, *, min_df: int | float = 1,
     texts = corpus.docs["text"].tolist()
     counted = count_in_batches(texts, options, workers or settings.workers, progress)
     built = _prune(*counted, min_df, max_df)
-    result = DTM(built[0], built[1], np.asarray(corpus.doc_ids, dtype=object), options,
-                 built[2], docs, params)
+    result = DTM(
+        built[0],
+        built[1],
+        np.asarray(corpus.doc_ids, dtype=object),
+        options,
+        built[2],
+        docs,
+        params,
+    )
     if use_cache:
         _write_entry(path, result)
     return result
 
 
-def _prune(matrix: sparse.csr_matrix, terms: np.ndarray, min_df: int | float,
-           max_df: int | float) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+def _prune(
+    matrix: sparse.csr_matrix, terms: np.ndarray, min_df: int | float, max_df: int | float
+) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """Drop rare and ubiquitous terms; return (matrix, terms, n_tokens before pruning)."""
     n_docs = matrix.shape[0]
     n_tokens = np.asarray(matrix.sum(axis=1), dtype=np.int64).ravel()
@@ -150,10 +174,12 @@ def _signature(options: TokenOptions) -> str:
     """
     from importlib.metadata import version
 
-    parts = [options.to_dict(),
-             version("scikit-learn") if options.stopwords == "english" else None,
-             sorted(domain_stopwords()) if options.domain_stopwords else None,
-             sorted(actor_forms()) if options.keep_actors else None]
+    parts = [
+        options.to_dict(),
+        version("scikit-learn") if options.stopwords == "english" else None,
+        sorted(domain_stopwords()) if options.domain_stopwords else None,
+        sorted(actor_forms()) if options.keep_actors else None,
+    ]
     blob = json.dumps(parts, ensure_ascii=False).encode()
     return hashlib.blake2b(blob, digest_size=10).hexdigest()
 
@@ -162,8 +188,7 @@ def _write_entry(path: Path, m: DTM) -> None:
     """``<key>.json`` (what the entry is, for people) then ``<key>.npz`` (the data)."""
     from analysis import __version__
 
-    about = {**m.params, "shape": list(m.shape), "nnz": int(m.matrix.nnz),
-             "version": __version__}
+    about = {**m.params, "shape": list(m.shape), "nnz": int(m.matrix.nnz), "version": __version__}
     with atomic_path(path.with_suffix(".json")) as tmp:
         tmp.write_text(json.dumps(about, indent=1, default=str), encoding="utf-8")
     _write_npz(path, m)
@@ -171,12 +196,19 @@ def _write_entry(path: Path, m: DTM) -> None:
 
 def _write_npz(path: Path, m: DTM) -> None:
     """One NPZ file (no pickled objects), written atomically."""
+
     def text(items) -> np.ndarray:
         return np.frombuffer("\n".join(map(str, items)).encode("utf-8"), dtype=np.uint8)
 
-    arrays = {"data": m.matrix.data, "indices": m.matrix.indices, "indptr": m.matrix.indptr,
-              "shape": np.asarray(m.matrix.shape, dtype=np.int64), "terms": text(m.terms),
-              "doc_ids": text(m.doc_ids), "n_tokens": m.n_tokens}
+    arrays = {
+        "data": m.matrix.data,
+        "indices": m.matrix.indices,
+        "indptr": m.matrix.indptr,
+        "shape": np.asarray(m.matrix.shape, dtype=np.int64),
+        "terms": text(m.terms),
+        "doc_ids": text(m.doc_ids),
+        "n_tokens": m.n_tokens,
+    }
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
 

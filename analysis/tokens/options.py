@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
 
-
 #: Joins the words of an n-gram term.
 NGRAM_SEP = "_"
 
@@ -54,22 +53,31 @@ class TokenOptions:
         if self.stopwords is not None and not isinstance(self.stopwords, str):
             object.__setattr__(self, "stopwords", tuple(sorted(set(map(str, self.stopwords)))))
         elif isinstance(self.stopwords, str) and self.stopwords != "english":
-            raise ValueError(f"stopwords must be 'english', None or a list of words, "
-                             f"not {self.stopwords!r}")
+            raise ValueError(
+                f"stopwords must be 'english', None or a list of words, not {self.stopwords!r}"
+            )
         lo, hi = (int(n) for n in self.ngram_range)
         if not 1 <= lo <= hi:
-            raise ValueError(f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
-                             f"not {self.ngram_range!r}")
+            raise ValueError(
+                f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
+                f"not {self.ngram_range!r}"
+            )
         object.__setattr__(self, "ngram_range", (lo, hi))
         if int(self.min_length) < 1:
             raise ValueError(f"min_length must be at least 1, not {self.min_length!r}")
 
     def to_dict(self) -> dict:
         """JSON-ready parameters (recorded in ``df.attrs`` and cache keys)."""
-        return {"lowercase": self.lowercase, "stopwords": self.stopwords,
-                "domain_stopwords": self.domain_stopwords, "min_length": self.min_length,
-                "numbers": self.numbers, "ngram_range": list(self.ngram_range),
-                "lemmas": self.lemmas, "keep_actors": self.keep_actors}
+        return {
+            "lowercase": self.lowercase,
+            "stopwords": self.stopwords,
+            "domain_stopwords": self.domain_stopwords,
+            "min_length": self.min_length,
+            "numbers": self.numbers,
+            "ngram_range": list(self.ngram_range),
+            "lemmas": self.lemmas,
+            "keep_actors": self.keep_actors,
+        }
 
 
 class Token(NamedTuple):

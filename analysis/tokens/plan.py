@@ -18,19 +18,25 @@ from functools import lru_cache
 from analysis.patterns import form_atoms, form_key, trie_pattern
 from analysis.tokens.options import TokenOptions, stopword_set
 
-
 #: Used when ``analysis.actors`` is unavailable: (form, actor id, case-sensitive).
 FALLBACK_ACTOR_FORMS: tuple[tuple[str, str, bool], ...] = (
-    ("CSTO", "CSTO", True), ("Collective Security Treaty Organization", "CSTO", False),
+    ("CSTO", "CSTO", True),
+    ("Collective Security Treaty Organization", "CSTO", False),
     ("Collective Security Treaty Organisation", "CSTO", False),
     ("Collective Security Treaty", "CSTO", True),
-    ("NATO", "NATO", True), ("Nato", "NATO", True),
+    ("NATO", "NATO", True),
+    ("Nato", "NATO", True),
     ("North Atlantic Treaty Organization", "NATO", False),
     ("North Atlantic Treaty Organisation", "NATO", False),
-    ("North Atlantic Treaty", "NATO", True), ("North Atlantic Alliance", "NATO", False),
-    ("UN", "UN", True), ("U.N.", "UN", True), ("United Nations", "UN", False),
-    ("UN Security Council", "UN", False), ("United Nations Security Council", "UN", False),
-    ("UN General Assembly", "UN", False), ("United Nations General Assembly", "UN", False),
+    ("North Atlantic Treaty", "NATO", True),
+    ("North Atlantic Alliance", "NATO", False),
+    ("UN", "UN", True),
+    ("U.N.", "UN", True),
+    ("United Nations", "UN", False),
+    ("UN Security Council", "UN", False),
+    ("United Nations Security Council", "UN", False),
+    ("UN General Assembly", "UN", False),
+    ("United Nations General Assembly", "UN", False),
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
@@ -48,8 +54,10 @@ def actor_forms() -> list[tuple[str, str, bool]]:
         return list(FALLBACK_ACTOR_FORMS)
     forms = load_registry().forms()
     forms = forms[forms["type"].isin(["alias", "name"])]
-    return [(str(f), str(a), t == "alias") for f, a, t in
-            zip(forms["form"], forms["actor"], forms["type"])]
+    return [
+        (str(f), str(a), t == "alias")
+        for f, a, t in zip(forms["form"], forms["actor"], forms["type"])
+    ]
 
 
 def actor_tokens(options: TokenOptions | None = None) -> dict[str, str]:
@@ -104,8 +112,11 @@ def token_plan(options: TokenOptions) -> TokenPlan:
     forms = actor_forms() if options.keep_actors else []
     if forms:  # one trie finds every hit; per-kind tries then give the longest form there
         plan.actor_scan = _compile_forms(forms)
-        plan.actor_rxs = [_compile_forms(group) for group in (
-            [f for f in forms if f[2]], [f for f in forms if not f[2]]) if group]
+        plan.actor_rxs = [
+            _compile_forms(group)
+            for group in ([f for f in forms if f[2]], [f for f in forms if not f[2]])
+            if group
+        ]
     for form, actor, is_cased in forms:
         if "*" in form:
             plan.wild.append((re.compile("".join(form_atoms(form, is_cased))), actor))
@@ -134,8 +145,10 @@ def actor_hits(text: str, plan: TokenPlan) -> list[tuple[int, int, str]]:
         start = m.start()
         if start < resume or (start and text[start - 1].isalnum()):
             continue
-        end = max((found.end() for found in (rx.match(text, start) for rx in plan.actor_rxs)
-                   if found), default=m.end())
+        end = max(
+            (found.end() for found in (rx.match(text, start) for rx in plan.actor_rxs) if found),
+            default=m.end(),
+        )
         token = plan.actor_token(text[start:end])
         if token is not None:
             out.append((start, end, token))

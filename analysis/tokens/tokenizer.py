@@ -7,7 +7,7 @@ by construction. N-grams never span a removed token (quanteda's ``padding``).
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from analysis.settings import get_settings
 from analysis.tokens.lemmas import lemma_pipeline, lemmatize_spans, without_lemmas
@@ -21,8 +21,9 @@ def _unigrams(text: str, plan: TokenPlan) -> list[str]:
     return [t for chunk in raw_chunks(text, plan) for t in terms_of_chunk(chunk, plan)]
 
 
-def token_spans(text: str, options: TokenOptions | None = None, *,
-                filter: bool = False) -> list[Token]:
+def token_spans(
+    text: str, options: TokenOptions | None = None, *, filter: bool = False
+) -> list[Token]:
     """Every word token of ``text`` with its offsets and whether it is kept.
 
     Parameters
@@ -82,7 +83,7 @@ def _with_ngrams(spans: Sequence[Token], ngram_range: tuple[int, int]) -> list[s
     out: list[str] = []
     for n in range(ngram_range[0], ngram_range[1] + 1):
         for i in range(len(seq) - n + 1):
-            window = seq[i:i + n]
+            window = seq[i : i + n]
             if None not in window:
                 out.append(NGRAM_SEP.join(window))  # type: ignore[arg-type]
     return out

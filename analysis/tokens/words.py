@@ -14,7 +14,6 @@ import re
 from analysis.tokens.options import Token
 from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor
 
-
 #: Prefix of actor tokens while counting (stripped before anything is returned).
 _ACTOR_MARK = "\x00"
 _WORD = re.compile(r"(?<![^\W_]['’])[^\W_]+(?:[-'’](?![sS](?![^\W_]))[^\W_]+)*")
@@ -90,6 +89,8 @@ def word_spans(text: str, pos: int, endpos: int, plan: TokenPlan) -> list[Token]
     out = []
     for chunk in _CHUNK.finditer(text, pos, endpos):
         at = chunk.start()
-        out += [Token(w, at + a, at + b, plan.keeps(w))
-                for w, a, b in _chunk_words(chunk.group(), plan.options.lowercase)]
+        out += [
+            Token(w, at + a, at + b, plan.keeps(w))
+            for w, a, b in _chunk_words(chunk.group(), plan.options.lowercase)
+        ]
     return out

@@ -96,10 +96,20 @@ is the way to call it.
 from __future__ import annotations
 
 from analysis.topics.cli import default_group, run_cli
-from analysis.topics.compare import (PREVALENCE_COLUMNS, prevalence, prevalence_difference,
-                                     prevalence_trend)
-from analysis.topics.diagnostics import (auto_labels, coherence, diversity, exclusivity, frex,
-                                         relevance)
+from analysis.topics.compare import (
+    PREVALENCE_COLUMNS,
+    prevalence,
+    prevalence_difference,
+    prevalence_trend,
+)
+from analysis.topics.diagnostics import (
+    auto_labels,
+    coherence,
+    diversity,
+    exclusivity,
+    frex,
+    relevance,
+)
 from analysis.topics.matching import Stability, compare_runs, match_topics, stability
 from analysis.topics.matrix import unit_dtm
 from analysis.topics.model import MODELS, TopicModel
@@ -109,10 +119,31 @@ from analysis.topics.tables import TERM_COLUMNS
 from analysis.topics.text_units import DEFAULT_ACTORS, UNITS, sample_documents, units
 
 __all__ = [
-    "DEFAULT_ACTORS", "MODELS", "PREVALENCE_COLUMNS", "TERM_COLUMNS", "UNITS",
-    "Stability", "TopicModel",
-    "auto_labels", "coherence", "compare_runs", "default_group", "diversity", "exclusivity",
-    "frex", "match_topics", "plot_sweep", "plot_trend", "prevalence", "prevalence_difference",
-    "prevalence_trend", "relevance", "run_cli", "sample_documents", "stability", "sweep",
-    "unit_dtm", "units",
+    "DEFAULT_ACTORS",
+    "MODELS",
+    "PREVALENCE_COLUMNS",
+    "TERM_COLUMNS",
+    "UNITS",
+    "Stability",
+    "TopicModel",
+    "auto_labels",
+    "coherence",
+    "compare_runs",
+    "default_group",
+    "diversity",
+    "exclusivity",
+    "frex",
+    "match_topics",
+    "plot_sweep",
+    "plot_trend",
+    "prevalence",
+    "prevalence_difference",
+    "prevalence_trend",
+    "relevance",
+    "run_cli",
+    "sample_documents",
+    "stability",
+    "sweep",
+    "unit_dtm",
+    "units",
 ]

@@ -11,17 +11,27 @@ from analysis.topics.compare import prevalence
 from analysis.topics.model import TopicModel
 from analysis.topics.text_units import _UNIT_COLUMNS, DEFAULT_ACTORS, units
 
-
 #: Metadata tried first when the CLI picks a field to group prevalence by.
 _PREFERRED_FIELDS = ("source", "corpus", "region", "year", "session", "kind", "lang")
-_NOT_GROUPS = {"title", "date", "author", "url", "fips", "iso3", "country_name",
-               "memberships", "observer_of", "other_participation"}
+_NOT_GROUPS = {
+    "title",
+    "date",
+    "author",
+    "url",
+    "fips",
+    "iso3",
+    "country_name",
+    "memberships",
+    "observer_of",
+    "other_participation",
+}
 
 
 def default_group(table: pd.DataFrame, *, max_groups: int = 100) -> str | None:
     """The first metadata column that makes sensible groups (2 to ``max_groups`` values)."""
     candidates = [c for c in _PREFERRED_FIELDS if c in table] + [
-        c for c in table.columns if c not in _PREFERRED_FIELDS]
+        c for c in table.columns if c not in _PREFERRED_FIELDS
+    ]
     for col in candidates:
         if col in _UNIT_COLUMNS or col in _NOT_GROUPS:
             continue
@@ -32,8 +42,16 @@ def default_group(table: pd.DataFrame, *, max_groups: int = 100) -> str | None:
     return None
 
 
-def run_cli(spec, *, k: int, model: str = "lda", seed: int = 0, out_dir: str | Path,
-            unit: str = "document", n_boot: int = 1000) -> dict[str, Path]:
+def run_cli(
+    spec,
+    *,
+    k: int,
+    model: str = "lda",
+    seed: int = 0,
+    out_dir: str | Path,
+    unit: str = "document",
+    n_boot: int = 1000,
+) -> dict[str, Path]:
     """Fit a topic model to a corpus spec and write its tables (``analysis topics``).
 
     Parameters
@@ -60,9 +78,11 @@ def run_cli(spec, *, k: int, model: str = "lda", seed: int = 0, out_dir: str | P
     table = units(corpus, unit, actors=() if unit != "actor_context" else DEFAULT_ACTORS)
     tm = TopicModel(k, model=model, random_state=seed).fit(table)
     by = default_group(tm.units_)
-    tables = {"top_terms": tm.top_terms(),
-              "doc_topics": tm.doc_topics(level="document"),
-              "prevalence": prevalence(tm, by, n_boot=n_boot, random_state=seed)}
+    tables = {
+        "top_terms": tm.top_terms(),
+        "doc_topics": tm.doc_topics(level="document"),
+        "prevalence": prevalence(tm, by, n_boot=n_boot, random_state=seed),
+    }
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {}

@@ -28,8 +28,15 @@ if TYPE_CHECKING:
 PREVALENCE_COLUMNS = ["topic", "label", "group", "mean", "ci_low", "ci_high", "n_docs"]
 
 
-def prevalence(model: TopicModel, by: str | None = None, *, weight: str = "document",
-               n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+def prevalence(
+    model: TopicModel,
+    by: str | None = None,
+    *,
+    weight: str = "document",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
     """Mean topic share by group, with cluster-bootstrap confidence intervals.
 
     The Python counterpart of the group means of stm's ``estimateEffect`` [4]_, with
@@ -62,35 +69,49 @@ def prevalence(model: TopicModel, by: str | None = None, *, weight: str = "docum
     """
     check_interval_options(ci, n_boot)
     rows, keys = group_keys(model, by)
-    boot = prevalence_bootstrap(model, rows, keys, weight=weight, n_boot=n_boot,
-                      random_state=random_state)
+    boot = prevalence_bootstrap(
+        model, rows, keys, weight=weight, n_boot=n_boot, random_state=random_state
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         means = boot.sums / boot.counts[:, None]
         reps = boot.rep_sums / boot.rep_counts[:, :, None]
     low, high = percentile_interval(reps, ci)
-    out = _tidy(model, boot.groups, {"mean": means, "ci_low": low, "ci_high": high},
-                boot.n_docs)
-    out.attrs.update(by=by, weight=weight, n_boot=n_boot, ci=ci, random_state=random_state,
-                     **model._about())
+    out = _tidy(model, boot.groups, {"mean": means, "ci_low": low, "ci_high": high}, boot.n_docs)
+    out.attrs.update(
+        by=by, weight=weight, n_boot=n_boot, ci=ci, random_state=random_state, **model._about()
+    )
     return out
 
 
-def _tidy(model: TopicModel, groups: list, columns: dict[str, np.ndarray],
-          n_docs: np.ndarray) -> pd.DataFrame:
+def _tidy(
+    model: TopicModel, groups: list, columns: dict[str, np.ndarray], n_docs: np.ndarray
+) -> pd.DataFrame:
     """One row a (topic, group) from (G, k) arrays."""
     n_groups, k = len(groups), model.doc_topic_.shape[1]
     topic = np.tile(np.arange(k), n_groups)
-    out = pd.DataFrame({"topic": topic, "label": [model.labels_[t] for t in topic],
-                        "group": np.repeat(np.asarray(groups, dtype=object), k)})
+    out = pd.DataFrame(
+        {
+            "topic": topic,
+            "label": [model.labels_[t] for t in topic],
+            "group": np.repeat(np.asarray(groups, dtype=object), k),
+        }
+    )
     for name, values in columns.items():
         out[name] = np.asarray(values).ravel()
     out["n_docs"] = np.repeat(np.asarray(n_docs, dtype=np.int64), k)
     return out.sort_values(["topic", "group"], kind="stable").reset_index(drop=True)
 
 
-def prevalence_difference(model: TopicModel, by: str, *, reference: Any = None,
-                          weight: str = "document", n_boot: int = 1000, ci: float = 0.95,
-                          random_state: int = 0) -> pd.DataFrame:
+def prevalence_difference(
+    model: TopicModel,
+    by: str,
+    *,
+    reference: Any = None,
+    weight: str = "document",
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
     """Differences of mean topic share between each group and a reference group.
 
     Parameters
@@ -115,13 +136,15 @@ def prevalence_difference(model: TopicModel, by: str, *, reference: Any = None,
     """
     check_interval_options(ci, n_boot)
     rows, keys = group_keys(model, by)
-    boot = prevalence_bootstrap(model, rows, keys, weight=weight, n_boot=n_boot,
-                      random_state=random_state)
+    boot = prevalence_bootstrap(
+        model, rows, keys, weight=weight, n_boot=n_boot, random_state=random_state
+    )
     if reference is None:
         reference = boot.groups[0]
     if reference not in boot.groups:
-        raise ValueError(f"reference {reference!r} is not a group of {by!r}; groups: "
-                         f"{boot.groups[:20]}")
+        raise ValueError(
+            f"reference {reference!r} is not a group of {by!r}; groups: {boot.groups[:20]}"
+        )
     r = boot.groups.index(reference)
     others = [g for g in range(len(boot.groups)) if g != r]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -133,13 +156,23 @@ def prevalence_difference(model: TopicModel, by: str, *, reference: Any = None,
     valid = np.isfinite(rep_diff).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = 2 * np.minimum((rep_diff <= 0).sum(axis=0), (rep_diff >= 0).sum(axis=0)) / valid
-    out = _tidy(model, [boot.groups[g] for g in others],
-                {"diff": diff, "ci_low": low, "ci_high": high, "p": np.minimum(p, 1.0)},
-                boot.n_docs[others])
+    out = _tidy(
+        model,
+        [boot.groups[g] for g in others],
+        {"diff": diff, "ci_low": low, "ci_high": high, "p": np.minimum(p, 1.0)},
+        boot.n_docs[others],
+    )
     out.insert(3, "reference", reference)
     out["n_docs_reference"] = int(boot.n_docs[r])
-    out.attrs.update(by=by, reference=reference, weight=weight, n_boot=n_boot, ci=ci,
-                     random_state=random_state, **model._about())
+    out.attrs.update(
+        by=by,
+        reference=reference,
+        weight=weight,
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        **model._about(),
+    )
     return out
 
 
@@ -151,9 +184,17 @@ def _time_values(table: pd.DataFrame, time: str) -> pd.Series:
     raise ValueError(f"no column {time!r} (nor a 'date' to take the year from) in the units.")
 
 
-def prevalence_trend(model: TopicModel, *, time: str = "year", by: str | None = None,
-                     bandwidth: float = 2.0, weight: str = "document", n_boot: int = 500,
-                     ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+def prevalence_trend(
+    model: TopicModel,
+    *,
+    time: str = "year",
+    by: str | None = None,
+    bandwidth: float = 2.0,
+    weight: str = "document",
+    n_boot: int = 500,
+    ci: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
     """Topic shares over time, smoothed with a Gaussian kernel, with a bootstrap band.
 
     At each time point ``t`` of the data the estimate is the kernel-weighted mean of
@@ -184,8 +225,9 @@ def prevalence_trend(model: TopicModel, *, time: str = "year", by: str | None = 
     when = _time_values(model.units_, time).to_numpy()[rows]
     ok = np.isfinite(when)
     pairs = pd.Series(list(zip(keys[ok], when[ok])), dtype=object)
-    boot = prevalence_bootstrap(model, rows[ok], pairs, weight=weight, n_boot=n_boot,
-                      random_state=random_state)
+    boot = prevalence_bootstrap(
+        model, rows[ok], pairs, weight=weight, n_boot=n_boot, random_state=random_state
+    )
     frames = []
     for group in sorted({g for g, _ in boot.groups}, key=str):
         idx = [i for i, (g, _) in enumerate(boot.groups) if g == group]
@@ -193,18 +235,29 @@ def prevalence_trend(model: TopicModel, *, time: str = "year", by: str | None = 
         K = _kernel(t, bandwidth)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = (K @ boot.sums[idx]) / (K @ boot.counts[idx])[:, None]
-            reps = (np.einsum("ty,byk->btk", K, boot.rep_sums[:, idx])
-                    / np.einsum("ty,by->bt", K, boot.rep_counts[:, idx])[:, :, None])
+            reps = (
+                np.einsum("ty,byk->btk", K, boot.rep_sums[:, idx])
+                / np.einsum("ty,by->bt", K, boot.rep_counts[:, idx])[:, :, None]
+            )
         low, high = percentile_interval(reps, ci)
-        part = _tidy(model, list(t), {"mean": mean, "ci_low": low, "ci_high": high},
-                     boot.n_docs[idx]).rename(columns={"group": "time"})
+        part = _tidy(
+            model, list(t), {"mean": mean, "ci_low": low, "ci_high": high}, boot.n_docs[idx]
+        ).rename(columns={"group": "time"})
         part.insert(2, "group", group)
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
     out["time"] = out["time"].astype(float)
     out = out[["topic", "label", "group", "time", "mean", "ci_low", "ci_high", "n_docs"]]
-    out.attrs.update(time=time, by=by, bandwidth=bandwidth, weight=weight, n_boot=n_boot,
-                     ci=ci, random_state=random_state, **model._about())
+    out.attrs.update(
+        time=time,
+        by=by,
+        bandwidth=bandwidth,
+        weight=weight,
+        n_boot=n_boot,
+        ci=ci,
+        random_state=random_state,
+        **model._about(),
+    )
     return out.sort_values(["topic", "group", "time"], kind="stable").reset_index(drop=True)
 
 

@@ -17,7 +17,8 @@ Stewart & Airoldi 2016, Bischof & Airoldi 2012 (FREX, exclusivity); [5] Sievert 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,8 +35,9 @@ def _top_indices(scores: np.ndarray, n: int) -> np.ndarray:
     return np.argsort(-scores, axis=1, kind="stable")[:, :n]
 
 
-def relevance(topic_term: np.ndarray, term_frequency: np.ndarray,
-              lambda_: float = 0.6) -> np.ndarray:
+def relevance(
+    topic_term: np.ndarray, term_frequency: np.ndarray, lambda_: float = 0.6
+) -> np.ndarray:
     """Sievert & Shirley's relevance [5]_ of every term to every topic.
 
     ``r(w, k) = lambda * log p(w|k) + (1 - lambda) * log(p(w|k) / p(w))``, with ``p(w)``
@@ -83,8 +85,7 @@ def diversity(topic_term: np.ndarray, *, n: int = 25) -> float:
     return float(len(np.unique(top)) / top.size)
 
 
-def coherence(top: Sequence[Sequence[int]] | np.ndarray, X, *,
-              measure: str = "npmi") -> np.ndarray:
+def coherence(top: Sequence[Sequence[int]] | np.ndarray, X, *, measure: str = "npmi") -> np.ndarray:
     """Coherence of each topic's top terms, from document co-occurrence in ``X``.
 
     Parameters
@@ -116,7 +117,7 @@ def coherence(top: Sequence[Sequence[int]] | np.ndarray, X, *,
     B = sparse.csc_matrix((B != 0).astype(np.float64))
     co = np.asarray((B.T @ B).todense())
     n_docs = B.shape[0]
-    lo, hi = np.triu_indices(top.shape[1], k=1)        # lo: the more probable term
+    lo, hi = np.triu_indices(top.shape[1], k=1)  # lo: the more probable term
     a, b = local[:, lo], local[:, hi]
     joint, d_a, d_b = co[a, b], co[a, a], co[b, b]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -154,8 +155,9 @@ def _halves(X: sparse.csr_matrix, random_state: int) -> tuple[sparse.csr_matrix,
     return first, second
 
 
-def _perplexity(X: sparse.csr_matrix, theta: np.ndarray, phi: np.ndarray,
-                block: int = 1_000_000) -> float:
+def _perplexity(
+    X: sparse.csr_matrix, theta: np.ndarray, phi: np.ndarray, block: int = 1_000_000
+) -> float:
     """``exp(-sum_dw n_dw log(theta_d . phi_w) / sum n)``, in blocks of non-zeros.
 
     The products are taken in float32 (twice as fast; perplexity to ~6 digits), the sum
@@ -166,8 +168,8 @@ def _perplexity(X: sparse.csr_matrix, theta: np.ndarray, phi: np.ndarray,
     theta32 = theta.astype(np.float32)
     phi_t = np.ascontiguousarray(phi.T, dtype=np.float32)
     for lo in range(0, coo.nnz, block):
-        r, c = coo.row[lo:lo + block], coo.col[lo:lo + block]
+        r, c = coo.row[lo : lo + block], coo.col[lo : lo + block]
         p = np.einsum("ik,ik->i", theta32[r], phi_t[c]).astype(np.float64)
-        total += float(coo.data[lo:lo + block] @ np.log(np.maximum(p, 1e-300)))
+        total += float(coo.data[lo : lo + block] @ np.log(np.maximum(p, 1e-300)))
     n = float(coo.data.sum())
     return float(np.exp(-total / n)) if n > 0 else float("nan")

@@ -12,8 +12,8 @@ Cunningham 2014 (stability by matching top words).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -91,8 +91,7 @@ def match_topics(a, b, *, n: int = 10) -> pd.DataFrame:
     return pd.DataFrame({"topic_a": rows, "topic_b": cols, "jaccard": J[rows, cols]})
 
 
-def compare_runs(runs: Sequence, *, n: int = 10,
-                 seeds: Sequence[int] | None = None) -> Stability:
+def compare_runs(runs: Sequence, *, n: int = 10, seeds: Sequence[int] | None = None) -> Stability:
     """Match every pair of runs and pick the representative one.
 
     Parameters
@@ -108,8 +107,11 @@ def compare_runs(runs: Sequence, *, n: int = 10,
     """
     if len(runs) < 2:
         raise ValueError("stability needs at least two runs (two seeds).")
-    seeds = list(seeds) if seeds is not None else [
-        r.random_state if isinstance(r, TopicModel) else i for i, r in enumerate(runs)]
+    seeds = (
+        list(seeds)
+        if seeds is not None
+        else [r.random_state if isinstance(r, TopicModel) else i for i, r in enumerate(runs)]
+    )
     m = len(runs)
     score = np.eye(m)
     matches: dict[tuple[int, int], pd.DataFrame] = {}
@@ -119,14 +121,32 @@ def compare_runs(runs: Sequence, *, n: int = 10,
             matched = match_topics(runs[i], runs[j], n=n)
             matches[i, j] = matched
             score[i, j] = score[j, i] = matched["jaccard"].mean()
-            pair_rows.append({"run_a": i, "run_b": j, "seed_a": seeds[i], "seed_b": seeds[j],
-                              "mean_jaccard": score[i, j]})
+            pair_rows.append(
+                {
+                    "run_a": i,
+                    "run_b": j,
+                    "seed_a": seeds[i],
+                    "seed_b": seeds[j],
+                    "mean_jaccard": score[i, j],
+                }
+            )
     mean_match = (score.sum(axis=1) - 1) / (m - 1)
     best = int(np.argmax(mean_match))
-    runs_table = pd.DataFrame({"run": range(m), "seed": seeds, "mean_match": mean_match,
-                               "representative": np.arange(m) == best})
-    return Stability(runs_table, pd.DataFrame(pair_rows), _topic_stability(runs, best, matches),
-                     best, [r for r in runs if isinstance(r, TopicModel)])
+    runs_table = pd.DataFrame(
+        {
+            "run": range(m),
+            "seed": seeds,
+            "mean_match": mean_match,
+            "representative": np.arange(m) == best,
+        }
+    )
+    return Stability(
+        runs_table,
+        pd.DataFrame(pair_rows),
+        _topic_stability(runs, best, matches),
+        best,
+        [r for r in runs if isinstance(r, TopicModel)],
+    )
 
 
 def _topic_stability(runs: Sequence, best: int, matches: dict) -> pd.DataFrame:
@@ -141,14 +161,24 @@ def _topic_stability(runs: Sequence, best: int, matches: dict) -> pd.DataFrame:
         per_topic.append(j.sort_index().to_numpy())
     arr = np.vstack(per_topic)
     run = runs[best]
-    labels = ([run.labels_[t] for t in range(arr.shape[1])] if isinstance(run, TopicModel)
-              else [" · ".join(list(t)[:3]) for t in run])
-    return pd.DataFrame({"topic": range(arr.shape[1]), "label": labels,
-                         "mean_jaccard": arr.mean(axis=0), "min_jaccard": arr.min(axis=0)})
+    labels = (
+        [run.labels_[t] for t in range(arr.shape[1])]
+        if isinstance(run, TopicModel)
+        else [" · ".join(list(t)[:3]) for t in run]
+    )
+    return pd.DataFrame(
+        {
+            "topic": range(arr.shape[1]),
+            "label": labels,
+            "mean_jaccard": arr.mean(axis=0),
+            "min_jaccard": arr.min(axis=0),
+        }
+    )
 
 
-def stability(units, k: int, *, seeds: Sequence[int] = (0, 1, 2, 3, 4), n: int = 10,
-              **params) -> Stability:
+def stability(
+    units, k: int, *, seeds: Sequence[int] = (0, 1, 2, 3, 4), n: int = 10, **params
+) -> Stability:
     """Refit with several seeds, match topics across runs, pick the representative run.
 
     Parameters
@@ -169,7 +199,8 @@ def stability(units, k: int, *, seeds: Sequence[int] = (0, 1, 2, 3, 4), n: int =
     from tqdm.auto import tqdm
 
     table = _as_units(units)
-    models = [TopicModel(k, random_state=s, **params).fit(table)
-              for s in tqdm(list(seeds), desc=f"stability k={k}", leave=False,
-                            disable=len(table) < 2000)]
+    models = [
+        TopicModel(k, random_state=s, **params).fit(table)
+        for s in tqdm(list(seeds), desc=f"stability k={k}", leave=False, disable=len(table) < 2000)
+    ]
     return compare_runs(models, n=n, seeds=list(seeds))

@@ -28,9 +28,15 @@ def _units_hash(table: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def unit_dtm(table: pd.DataFrame, options: TokenOptions | None = None, *,
-             min_df: int | float = 1, max_df: int | float = 1.0, cache: bool = True,
-             settings: Settings | None = None) -> DTM:
+def unit_dtm(
+    table: pd.DataFrame,
+    options: TokenOptions | None = None,
+    *,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    cache: bool = True,
+    settings: Settings | None = None,
+) -> DTM:
     """The document-term matrix of a units table (rows follow ``unit_id``).
 
     A thin wrapper around :func:`analysis.tokens.dtm` (same counting, same NPZ cache),
@@ -41,9 +47,18 @@ def unit_dtm(table: pd.DataFrame, options: TokenOptions | None = None, *,
     table = _as_units(table)
     n = len(table)
     blank = pd.Series([None] * n, dtype=object)
-    docs = pd.DataFrame({"doc_id": table["unit_id"].astype(str), "text": table["text"],
-                         "title": blank, "date": pd.Series(pd.NaT, index=range(n)),
-                         "source": blank, "author": blank, "url": blank, "lang": blank})
+    docs = pd.DataFrame(
+        {
+            "doc_id": table["unit_id"].astype(str),
+            "text": table["text"],
+            "title": blank,
+            "date": pd.Series(pd.NaT, index=range(n)),
+            "source": blank,
+            "author": blank,
+            "url": blank,
+            "lang": blank,
+        }
+    )
     pseudo = Corpus(docs, name="topic units", fingerprint="units-" + _units_hash(table))
     return dtm(pseudo, options, min_df=min_df, max_df=max_df, cache=cache, settings=settings)
 
@@ -61,9 +76,10 @@ def _align(m: DTM, terms: np.ndarray) -> sparse.csr_matrix:
     col = pd.Index(terms).get_indexer(pd.Index(m.terms))
     coo = m.matrix.tocoo()
     keep = col[coo.col] >= 0
-    return sparse.csr_matrix((coo.data[keep].astype(np.float64),
-                              (coo.row[keep], col[coo.col[keep]])),
-                             shape=(m.matrix.shape[0], len(terms)))
+    return sparse.csr_matrix(
+        (coo.data[keep].astype(np.float64), (coo.row[keep], col[coo.col[keep]])),
+        shape=(m.matrix.shape[0], len(terms)),
+    )
 
 
 def _idf(X: sparse.csr_matrix) -> np.ndarray:

@@ -23,13 +23,18 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 
 from analysis.cache import Cache, make_key
 from analysis.tokens import TokenOptions
-from analysis.topics.diagnostics import (_halves, _perplexity, _top_indices, auto_labels,
-                                         coherence, exclusivity)
+from analysis.topics.diagnostics import (
+    _halves,
+    _perplexity,
+    _top_indices,
+    auto_labels,
+    coherence,
+    exclusivity,
+)
 from analysis.topics.matrix import _align, _idf, _matrix_hash, _tfidf, unit_dtm
 from analysis.topics.store import _Persistence, _read_state, _write_state
 from analysis.topics.tables import _Tables
 from analysis.topics.text_units import _as_units, _unit_kind
-
 
 #: Models :class:`TopicModel` fits.
 MODELS = ("lda", "nmf")
@@ -123,11 +128,21 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
     >>> tm.top_terms(n=5).head()                                            # doctest: +SKIP
     """
 
-    def __init__(self, k: int = 10, *, model: str = "lda", random_state: int = 0,
-                 options: TokenOptions | None = None, min_df: int | float = 2,
-                 max_df: int | float = 0.9, max_iter: int | None = None,
-                 learning_method: str = "batch", n_jobs: int | None = None,
-                 model_params: dict | None = None, cache: bool = True):
+    def __init__(
+        self,
+        k: int = 10,
+        *,
+        model: str = "lda",
+        random_state: int = 0,
+        options: TokenOptions | None = None,
+        min_df: int | float = 2,
+        max_df: int | float = 0.9,
+        max_iter: int | None = None,
+        learning_method: str = "batch",
+        n_jobs: int | None = None,
+        model_params: dict | None = None,
+        cache: bool = True,
+    ):
         self.k = k
         self.model = model
         self.random_state = random_state
@@ -157,16 +172,26 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         """
         self._check()
         table = _as_units(units)
-        counts = unit_dtm(table, self._options(), min_df=self.min_df, max_df=self.max_df,
-                          cache=self.cache)
+        counts = unit_dtm(
+            table, self._options(), min_df=self.min_df, max_df=self.max_df, cache=self.cache
+        )
         keep = np.diff(counts.matrix.indptr) > 0
         if not keep.any():
-            raise ValueError("no unit has a term left after tokenization and min_df/max_df "
-                             "pruning; lower min_df or check the texts.")
+            raise ValueError(
+                "no unit has a term left after tokenization and min_df/max_df "
+                "pruning; lower min_df or check the texts."
+            )
         X = counts.matrix[keep].astype(np.float64)
-        key = make_key("topics", {"units": counts.params.get("fingerprint"),
-                                  "unit": _unit_kind(table), "dtm": _matrix_hash(counts),
-                                  "n_units": int(keep.sum()), **self._key_params()})
+        key = make_key(
+            "topics",
+            {
+                "units": counts.params.get("fingerprint"),
+                "unit": _unit_kind(table),
+                "dtm": _matrix_hash(counts),
+                "n_units": int(keep.sum()),
+                **self._key_params(),
+            },
+        )
         store = Cache("topics")
         state = _read_state(store.root / key) if self.cache and store.enabled else None
         if state is not None and state["doc_topic"].shape != (X.shape[0], int(self.k)):
@@ -187,8 +212,9 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         if int(self.k) < 2:
             raise ValueError(f"k must be at least 2, not {self.k!r}")
         if self.learning_method not in ("batch", "online"):
-            raise ValueError(f"learning_method must be 'batch' or 'online', not "
-                             f"{self.learning_method!r}")
+            raise ValueError(
+                f"learning_method must be 'batch' or 'online', not {self.learning_method!r}"
+            )
 
     def _options(self) -> TokenOptions:
         return self.options or TokenOptions()
@@ -205,12 +231,21 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         """A fresh scikit-learn estimator with this model's parameters."""
         extra = dict(self.model_params or {})
         if self.model == "lda":
-            return _LDA(n_components=int(self.k), learning_method=self.learning_method,
-                        max_iter=self.max_iter or 10, n_jobs=self.n_jobs,
-                        random_state=self.random_state, **extra)
+            return _LDA(
+                n_components=int(self.k),
+                learning_method=self.learning_method,
+                max_iter=self.max_iter or 10,
+                n_jobs=self.n_jobs,
+                random_state=self.random_state,
+                **extra,
+            )
         extra.setdefault("init", "nndsvda")
-        return NMF(n_components=int(self.k), max_iter=self.max_iter or 400,
-                   random_state=self.random_state, **extra)
+        return NMF(
+            n_components=int(self.k),
+            max_iter=self.max_iter or 400,
+            random_state=self.random_state,
+            **extra,
+        )
 
     def _fit_arrays(self, X: sparse.csr_matrix, terms: np.ndarray) -> dict:
         """Fit the estimator; return every array and value the fitted state is made of."""
@@ -221,8 +256,9 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
             distr = getattr(est, "_last_distr", None)
             if distr is None or distr.shape != (X.shape[0], int(self.k)):
                 distr = est.transform(X, normalize=False)
-            info.update(doc_topic_prior=est.doc_topic_prior_,
-                        topic_word_prior=est.topic_word_prior_)
+            info.update(
+                doc_topic_prior=est.doc_topic_prior_, topic_word_prior=est.topic_word_prior_
+            )
             idf = np.zeros(0)
         else:
             idf = _idf(X)
@@ -236,12 +272,16 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         top = _top_indices(_normalize_rows(components), 10)
         if self.model == "lda":
             info["perplexity"] = _perplexity(X, doc_topic, _normalize_rows(components))
-        return {"components": components, "doc_topic": doc_topic, "term_frequency": freq,
-                "terms": np.asarray(terms, dtype=object), "idf": idf,
-                "umass": coherence(top, X, measure="umass"),
-                "npmi": coherence(top, X, measure="npmi"),
-                "info": {**info, "n_iter": int(est.n_iter_), "k": int(self.k),
-                         "model": self.model}}
+        return {
+            "components": components,
+            "doc_topic": doc_topic,
+            "term_frequency": freq,
+            "terms": np.asarray(terms, dtype=object),
+            "idf": idf,
+            "umass": coherence(top, X, measure="umass"),
+            "npmi": coherence(top, X, measure="npmi"),
+            "info": {**info, "n_iter": int(est.n_iter_), "k": int(self.k), "model": self.model},
+        }
 
     def _set_state(self, state: dict) -> None:
         info = state["info"]
@@ -260,6 +300,7 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
 
     @property
     def topic_term_(self) -> np.ndarray:
+        """Topic-term distributions: ``components_`` with rows summing to 1."""
         return _normalize_rows(self.components_)
 
     def _fitted(self) -> None:
@@ -299,8 +340,10 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
             Lower is better; compare models only on the same units and vocabulary.
         """
         if self.model != "lda":
-            raise ValueError("perplexity is defined for LDA only; compare NMF models by "
-                             "coherence and exclusivity.")
+            raise ValueError(
+                "perplexity is defined for LDA only; compare NMF models by "
+                "coherence and exclusivity."
+            )
         X = self._counts(units)
         X = X[np.diff(X.indptr) > 0]
         seen, scored = _halves(X, random_state) if completion else (X, X)
@@ -309,8 +352,7 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
 
     def _counts(self, units) -> sparse.csr_matrix:
         self._fitted()
-        return _align(unit_dtm(_as_units(units), self._options(), cache=self.cache),
-                      self.terms_)
+        return _align(unit_dtm(_as_units(units), self._options(), cache=self.cache), self.terms_)
 
     def _restored(self):
         """The scikit-learn estimator rebuilt from the stored arrays (no pickle needed)."""

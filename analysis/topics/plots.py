@@ -6,16 +6,18 @@ Both return a matplotlib ``Figure`` in the package style; save it with
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
-
-_SWEEP_PANELS = (("npmi", "NPMI coherence (higher better)"),
-                 ("umass", "UMass coherence (higher better)"),
-                 ("exclusivity", "Exclusivity"), ("diversity", "Diversity (top 25)"),
-                 ("perplexity", "Perplexity (lower better)"),
-                 ("stability", "Stability across seeds"))
+_SWEEP_PANELS = (
+    ("npmi", "NPMI coherence (higher better)"),
+    ("umass", "UMass coherence (higher better)"),
+    ("exclusivity", "Exclusivity"),
+    ("diversity", "Diversity (top 25)"),
+    ("perplexity", "Perplexity (lower better)"),
+    ("stability", "Stability across seeds"),
+)
 
 
 def plot_sweep(table: pd.DataFrame):
@@ -41,7 +43,7 @@ def plot_sweep(table: pd.DataFrame):
             ax.plot(means.index, means.to_numpy(), marker="o", ms=3)
             ax.set_title(title, fontsize=9)
             ax.set_xlabel("k")
-        for ax in axes[len(panels):]:
+        for ax in axes[len(panels) :]:
             ax.set_visible(False)
     return fig
 
@@ -67,11 +69,17 @@ def plot_trend(table: pd.DataFrame, *, topics: Sequence[int] | None = None, ncol
             part = table[table["topic"] == t]
             for group, g in part.groupby("group", sort=True):
                 color = actor_color(str(group)) if str(group) in ("CSTO", "NATO", "UN") else None
-                line, = ax.plot(g["time"], g["mean"], label=str(group), color=color)
-                ax.fill_between(g["time"], g["ci_low"], g["ci_high"], alpha=0.2,
-                                color=line.get_color(), linewidth=0)
+                (line,) = ax.plot(g["time"], g["mean"], label=str(group), color=color)
+                ax.fill_between(
+                    g["time"],
+                    g["ci_low"],
+                    g["ci_high"],
+                    alpha=0.2,
+                    color=line.get_color(),
+                    linewidth=0,
+                )
             ax.set_title(str(part["label"].iloc[0]), fontsize=9)
-        for ax in axes[len(shown):]:
+        for ax in axes[len(shown) :]:
             ax.set_visible(False)
         if table["group"].nunique() > 1:
             axes[0].legend()

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,16 @@ from analysis.topics.model import TopicModel
 from analysis.topics.text_units import _as_units
 
 
-def sweep(units, ks: Sequence[int], *, model: str = "lda", seeds: Sequence[int] = (0,),
-          holdout: float = 0.1, n: int = 10, **params) -> pd.DataFrame:
+def sweep(
+    units,
+    ks: Sequence[int],
+    *,
+    model: str = "lda",
+    seeds: Sequence[int] = (0,),
+    holdout: float = 0.1,
+    n: int = 10,
+    **params,
+) -> pd.DataFrame:
     """Fit several numbers of topics (and seeds) and measure each fit.
 
     Parameters
@@ -58,12 +66,16 @@ def sweep(units, ks: Sequence[int], *, model: str = "lda", seeds: Sequence[int] 
         fitted.setdefault(k, []).append(tm)
         rows.append(_fit_metrics(tm, n, test))
     out = pd.DataFrame(rows)
-    stab = {k: compare_runs(ms, n=n).mean_match if len(ms) > 1 else np.nan
-            for k, ms in fitted.items()}
+    stab = {
+        k: compare_runs(ms, n=n).mean_match if len(ms) > 1 else np.nan for k, ms in fitted.items()
+    }
     out["stability"] = out["k"].map(stab).astype(float)
-    out.attrs.update(holdout=holdout if model == "lda" else 0.0, n=n,
-                     perplexity="held-out" if len(test) else "in-sample",
-                     params={k: v for k, v in params.items() if k != "options"})
+    out.attrs.update(
+        holdout=holdout if model == "lda" else 0.0,
+        n=n,
+        perplexity="held-out" if len(test) else "in-sample",
+        params={k: v for k, v in params.items() if k != "options"},
+    )
     return out
 
 
@@ -91,7 +103,13 @@ def _fit_metrics(tm: TopicModel, n: int, test: pd.DataFrame) -> dict:
         perplexity = tm.perplexity(test) if len(test) else tm.perplexity_
     else:
         perplexity = np.nan
-    return {"model": tm.model, "k": int(tm.k), "seed": tm.random_state,
-            "umass": float(np.mean(umass)), "npmi": float(np.mean(npmi)),
-            "exclusivity": float(np.mean(exclusivity(phi, n=n))),
-            "diversity": diversity(phi, n=25), "perplexity": float(perplexity)}
+    return {
+        "model": tm.model,
+        "k": int(tm.k),
+        "seed": tm.random_state,
+        "umass": float(np.mean(umass)),
+        "npmi": float(np.mean(npmi)),
+        "exclusivity": float(np.mean(exclusivity(phi, n=n))),
+        "diversity": diversity(phi, n=25),
+        "perplexity": float(perplexity),
+    }

@@ -9,8 +9,9 @@ read back with ``allow_pickle=False``; terms are stored as one UTF-8 byte array.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,8 +43,9 @@ def _write_state(folder: Path, state: dict) -> None:
                 info[extra] = state[extra]
         if "labels" in state:
             info["labels"] = {str(t): str(v) for t, v in state["labels"].items()}
-        (tmp / "model.json").write_text(json.dumps(info, sort_keys=True, default=str),
-                                        encoding="utf-8")
+        (tmp / "model.json").write_text(
+            json.dumps(info, sort_keys=True, default=str), encoding="utf-8"
+        )
 
 
 def _read_state(folder: Path) -> dict | None:
@@ -74,8 +76,15 @@ class _Persistence:
         """
         self._fitted()
         path = Path(path)
-        _write_state(path, {**self._state(), "labels": self.labels_,
-                            "params": self._json_params(), "skipped": self.skipped_})
+        _write_state(
+            path,
+            {
+                **self._state(),
+                "labels": self.labels_,
+                "params": self._json_params(),
+                "skipped": self.skipped_,
+            },
+        )
         with atomic_path(path / "units.parquet") as tmp:
             self.units_.to_parquet(tmp, index=False)
         return path
@@ -86,8 +95,9 @@ class _Persistence:
         path = Path(path)
         state = _read_state(path)
         if state is None:
-            raise ValueError(f"{path}: no readable model.npz/model.json; save one with "
-                             "TopicModel.save(path).")
+            raise ValueError(
+                f"{path}: no readable model.npz/model.json; save one with TopicModel.save(path)."
+            )
         params = dict(state["info"]["params"])
         if params.get("options") is not None:
             opts = params["options"]
@@ -103,9 +113,16 @@ class _Persistence:
         return tm
 
     def _state(self) -> dict:
-        return {"components": self.components_, "doc_topic": self.doc_topic_,
-                "term_frequency": self.term_frequency_, "terms": self.terms_, "idf": self.idf_,
-                "umass": self.umass_, "npmi": self.npmi_, "info": dict(self._info)}
+        return {
+            "components": self.components_,
+            "doc_topic": self.doc_topic_,
+            "term_frequency": self.term_frequency_,
+            "terms": self.terms_,
+            "idf": self.idf_,
+            "umass": self.umass_,
+            "npmi": self.npmi_,
+            "info": dict(self._info),
+        }
 
     def _json_params(self) -> dict:
         params = self.get_params()

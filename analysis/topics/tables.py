@@ -22,7 +22,6 @@ from analysis.tokens import TokenOptions, tokenize
 from analysis.topics.diagnostics import _top_indices, diversity, frex, relevance
 from analysis.topics.text_units import _UNIT_COLUMNS, _sentence_starts, _unit_kind
 
-
 #: Columns of :meth:`TopicModel.top_terms`.
 TERM_COLUMNS = ["topic", "label", "rank", "term", "weight", "relevance", "frex"]
 _SPACES = re.compile(r"\s+")
@@ -31,8 +30,9 @@ _SPACES = re.compile(r"\s+")
 class _Tables:
     """:class:`~analysis.topics.TopicModel`'s tables (a mixin)."""
 
-    def top_terms(self, n: int = 10, *, sort: str = "weight", lambda_: float = 0.6,
-                  frex_weight: float = 0.5) -> pd.DataFrame:
+    def top_terms(
+        self, n: int = 10, *, sort: str = "weight", lambda_: float = 0.6, frex_weight: float = 0.5
+    ) -> pd.DataFrame:
         """The top terms of every topic.
 
         Parameters
@@ -56,14 +56,22 @@ class _Tables:
         if sort not in ("weight", "relevance", "frex"):
             raise ValueError(f"sort must be 'weight', 'relevance' or 'frex', not {sort!r}")
         phi = self.topic_term_
-        scores = {"weight": phi, "relevance": relevance(phi, self.term_frequency_, lambda_),
-                  "frex": frex(phi, frex_weight)}
+        scores = {
+            "weight": phi,
+            "relevance": relevance(phi, self.term_frequency_, lambda_),
+            "frex": frex(phi, frex_weight),
+        }
         idx = _top_indices(scores[sort], n)
         topic = np.repeat(np.arange(phi.shape[0]), idx.shape[1])
         flat = idx.ravel()
-        out = pd.DataFrame({"topic": topic, "label": [self.labels_[t] for t in topic],
-                            "rank": np.tile(np.arange(1, idx.shape[1] + 1), phi.shape[0]),
-                            "term": self.terms_[flat].astype(str)})
+        out = pd.DataFrame(
+            {
+                "topic": topic,
+                "label": [self.labels_[t] for t in topic],
+                "rank": np.tile(np.arange(1, idx.shape[1] + 1), phi.shape[0]),
+                "term": self.terms_[flat].astype(str),
+            }
+        )
         for name, values in scores.items():
             out[name] = values[topic, flat]
         out.attrs.update(sort=sort, lambda_=lambda_, frex_weight=frex_weight, **self._about())
@@ -91,8 +99,11 @@ class _Tables:
             codes, uniques = pd.factorize(meta["doc_id"].astype(str))
             shares = _group_mean(shares, codes, len(uniques))
             meta = meta.drop_duplicates("doc_id").reset_index(drop=True)
-        cols = [c for c in meta.columns if c not in _UNIT_COLUMNS
-                or c == "doc_id" or (c == "unit_id" and level == "unit")]
+        cols = [
+            c
+            for c in meta.columns
+            if c not in _UNIT_COLUMNS or c == "doc_id" or (c == "unit_id" and level == "unit")
+        ]
         out = meta[cols].copy()
         top = shares.argmax(axis=1)
         out["top_topic"] = top
@@ -102,8 +113,7 @@ class _Tables:
         out.attrs.update(level=level, **self._about())
         return out
 
-    def representative(self, n: int = 3, *, per_doc: bool = True,
-                       width: int = 240) -> pd.DataFrame:
+    def representative(self, n: int = 3, *, per_doc: bool = True, width: int = 240) -> pd.DataFrame:
         """The units most devoted to each topic, with a snippet.
 
         Parameters
@@ -129,13 +139,25 @@ class _Tables:
             picked = self.units_.iloc[order]
             if per_doc:
                 picked = picked.drop_duplicates("doc_id")
-            weights = dict(zip(top_terms.loc[top_terms["topic"] == t, "term"],
-                               top_terms.loc[top_terms["topic"] == t, "weight"]))
+            weights = dict(
+                zip(
+                    top_terms.loc[top_terms["topic"] == t, "term"],
+                    top_terms.loc[top_terms["topic"] == t, "weight"],
+                )
+            )
             for rank, (i, row) in enumerate(picked.head(n).iterrows(), start=1):
-                rows.append({"topic": t, "label": self.labels_[t], "rank": rank,
-                             "unit_id": row["unit_id"], "doc_id": row["doc_id"],
-                             "title": row.get("title"), "share": self.doc_topic_[i, t],
-                             "snippet": _snippet(row["text"], weights, self._options(), width)})
+                rows.append(
+                    {
+                        "topic": t,
+                        "label": self.labels_[t],
+                        "rank": rank,
+                        "unit_id": row["unit_id"],
+                        "doc_id": row["doc_id"],
+                        "title": row.get("title"),
+                        "share": self.doc_topic_[i, t],
+                        "snippet": _snippet(row["text"], weights, self._options(), width),
+                    }
+                )
         out = pd.DataFrame(rows)
         out.attrs.update(**self._about())
         return out
@@ -143,25 +165,40 @@ class _Tables:
     def diagnostics(self) -> pd.DataFrame:
         """Per-topic ``topic, label, prevalence, umass, npmi, exclusivity`` (top 10 terms)."""
         self._fitted()
-        return pd.DataFrame({"topic": np.arange(len(self.labels_)),
-                             "label": [self.labels_[t] for t in range(len(self.labels_))],
-                             "prevalence": self.doc_topic_.mean(axis=0),
-                             "umass": self.umass_, "npmi": self.npmi_,
-                             "exclusivity": self.exclusivity_})
+        return pd.DataFrame(
+            {
+                "topic": np.arange(len(self.labels_)),
+                "label": [self.labels_[t] for t in range(len(self.labels_))],
+                "prevalence": self.doc_topic_.mean(axis=0),
+                "umass": self.umass_,
+                "npmi": self.npmi_,
+                "exclusivity": self.exclusivity_,
+            }
+        )
 
     def summary(self) -> dict:
         """Model-level means of the diagnostics, diversity and perplexity."""
         self._fitted()
-        return {"k": int(self.k), "model": self.model, "seed": self.random_state,
-                "umass": float(np.mean(self.umass_)), "npmi": float(np.mean(self.npmi_)),
-                "exclusivity": float(np.mean(self.exclusivity_)),
-                "diversity": diversity(self.topic_term_, n=25),
-                "perplexity_in_sample": self.perplexity_, "n_units": len(self.units_),
-                "n_terms": len(self.terms_)}
+        return {
+            "k": int(self.k),
+            "model": self.model,
+            "seed": self.random_state,
+            "umass": float(np.mean(self.umass_)),
+            "npmi": float(np.mean(self.npmi_)),
+            "exclusivity": float(np.mean(self.exclusivity_)),
+            "diversity": diversity(self.topic_term_, n=25),
+            "perplexity_in_sample": self.perplexity_,
+            "n_units": len(self.units_),
+            "n_terms": len(self.terms_),
+        }
 
     def _about(self) -> dict:
-        return {"k": int(self.k), "model": self.model, "seed": self.random_state,
-                "unit": _unit_kind(self.units_) if hasattr(self, "units_") else None}
+        return {
+            "k": int(self.k),
+            "model": self.model,
+            "seed": self.random_state,
+            "unit": _unit_kind(self.units_) if hasattr(self, "units_") else None,
+        }
 
 
 def _group_mean(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -178,5 +215,5 @@ def _snippet(text: str, weights: dict[str, float], options: TokenOptions, width:
         score = sum(weights.get(t, 0.0) for t in tokenize(text[s:e], options))
         if score > best_score:
             best, best_score = (s, e), score
-    snippet = _SPACES.sub(" ", text[best[0]:best[1]]).strip()
-    return snippet if len(snippet) <= width else snippet[:width - 1].rstrip() + "…"
+    snippet = _SPACES.sub(" ", text[best[0] : best[1]]).strip()
+    return snippet if len(snippet) <= width else snippet[: width - 1].rstrip() + "…"

@@ -9,7 +9,7 @@ reads its input through :func:`_as_units`, which also takes a corpus or any tabl
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,15 +23,30 @@ DEFAULT_ACTORS = ("CSTO", "NATO", "UN")
 #: Columns of the documents table that do not describe a unit.
 _DOC_ONLY = ("text", "n_chars", "n_words", "lang_detected", "lang_confidence")
 #: Unit columns that are not metadata (left out of output tables).
-_UNIT_COLUMNS = ("unit_id", "doc_id", "unit", "position", "start", "end", "text", "n_words",
-                 "actors")
+_UNIT_COLUMNS = (
+    "unit_id",
+    "doc_id",
+    "unit",
+    "position",
+    "start",
+    "end",
+    "text",
+    "n_words",
+    "actors",
+)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
 
 
-def units(corpus, unit: str = "document", *, actors: Sequence[str] = DEFAULT_ACTORS,
-          window: int = 1, min_words: int = 15, mentions: pd.DataFrame | None = None
-          ) -> pd.DataFrame:
+def units(
+    corpus,
+    unit: str = "document",
+    *,
+    actors: Sequence[str] = DEFAULT_ACTORS,
+    window: int = 1,
+    min_words: int = 15,
+    mentions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Cut a corpus into the units a topic model is fitted on.
 
     Parameters
@@ -70,22 +85,34 @@ def units(corpus, unit: str = "document", *, actors: Sequence[str] = DEFAULT_ACT
     if unit == "document":
         spans = [(i, 0, len(t), None) for i, t in enumerate(texts)]
     elif unit == "paragraph":
-        spans = [(i, s, e, None) for i, t in enumerate(texts)
-                 for s, e in _paragraphs(t, min_words)]
+        spans = [(i, s, e, None) for i, t in enumerate(texts) for s, e in _paragraphs(t, min_words)]
     else:
         spans = _context_spans(docs["doc_id"], texts, found, window)
         if not spans:
-            raise ValueError(f"no mention of {list(wanted)} in corpus "
-                             f"{getattr(corpus, 'name', '')!r}: there are no actor contexts. "
-                             "Check the actor ids or use unit='paragraph'.")
-    return _unit_table(docs, spans, unit, found, params={
-        "unit": unit, "actors": list(wanted), "window": window, "min_words": min_words,
-        "corpus": getattr(corpus, "name", None),
-        "fingerprint": getattr(corpus, "fingerprint", None)})
+            raise ValueError(
+                f"no mention of {list(wanted)} in corpus "
+                f"{getattr(corpus, 'name', '')!r}: there are no actor contexts. "
+                "Check the actor ids or use unit='paragraph'."
+            )
+    return _unit_table(
+        docs,
+        spans,
+        unit,
+        found,
+        params={
+            "unit": unit,
+            "actors": list(wanted),
+            "window": window,
+            "min_words": min_words,
+            "corpus": getattr(corpus, "name", None),
+            "fingerprint": getattr(corpus, "fingerprint", None),
+        },
+    )
 
 
-def sample_documents(units_: pd.DataFrame, max_docs: int | None, *,
-                     random_state: int | None = 0) -> pd.DataFrame:
+def sample_documents(
+    units_: pd.DataFrame, max_docs: int | None, *, random_state: int | None = 0
+) -> pd.DataFrame:
     """The units of a random sample of at most ``max_docs`` documents (all their units).
 
     Fitting, sweeping k and checking stability on a sample of documents keeps a large
@@ -122,10 +149,14 @@ def _mentions(corpus, actors: Sequence[str], given: pd.DataFrame | None) -> pd.D
 
         given = mentions(corpus, list(actors))
     found = given[given["actor"].isin(list(actors))]
-    return pd.DataFrame({"doc_id": found["doc_id"].astype(str).to_numpy(),
-                         "actor": found["actor"].astype(str).to_numpy(),
-                         "start": found["start"].to_numpy(np.int64),
-                         "sentence_id": found["sentence_id"].to_numpy(np.int64)})
+    return pd.DataFrame(
+        {
+            "doc_id": found["doc_id"].astype(str).to_numpy(),
+            "actor": found["actor"].astype(str).to_numpy(),
+            "start": found["start"].to_numpy(np.int64),
+            "sentence_id": found["sentence_id"].to_numpy(np.int64),
+        }
+    )
 
 
 def _paragraphs(text: str, min_words: int) -> list[tuple[int, int]]:
@@ -139,17 +170,18 @@ def _paragraphs(text: str, min_words: int) -> list[tuple[int, int]]:
     spans = [(s, e) for s, e in spans if text[s:e].strip()]
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if merged and len(text[merged[-1][0]:merged[-1][1]].split()) < min_words:
+        if merged and len(text[merged[-1][0] : merged[-1][1]].split()) < min_words:
             s = merged.pop()[0]
         merged.append((s, e))
-    if len(merged) > 1 and len(text[merged[-1][0]:merged[-1][1]].split()) < min_words:
+    if len(merged) > 1 and len(text[merged[-1][0] : merged[-1][1]].split()) < min_words:
         e = merged.pop()[1]
         merged[-1] = (merged[-1][0], e)
     return merged or [(0, len(text))]
 
 
-def _context_spans(doc_ids: pd.Series, texts: list[str], found: pd.DataFrame,
-                   window: int) -> list[tuple[int, int, int, str]]:
+def _context_spans(
+    doc_ids: pd.Series, texts: list[str], found: pd.DataFrame, window: int
+) -> list[tuple[int, int, int, str]]:
     """(doc row, start, end, actor) of merged sentence windows around each mention."""
     row_of = {d: i for i, d in enumerate(doc_ids.astype(str))}
     spans: list[tuple[int, int, int, str]] = []
@@ -176,8 +208,9 @@ def _sentence_starts(text: str) -> list[int]:
     return sentence_starts(text)
 
 
-def _unit_table(docs: pd.DataFrame, spans: list, unit: str, found: pd.DataFrame | None,
-                params: dict) -> pd.DataFrame:
+def _unit_table(
+    docs: pd.DataFrame, spans: list, unit: str, found: pd.DataFrame | None, params: dict
+) -> pd.DataFrame:
     rows = np.fromiter((s[0] for s in spans), dtype=np.int64, count=len(spans))
     starts = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
     ends = np.fromiter((s[2] for s in spans), dtype=np.int64, count=len(spans))
@@ -191,10 +224,18 @@ def _unit_table(docs: pd.DataFrame, spans: list, unit: str, found: pd.DataFrame 
         ids = [f"{d}:{p}" for d, p in zip(doc_ids, position)]
     else:
         ids = [f"{d}:{s[3]}:{p}" for d, s, p in zip(doc_ids, spans, position)]
-    out = pd.DataFrame({"unit_id": pd.Series(ids, dtype=str), "doc_id": doc_ids,
-                        "unit": unit, "position": position, "start": starts, "end": ends,
-                        "text": pd.Series(texts, dtype=str),
-                        "n_words": [len(t.split()) for t in texts]})
+    out = pd.DataFrame(
+        {
+            "unit_id": pd.Series(ids, dtype=str),
+            "doc_id": doc_ids,
+            "unit": unit,
+            "position": position,
+            "start": starts,
+            "end": ends,
+            "text": pd.Series(texts, dtype=str),
+            "n_words": [len(t.split()) for t in texts],
+        }
+    )
     if unit == "actor_context":
         out["actors"] = [s[3] for s in spans]
     elif found is not None:
@@ -206,16 +247,21 @@ def _unit_table(docs: pd.DataFrame, spans: list, unit: str, found: pd.DataFrame 
 
 
 def _actors_in(table: pd.DataFrame, found: pd.DataFrame) -> list[str]:
-    """";"-joined actors mentioned inside each unit (start <= mention start < end)."""
+    """The actors mentioned inside each unit, ";"-joined (start <= mention start < end)."""
     if found.empty:
         return [""] * len(table)
     left = found.assign(pos=found["start"]).sort_values("pos", kind="stable")
-    right = (table[["doc_id", "start", "end"]].reset_index(names="row")
-             .rename(columns={"start": "pos"}).sort_values("pos", kind="stable"))
+    right = (
+        table[["doc_id", "start", "end"]]
+        .reset_index(names="row")
+        .rename(columns={"start": "pos"})
+        .sort_values("pos", kind="stable")
+    )
     hit = pd.merge_asof(left, right, on="pos", by="doc_id", direction="backward")
     hit = hit[hit["row"].notna() & (hit["pos"] < hit["end"])]
-    names = (hit.groupby(hit["row"].astype(np.int64))["actor"]
-             .agg(lambda a: ";".join(sorted(set(a)))))
+    names = hit.groupby(hit["row"].astype(np.int64))["actor"].agg(
+        lambda a: ";".join(sorted(set(a)))
+    )
     return [names.get(i, "") for i in range(len(table))]
 
 
@@ -230,12 +276,16 @@ def _as_units(data) -> pd.DataFrame:
     if is_corpus(data):
         return units(data, "document", actors=())
     if not isinstance(data, pd.DataFrame) or not {"doc_id", "text"} <= set(data.columns):
-        raise ValueError("topic models are fitted on topics.units(corpus, ...), a Corpus, or a "
-                         "DataFrame with 'doc_id' and 'text' columns (one row a unit).")
+        raise ValueError(
+            "topic models are fitted on topics.units(corpus, ...), a Corpus, or a "
+            "DataFrame with 'doc_id' and 'text' columns (one row a unit)."
+        )
     if "unit_id" not in data.columns:
         data = data.assign(unit_id=data["doc_id"].astype(str))
     if data["unit_id"].duplicated().any():
         dup = data.loc[data["unit_id"].duplicated(), "unit_id"].iloc[0]
-        raise ValueError(f"unit_id values must be unique; {dup!r} repeats. Give each unit an id "
-                         "(topics.units does) or pass one row a document.")
+        raise ValueError(
+            f"unit_id values must be unique; {dup!r} repeats. Give each unit an id "
+            "(topics.units does) or pass one row a document."
+        )
     return data.reset_index(drop=True)

@@ -44,20 +44,60 @@ from __future__ import annotations
 from analysis.webcorpus.article import MIN_WORDS, fetch_article
 from analysis.webcorpus.builder import BuildReport, build
 from analysis.webcorpus.cli import add_build_arguments, add_fetch_arguments, run_build, run_fetch
-from analysis.webcorpus.client import (BACKOFF_SECONDS, MAX_BYTES, MAX_REDIRECTS,
-                                       MAX_WAIT_SECONDS, PER_HOST, USER_AGENT, Client,
-                                       FetchError, Page)
+from analysis.webcorpus.client import (
+    BACKOFF_SECONDS,
+    MAX_BYTES,
+    MAX_REDIRECTS,
+    MAX_WAIT_SECONDS,
+    PER_HOST,
+    USER_AGENT,
+    Client,
+    FetchError,
+    Page,
+)
 from analysis.webcorpus.datasets import fetch_dataset
 from analysis.webcorpus.sources import Target, read_feed, read_sitemap, read_url_list
-from analysis.webcorpus.store import (COLUMNS, DONE, FLUSH_SECONDS, METADATA_FILE, STATUSES,
-                                      Metadata, write_article)
+from analysis.webcorpus.store import (
+    COLUMNS,
+    DONE,
+    FLUSH_SECONDS,
+    METADATA_FILE,
+    STATUSES,
+    Metadata,
+    write_article,
+)
 from analysis.webcorpus.urls import doc_id_for, normalize_url
 
 __all__ = [
-    "BACKOFF_SECONDS", "COLUMNS", "DONE", "FLUSH_SECONDS", "MAX_BYTES", "MAX_REDIRECTS",
-    "MAX_WAIT_SECONDS", "METADATA_FILE", "MIN_WORDS", "PER_HOST", "STATUSES", "USER_AGENT",
-    "BuildReport", "Client", "FetchError", "Metadata", "Page", "Target",
-    "add_build_arguments", "add_fetch_arguments", "build", "doc_id_for", "fetch_article",
-    "fetch_dataset", "normalize_url", "read_feed", "read_sitemap", "read_url_list",
-    "run_build", "run_fetch", "write_article",
+    "BACKOFF_SECONDS",
+    "COLUMNS",
+    "DONE",
+    "FLUSH_SECONDS",
+    "MAX_BYTES",
+    "MAX_REDIRECTS",
+    "MAX_WAIT_SECONDS",
+    "METADATA_FILE",
+    "MIN_WORDS",
+    "PER_HOST",
+    "STATUSES",
+    "USER_AGENT",
+    "BuildReport",
+    "Client",
+    "FetchError",
+    "Metadata",
+    "Page",
+    "Target",
+    "add_build_arguments",
+    "add_fetch_arguments",
+    "build",
+    "doc_id_for",
+    "fetch_article",
+    "fetch_dataset",
+    "normalize_url",
+    "read_feed",
+    "read_sitemap",
+    "read_url_list",
+    "run_build",
+    "run_fetch",
+    "write_article",
 ]

@@ -19,7 +19,7 @@ pages. JOSS 5(51), 2439.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,8 +42,7 @@ def fetch_article(client: Client, target: Target, listed: dict[str, str] | None 
     A redirect onto another URL in ``listed`` (normalized URL -> doc_id) is not followed:
     the row is ``duplicate_url``.
     """
-    row: dict[str, Any] = {"doc_id": target.doc_id, "url": target.url,
-                           "fetched_at": _now()}
+    row: dict[str, Any] = {"doc_id": target.doc_id, "url": target.url, "fetched_at": _now()}
 
     def on_redirect(new: str) -> None:
         other = (listed or {}).get(normalize_url(new)) if is_valid_url(new) else None
@@ -58,8 +57,12 @@ def fetch_article(client: Client, target: Target, listed: dict[str, str] | None 
     try:
         return {**row, **_extract(page, dict(target.hints))}
     except Exception as err:  # noqa: BLE001 - a bad page is recorded, never kills the run
-        return {**row, **dict(target.hints), "status": "error",
-                "detail": f"{type(err).__name__}: {err}"}
+        return {
+            **row,
+            **dict(target.hints),
+            "status": "error",
+            "detail": f"{type(err).__name__}: {err}",
+        }
 
 
 def _extract(page: Page, hints: dict) -> dict:
@@ -72,22 +75,32 @@ def _extract(page: Page, hints: dict) -> dict:
     text, meta = textmod.html_to_text(html, url=page.url)
     text = textmod.normalize(text)
     if len(text.split()) < MIN_WORDS or not any(ch.isalpha() for ch in text):
-        return {**hints, "status": "empty_text",
-                "detail": f"{len(text.split())} word(s) of article text extracted"}
+        return {
+            **hints,
+            "status": "empty_text",
+            "detail": f"{len(text.split())} word(s) of article text extracted",
+        }
     if not meta.get("date"):
         meta["date"] = _find_date(page.body, page.url)
     meta = {k: meta.get(k) for k in ("title", "author", "date", "source")}
     meta["source"] = meta["source"] or (urlsplit(page.url).hostname or "").removeprefix("www.")
-    return {**meta, **hints, "status": "ok", "detail": None, "text": text,
-            "hash": dedupe.text_hash(text)}
+    return {
+        **meta,
+        **hints,
+        "status": "ok",
+        "detail": None,
+        "text": text,
+        "hash": dedupe.text_hash(text),
+    }
 
 
 def _is_html(page: Page) -> bool:
     if page.content_type in _HTML_TYPES:
         return True
     head = page.body[:512].lstrip().lower()
-    return page.content_type in ("text/plain", "application/octet-stream") and \
-        head.startswith((b"<!doctype html", b"<html"))
+    return page.content_type in ("text/plain", "application/octet-stream") and head.startswith(
+        (b"<!doctype html", b"<html")
+    )
 
 
 def _decode(page: Page) -> str:
@@ -113,4 +126,4 @@ def _find_date(body: bytes, url: str) -> str | None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

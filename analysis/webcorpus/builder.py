@@ -18,11 +18,11 @@ import itertools
 import os
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -72,33 +72,51 @@ class BuildReport:
 
     @property
     def n_ok(self) -> int:
+        """Articles fetched and written in this run."""
         return self.statuses["ok"]
 
     @property
     def n_failed(self) -> int:
+        """URLs that failed in this run (any status but the done ones)."""
         return sum(n for status, n in self.statuses.items() if status not in DONE)
 
     def table(self) -> pd.DataFrame:
-        """This run's outcomes: ``doc_id, url, status, detail``."""
+        """The outcomes of this run: ``doc_id, url, status, detail``."""
         return pd.DataFrame(self.rows, columns=["doc_id", "url", "status", "detail"])
 
     def summary(self) -> str:
+        """One paragraph for the terminal: counts by status and where the files went."""
         counts = ", ".join(f"{status} {n}" for status, n in sorted(self.statuses.items()))
-        lines = [f"{self.out_dir}: {self.n_targets} URL(s); {self.n_skipped} already fetched; "
-                 f"this run: {counts or 'nothing to fetch'} ({self.seconds:.1f} s)"]
-        lines += [f"  {r['status']}: {r['url']} ({r['detail']})" for r in self.rows
-                  if r["status"] not in DONE][:20]
-        lines += [f"  listed twice: {d['url']} = {d['duplicate_of']}"
-                  for d in self.input_duplicates][:20]
+        lines = [
+            f"{self.out_dir}: {self.n_targets} URL(s); {self.n_skipped} already fetched; "
+            f"this run: {counts or 'nothing to fetch'} ({self.seconds:.1f} s)"
+        ]
+        lines += [
+            f"  {r['status']}: {r['url']} ({r['detail']})"
+            for r in self.rows
+            if r["status"] not in DONE
+        ][:20]
+        lines += [
+            f"  listed twice: {d['url']} = {d['duplicate_of']}" for d in self.input_duplicates
+        ][:20]
         lines += [f"  warning: {w['origin']}: {w['message']}" for w in self.warnings][:20]
         return "\n".join(lines)
 
 
-def build(out_dir: str | os.PathLike, *, urls: str | os.PathLike | Sequence[str] | None = None,
-          feed: str | None = None, sitemap: str | None = None, rate: float = 1.0,
-          concurrency: int = 4, timeout: float = 20.0, retries: int = 3,
-          user_agent: str = USER_AGENT, respect_robots: bool = True,
-          progress: bool = True) -> BuildReport:
+def build(
+    out_dir: str | os.PathLike,
+    *,
+    urls: str | os.PathLike | Sequence[str] | None = None,
+    feed: str | None = None,
+    sitemap: str | None = None,
+    rate: float = 1.0,
+    concurrency: int = 4,
+    timeout: float = 20.0,
+    retries: int = 3,
+    user_agent: str = USER_AGENT,
+    respect_robots: bool = True,
+    progress: bool = True,
+) -> BuildReport:
     """Fetch articles into a folder that :func:`analysis.load` reads.
 
     Parameters
@@ -145,16 +163,20 @@ def build(out_dir: str | os.PathLike, *, urls: str | os.PathLike | Sequence[str]
         raise ValueError("concurrency must be at least 1")
     start, out = time.monotonic(), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    client = Client(rate=rate, timeout=timeout, retries=retries, user_agent=user_agent,
-                    respect_robots=respect_robots)
+    client = Client(
+        rate=rate,
+        timeout=timeout,
+        retries=retries,
+        user_agent=user_agent,
+        respect_robots=respect_robots,
+    )
     report = BuildReport(out_dir=out)
     targets = _collect(client, urls, feed, sitemap, report)
     table = Metadata(out / METADATA_FILE)
     todo = _todo(targets, table, out, report)
     state = _State.from_folder(table, out, targets)
     try:
-        _run(client, todo, table, state, out, report, concurrency=concurrency,
-             progress=progress)
+        _run(client, todo, table, state, out, report, concurrency=concurrency, progress=progress)
     finally:
         table.flush(force=True)
         report.seconds = round(time.monotonic() - start, 2)
@@ -173,8 +195,9 @@ def _collect(client: Client, urls, feed, sitemap, report: BuildReport) -> list[T
     unique: dict[str, Target] = {}
     for target in found:
         if target.key in unique:
-            report.input_duplicates.append({"url": target.url,
-                                            "duplicate_of": unique[target.key].url})
+            report.input_duplicates.append(
+                {"url": target.url, "duplicate_of": unique[target.key].url}
+            )
         else:
             unique[target.key] = target
     report.n_targets = len(unique)
@@ -183,6 +206,7 @@ def _collect(client: Client, urls, feed, sitemap, report: BuildReport) -> list[T
 
 def _todo(targets: list[Target], table: Metadata, out: Path, report: BuildReport) -> list[Target]:
     """Targets not done yet, interleaved round-robin by host so workers spread over hosts."""
+
     def done(t: Target) -> bool:
         status = (table.rows.get(t.doc_id) or {}).get("status")
         return status in DONE and (status != "ok" or (out / f"{t.doc_id}.txt").is_file())
@@ -209,8 +233,7 @@ class _State:
         for doc_id, row in table.rows.items():
             file = out / f"{doc_id}.txt"
             if row.get("status") == "ok" and file.is_file():
-                texts.setdefault(dedupe.text_hash(file.read_text(encoding="utf-8").strip()),
-                                 doc_id)
+                texts.setdefault(dedupe.text_hash(file.read_text(encoding="utf-8").strip()), doc_id)
                 final = row.get("final_url") or row.get("url") or ""
                 if is_valid_url(final):
                     landed.setdefault(normalize_url(final), doc_id)
@@ -231,15 +254,26 @@ class _State:
         return row
 
 
-def _run(client: Client, todo: list[Target], table: Metadata, state: _State, out: Path,
-         report: BuildReport, *, concurrency: int, progress: bool) -> None:
+def _run(
+    client: Client,
+    todo: list[Target],
+    table: Metadata,
+    state: _State,
+    out: Path,
+    report: BuildReport,
+    *,
+    concurrency: int,
+    progress: bool,
+) -> None:
     from tqdm.auto import tqdm
 
     fetch = lambda t: fetch_article(client, t, state.listed)  # noqa: E731
     # closing(): on an error or Ctrl-C the queued fetches are cancelled before the pool waits
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="webcorpus") as pool, \
-            tqdm(total=len(todo), desc="fetching", unit="page", disable=not progress) as bar, \
-            closing(_ordered(pool, fetch, todo, 4 * concurrency)) as rows:
+    with (
+        ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="webcorpus") as pool,
+        tqdm(total=len(todo), desc="fetching", unit="page", disable=not progress) as bar,
+        closing(_ordered(pool, fetch, todo, 4 * concurrency)) as rows,
+    ):
         for row in rows:
             row = state.settle(row)
             text = row.pop("text", None)

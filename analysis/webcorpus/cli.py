@@ -23,17 +23,27 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", help="RSS or Atom feed URL")
     parser.add_argument("--sitemap", help="XML sitemap (or sitemap index) URL")
     parser.add_argument("--out", required=True, help="folder to build, e.g. corpus/NAME/")
-    parser.add_argument("--rate", type=float, default=1.0,
-                        help="requests per second per host (default: 1)")
-    parser.add_argument("--concurrency", type=int, default=4,
-                        help=f"requests in flight (default: 4; at most {PER_HOST} per host)")
+    parser.add_argument(
+        "--rate", type=float, default=1.0, help="requests per second per host (default: 1)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help=f"requests in flight (default: 4; at most {PER_HOST} per host)",
+    )
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds (default: 20)")
-    parser.add_argument("--retries", type=int, default=3,
-                        help="retries on 429/5xx/timeouts (default: 3)")
-    parser.add_argument("--user-agent", default=USER_AGENT,
-                        help="User-Agent with your contact address")
-    parser.add_argument("--no-robots", action="store_true",
-                        help="ignore robots.txt (only with the site's permission)")
+    parser.add_argument(
+        "--retries", type=int, default=3, help="retries on 429/5xx/timeouts (default: 3)"
+    )
+    parser.add_argument(
+        "--user-agent", default=USER_AGENT, help="User-Agent with your contact address"
+    )
+    parser.add_argument(
+        "--no-robots",
+        action="store_true",
+        help="ignore robots.txt (only with the site's permission)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -45,10 +55,19 @@ def run_build(args: argparse.Namespace) -> int:
     if not (args.urls or args.feed or args.sitemap):
         print("error: give --urls FILE, --feed URL or --sitemap URL", file=sys.stderr)
         return 2
-    report = build(args.out, urls=args.urls, feed=args.feed, sitemap=args.sitemap,
-                   rate=args.rate, concurrency=args.concurrency, timeout=args.timeout,
-                   retries=args.retries, user_agent=args.user_agent,
-                   respect_robots=not args.no_robots, progress=not args.no_progress)
+    report = build(
+        args.out,
+        urls=args.urls,
+        feed=args.feed,
+        sitemap=args.sitemap,
+        rate=args.rate,
+        concurrency=args.concurrency,
+        timeout=args.timeout,
+        retries=args.retries,
+        user_agent=args.user_agent,
+        respect_robots=not args.no_robots,
+        progress=not args.no_progress,
+    )
     print(report.summary())
     return 1 if report.rows and report.n_failed == len(report.rows) else 0
 
@@ -64,7 +83,8 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Run ``corpus fetch``; an :class:`AnalysisError` (E013-E016) propagates to the CLI."""
-    path = fetch_dataset(args.url, args.out, sha256=args.sha256, timeout=args.timeout,
-                         progress=not args.no_progress)
+    path = fetch_dataset(
+        args.url, args.out, sha256=args.sha256, timeout=args.timeout, progress=not args.no_progress
+    )
     print(f"{path} (sha256 verified)")
     return 0

@@ -26,18 +26,21 @@ import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from analysis import __version__
 from analysis.webcorpus.urls import is_valid_url
 
 #: Sent with every request; pass ``user_agent=`` with your own contact address.
-USER_AGENT = (f"analysis-corpus-builder/{__version__} (academic research on how texts frame "
-              "the CSTO, NATO and the UN; contact: research-contact@example.org)")
+USER_AGENT = (
+    f"analysis-corpus-builder/{__version__} (academic research on how texts frame "
+    "the CSTO, NATO and the UN; contact: research-contact@example.org)"
+)
 #: Largest page read (bytes).
 MAX_BYTES = 20_000_000
 #: Redirects followed from one URL.
@@ -127,8 +130,15 @@ class Client:
         Check robots.txt (once per host) before fetching a URL.
     """
 
-    def __init__(self, *, rate: float = 1.0, timeout: float = 20.0, retries: int = 3,
-                 user_agent: str = USER_AGENT, respect_robots: bool = True):
+    def __init__(
+        self,
+        *,
+        rate: float = 1.0,
+        timeout: float = 20.0,
+        retries: int = 3,
+        user_agent: str = USER_AGENT,
+        respect_robots: bool = True,
+    ):
         if rate <= 0 or timeout <= 0 or retries < 0:
             raise ValueError("rate and timeout must be > 0 and retries >= 0")
         self.interval, self.timeout, self.retries = 1.0 / rate, timeout, retries
@@ -143,9 +153,16 @@ class Client:
         with self._lock:
             return self._hosts.setdefault(origin, _Host(self.interval))
 
-    def get(self, url: str, *, check_robots: bool = True, max_bytes: int = MAX_BYTES,
-            on_redirect: Callable[[str], None] | None = None) -> Page:
+    def get(
+        self,
+        url: str,
+        *,
+        check_robots: bool = True,
+        max_bytes: int = MAX_BYTES,
+        on_redirect: Callable[[str], None] | None = None,
+    ) -> Page:
         """Fetch a page into memory; raises :class:`FetchError`."""
+
         def consume(resp) -> Page:
             deadline = time.monotonic() + self.timeout
             chunks, size = [], 0
@@ -156,12 +173,23 @@ class Client:
                 if time.monotonic() > deadline:
                     raise TimeoutError("body not complete in time")
                 chunks.append(chunk)
-            return Page(resp.geturl(), resp.headers.get_content_type(),
-                        resp.headers.get_content_charset(), b"".join(chunks))
+            return Page(
+                resp.geturl(),
+                resp.headers.get_content_type(),
+                resp.headers.get_content_charset(),
+                b"".join(chunks),
+            )
+
         return self.request(url, consume, check_robots=check_robots, on_redirect=on_redirect)
 
-    def request(self, url: str, consume: Callable[[Any], Any], *, check_robots: bool = True,
-                on_redirect: Callable[[str], None] | None = None):
+    def request(
+        self,
+        url: str,
+        consume: Callable[[Any], Any],
+        *,
+        check_robots: bool = True,
+        on_redirect: Callable[[str], None] | None = None,
+    ):
         """Open ``url`` and return ``consume(response)``; raises :class:`FetchError`.
 
         Redirects are followed here, hop by hop (at most :data:`MAX_REDIRECTS`), so each
@@ -186,7 +214,7 @@ class Client:
             self._check_robots(host, url)
         req = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
         for attempt in range(self.retries + 1):
-            last, backoff = attempt == self.retries, BACKOFF_SECONDS * 2 ** attempt
+            last, backoff = attempt == self.retries, BACKOFF_SECONDS * 2**attempt
             try:
                 with host.slot(), self._opener.open(req, timeout=self.timeout) as resp:
                     return consume(resp)
@@ -200,8 +228,10 @@ class Client:
                 if last or not (code == 429 or 500 <= code < 600):
                     raise FetchError(status, f"{detail} (attempt {attempt + 1})") from None
                 if wait is not None and wait > MAX_WAIT_SECONDS:
-                    raise FetchError(status, f"{detail}; Retry-After {wait:.0f} s is more "
-                                             f"than {MAX_WAIT_SECONDS:.0f} s") from None
+                    raise FetchError(
+                        status,
+                        f"{detail}; Retry-After {wait:.0f} s is more than {MAX_WAIT_SECONDS:.0f} s",
+                    ) from None
                 host.defer(backoff if wait is None else wait)
             except FetchError:
                 raise
@@ -209,11 +239,15 @@ class Client:
                 raise FetchError("bad_url", str(err)) from None
             except (OSError, http.client.HTTPException) as err:
                 timed_out = isinstance(err, TimeoutError) or isinstance(
-                    getattr(err, "reason", None), TimeoutError)
+                    getattr(err, "reason", None), TimeoutError
+                )
                 if last:
                     status = "timeout" if timed_out else "network_error"
-                    detail = (f"no complete answer within {self.timeout:g} s" if timed_out
-                              else str(getattr(err, "reason", err)))
+                    detail = (
+                        f"no complete answer within {self.timeout:g} s"
+                        if timed_out
+                        else str(getattr(err, "reason", err))
+                    )
                     raise FetchError(status, f"{detail} ({attempt + 1} attempt(s))") from None
                 host.defer(backoff)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -261,5 +295,5 @@ def _retry_after(headers) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

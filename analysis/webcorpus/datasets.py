@@ -25,9 +25,16 @@ from analysis.errors import AnalysisError, E
 from analysis.webcorpus.client import USER_AGENT, Client, FetchError
 
 
-def fetch_dataset(url: str, dest: str | os.PathLike, *, sha256: str, timeout: float = 60.0,
-                  retries: int = 3, user_agent: str = USER_AGENT,
-                  progress: bool = True) -> Path:
+def fetch_dataset(
+    url: str,
+    dest: str | os.PathLike,
+    *,
+    sha256: str,
+    timeout: float = 60.0,
+    retries: int = 3,
+    user_agent: str = USER_AGENT,
+    progress: bool = True,
+) -> Path:
     """Download a published dataset, keeping it only if its SHA-256 matches.
 
     Parameters
@@ -65,14 +72,16 @@ def fetch_dataset(url: str, dest: str | os.PathLike, *, sha256: str, timeout: fl
             return dest
         raise AnalysisError(E.E015, path=dest, actual=actual, expected=expected)
     # one file the user asked for, not a crawl: no robots.txt; retries paced by the backoff
-    client = Client(rate=1000.0, timeout=timeout, retries=retries, user_agent=user_agent,
-                    respect_robots=False)
+    client = Client(
+        rate=1000.0, timeout=timeout, retries=retries, user_agent=user_agent, respect_robots=False
+    )
     with atomic_path(dest) as tmp:
         try:
             actual = client.request(url, lambda resp: _stream(resp, tmp, progress))
         except FetchError as err:
-            raise AnalysisError(E.E014, url=url, reason=f"{err.status}: {err.detail}",
-                                path=dest) from None
+            raise AnalysisError(
+                E.E014, url=url, reason=f"{err.status}: {err.detail}", path=dest
+            ) from None
         if actual != expected:
             raise AnalysisError(E.E013, url=url, actual=actual, expected=expected, path=dest)
     return dest
@@ -84,9 +93,16 @@ def _stream(resp, path: Path, progress: bool) -> str:
 
     digest = hashlib.sha256()
     total = resp.headers.get("Content-Length")
-    with path.open("wb") as handle, tqdm(total=int(total) if total and total.isdigit() else None,
-                                         unit="B", unit_scale=True, desc=path.name[:30],
-                                         disable=not progress) as bar:
+    with (
+        path.open("wb") as handle,
+        tqdm(
+            total=int(total) if total and total.isdigit() else None,
+            unit="B",
+            unit_scale=True,
+            desc=path.name[:30],
+            disable=not progress,
+        ) as bar,
+    ):
         while chunk := resp.read(1 << 20):
             digest.update(chunk)
             handle.write(chunk)

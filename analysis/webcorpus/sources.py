@@ -19,9 +19,10 @@ import gzip
 import io
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urljoin
 
 from analysis.errors import AnalysisError, E
@@ -59,8 +60,12 @@ def read_url_list(urls: str | os.PathLike | Sequence[str]) -> list[str]:
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as err:
-            raise AnalysisError(E.E012, source=path, kind="URL list",
-                                reason=getattr(err, "strerror", None) or str(err)) from err
+            raise AnalysisError(
+                E.E012,
+                source=path,
+                kind="URL list",
+                reason=getattr(err, "strerror", None) or str(err),
+            ) from err
         return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     return [str(u).strip() for u in urls if str(u).strip()]
 
@@ -70,8 +75,10 @@ def read_feed(client: Client, url: str) -> list[Target]:
     import feedparser
 
     page = _source_page(client, url, "feed")
-    parsed = feedparser.parse(io.BytesIO(page.body), response_headers={
-        "content-location": page.url, "content-type": page.content_type})
+    parsed = feedparser.parse(
+        io.BytesIO(page.body),
+        response_headers={"content-location": page.url, "content-type": page.content_type},
+    )
     if not parsed.entries and (parsed.bozo or not parsed.version):
         reason = parsed.get("bozo_exception") or "no RSS or Atom entries found"
         raise AnalysisError(E.E012, source=url, kind="feed", reason=str(reason))
@@ -81,14 +88,27 @@ def read_feed(client: Client, url: str) -> list[Target]:
         if not link:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        targets.append(make_target(urljoin(page.url, link), {
-            "title": (entry.get("title") or "").strip(), "author": entry.get("author"),
-            "date": time.strftime("%Y-%m-%d", stamp) if stamp else None}))
+        targets.append(
+            make_target(
+                urljoin(page.url, link),
+                {
+                    "title": (entry.get("title") or "").strip(),
+                    "author": entry.get("author"),
+                    "date": time.strftime("%Y-%m-%d", stamp) if stamp else None,
+                },
+            )
+        )
     return targets
 
 
-def read_sitemap(client: Client, url: str, warnings: list[dict], *,
-                 _depth: int = 0, _seen: set[str] | None = None) -> list[Target]:
+def read_sitemap(
+    client: Client,
+    url: str,
+    warnings: list[dict],
+    *,
+    _depth: int = 0,
+    _seen: set[str] | None = None,
+) -> list[Target]:
     """Page URLs of an XML sitemap (``<urlset>``), following a sitemap index (``.xml.gz`` too).
 
     A failing child sitemap of an index is recorded in ``warnings`` and skipped.
@@ -118,10 +138,14 @@ def _source_page(client: Client, url: str, kind: str) -> Page:
     try:
         return client.get(url)
     except FetchError as err:
-        hint = " (pass respect_robots=False / --no-robots only with the site's permission)" \
-            if err.status == "robots_disallowed" else ""
-        raise AnalysisError(E.E012, source=url, kind=kind,
-                            reason=f"{err.status}: {err.detail}{hint}") from None
+        hint = (
+            " (pass respect_robots=False / --no-robots only with the site's permission)"
+            if err.status == "robots_disallowed"
+            else ""
+        )
+        raise AnalysisError(
+            E.E012, source=url, kind=kind, reason=f"{err.status}: {err.detail}{hint}"
+        ) from None
 
 
 def _parse_sitemap(data: bytes) -> tuple[str, list[str]]:
@@ -148,6 +172,11 @@ def _parse_sitemap(data: bytes) -> tuple[str, list[str]]:
     item = {"urlset": "url", "sitemapindex": "sitemap"}.get(kind)
     if item is None:
         raise ValueError(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
-    locs = [(loc.text or "").strip() for child in root if local(child.tag) == item
-            for loc in child if local(loc.tag) == "loc"]
+    locs = [
+        (loc.text or "").strip()
+        for child in root
+        if local(child.tag) == item
+        for loc in child
+        if local(loc.tag) == "loc"
+    ]
     return kind, [loc for loc in locs if loc]

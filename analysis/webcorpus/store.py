@@ -19,8 +19,18 @@ from analysis.errors import AnalysisError, E
 
 METADATA_FILE = "metadata.csv"
 #: Columns of ``metadata.csv``, in order (columns a user added are kept after them).
-COLUMNS = ["doc_id", "title", "author", "date", "source", "url", "fetched_at", "status",
-           "final_url", "detail"]
+COLUMNS = [
+    "doc_id",
+    "title",
+    "author",
+    "date",
+    "source",
+    "url",
+    "fetched_at",
+    "status",
+    "final_url",
+    "detail",
+]
 #: What each ``status`` means. ``ok`` and the duplicates are done (:data:`DONE`); the
 #: other URLs are tried again by the next run.
 STATUSES = {
@@ -61,6 +71,7 @@ class Metadata:
                 raise AnalysisError(E.E006, path=self.path, reason=str(err)) from err
 
     def put(self, row: dict) -> None:
+        """Add or update the row of ``row['doc_id']`` (written at the next flush)."""
         self.rows[row["doc_id"]] = {**self.rows.get(row["doc_id"], {}), **row}
         self._dirty = True
 
@@ -70,8 +81,9 @@ class Metadata:
             return
         with atomic_path(self.path) as tmp:
             with tmp.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, self.columns, extrasaction="ignore",
-                                        lineterminator="\n")
+                writer = csv.DictWriter(
+                    handle, self.columns, extrasaction="ignore", lineterminator="\n"
+                )
                 writer.writeheader()
                 for row in self.rows.values():
                     writer.writerow({k: ("" if v is None else v) for k, v in row.items()})

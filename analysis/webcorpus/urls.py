@@ -18,8 +18,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 def normalize_url(url: str) -> str:
-    """The identity of a URL: lowercase scheme and host, no default port, no fragment,
-    no ``utm_*`` parameters, no trailing slash.
+    """The identity of a URL.
+
+    Lowercase scheme and host, no default port, no fragment, no ``utm_*`` parameters, no
+    trailing slash.
 
     Examples
     --------
@@ -33,8 +35,13 @@ def normalize_url(url: str) -> str:
     port = parts.port
     netloc = host if port in (None, {"http": 80, "https": 443}.get(scheme)) else f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not k.lower().startswith("utm_")])
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith("utm_")
+        ]
+    )
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
@@ -54,5 +61,8 @@ def is_valid_url(url: str) -> bool:
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and \
-        not any(c.isspace() for c in url)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not any(c.isspace() for c in url)
+    )
