@@ -171,6 +171,37 @@ def _looks_utf16(data: bytes) -> bool:
     )
 
 
+#: Latin and Greek letters that look like Cyrillic ones, mapped to the Cyrillic letter
+#: (one code point each, so offsets do not move). Scraped and copy-edited Russian text
+#: sometimes carries them inside a word ("Договοра" with a Greek omicron).
+_LOOKALIKES = str.maketrans(
+    "AaBCcEeHKkMOoPpTXxyοκαρτνΑΒΕΗΚΜΟΡΤΧ",
+    "АаВСсЕеНКкМОоРрТХхуокартвАВЕНКМОРТХ",
+)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_MIXED_WORD = re.compile(
+    "[^\\W\\d_]*(?:[\u0400-\u04ff][^\\W\\d_]*[A-Za-z\u0370-\u03ff]"
+    "|[A-Za-z\u0370-\u03ff][^\\W\\d_]*[\u0400-\u04ff])[^\\W\\d_]*"
+)
+
+
+def fold_lookalikes(text: str) -> str:
+    """Latin or Greek look-alike letters inside Cyrillic words replaced by Cyrillic ones.
+
+    Only words that mix Cyrillic with Latin or Greek letters change ("коллеκтивной" ->
+    "коллективной"); "NATO" and "ОДКБ" stay as they are. The result has the same length
+    as ``text``, so offsets into it index ``text``.
+
+    Examples
+    --------
+    >>> fold_lookalikes("Договοра NATO")
+    'Договора NATO'
+    """
+    if not _CYRILLIC.search(text):
+        return text
+    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKES), text)
+
+
 def normalize(text: str, *, quotes: str = "keep") -> str:
     """Unicode NFC, invisible characters removed, line ends unified, spaces tidied.
 

@@ -18,6 +18,7 @@ hypothesis_settings.load_profile("project")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 ARTICLES = "corpora/articles"
+ARTICLES_RU = "corpora/articles-ru"
 SEED = "seeds/000_2c3026d0221f2492.txt"
 UNGDC = "corpora/UNGDC_1946-2024.tgz"
 SPEAKERS = "corpora/UNGDC_Speakers_by_session.xlsx"
@@ -45,6 +46,13 @@ def articles(tmp_path_factory):
     """The real article corpus, loaded once per run (its own cache folder); read-only use."""
     settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-cache"), workers=1)
     return analysis.load(shared_path(ARTICLES), settings=settings)
+
+
+@pytest.fixture(scope="session")
+def articles_ru(tmp_path_factory):
+    """The real Russian-language excerpts, loaded once per run; read-only use."""
+    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("articles-ru"), workers=1)
+    return analysis.load(shared_path(ARTICLES_RU), settings=settings)
 
 
 @pytest.fixture(autouse=True)

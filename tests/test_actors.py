@@ -17,6 +17,7 @@ from analysis import actors
 from analysis.actors import RegistryError, load_registry, mention_counts, mention_shares, mentions
 
 ANNOTATIONS = Path(__file__).parent / "data" / "actor_annotations.csv"
+ANNOTATIONS_RU = Path(__file__).parent / "data" / "actor_annotations_ru.csv"
 CSTO_PROFILES = {"arm", "blr", "kaz", "kgz", "rus", "tjk", "tkm", "uzb"}
 #: The seed article, counted by reading it (see test_seed_article_counts_by_hand).
 SEED_COUNTS = {"CSTO": 39, "UN": 26, "NATO": 3}
@@ -639,6 +640,93 @@ def test_precision_and_recall_against_hand_counts(articles, annotations, half):
     scores = precision_recall(mentions(docs, ["CSTO", "NATO", "UN"]), gold)
     assert (scores["precision"] >= BAR_PRECISION).all(), scores
     assert (scores["recall"] >= BAR_RECALL).all(), scores
+
+
+@pytest.fixture(scope="module")
+def annotations_ru():
+    return pd.read_csv(ANNOTATIONS_RU, dtype={"doc_id": str}, keep_default_na=False)
+
+
+def test_russian_annotation_file_covers_every_excerpt(annotations_ru, articles_ru):
+    assert list(annotations_ru.columns) == ["doc_id", "actor", "n_mentions", "notes"]
+    russian = articles_ru.docs.loc[articles_ru.docs["lang"] == "ru", "doc_id"]
+    assert set(annotations_ru["doc_id"]) == set(russian)  # the folder's URLS.txt is no article
+    assert len(russian) == 45
+    assert (annotations_ru.groupby("doc_id").size() == 3).all()
+
+
+@pytest.mark.parametrize("half", ["tuned (<= 022)", "held out (> 022)"])
+def test_russian_precision_and_recall_against_hand_counts(articles_ru, annotations_ru, half):
+    gold = annotations_ru[(annotations_ru["doc_id"] <= "022") == half.startswith("tuned")]
+    docs = articles_ru.docs[articles_ru.docs["doc_id"].isin(gold["doc_id"])]
+    scores = precision_recall(mentions(docs, ["CSTO", "NATO", "UN"]), gold)
+    assert (scores["precision"] >= BAR_PRECISION).all(), scores
+    assert (scores["recall"] >= BAR_RECALL).all(), scores
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an organ and its organization in the genitive: one mention
+        (
+            "Совета коллективной безопасности ОДКБ",
+            [("CSTO", "Совета коллективной безопасности ОДКБ")],
+        ),
+        ("решение Совета Безопасности ООН", [("UN", "Совета Безопасности ООН")]),
+        ("на Генассамблее ООН", [("UN", "Генассамблее ООН")]),
+        # ... but a bracket or a line break between them keeps two
+        (
+            "Организации Договора о коллективной безопасности (ОДКБ)",
+            [
+                ("CSTO", "Организации Договора о коллективной безопасности"),
+                ("CSTO", "ОДКБ"),
+            ],
+        ),
+        ("ОДКБ\nОДКБ провела", [("CSTO", "ОДКБ"), ("CSTO", "ОДКБ")]),
+        # a bare organ counts in a text about its organization, a national one never
+        ("ООН призвала. Вопрос обсудят в Совбезе.", [("UN", "ООН"), ("UN", "Совбезе")]),
+        ("ООН призвала. Секретарь Совбеза Армении заявил.", [("UN", "ООН")]),
+        ("ООН призвала. Совета безопасности РФ", [("UN", "ООН")]),
+        ("Вопрос обсудят в Совбезе.", []),
+        # the 1992 treaty is not the organization; the lower-case first word still is
+        ("Договор о коллективной безопасности подписан в 1992 году", []),
+        (
+            "организация Договора о коллективной безопасности",
+            [("CSTO", "организация Договора о коллективной безопасности")],
+        ),
+        # the NATO-Russia Council in any case form
+        ("заседание Совета Россия – НАТО", [("NRC", "Совета Россия – НАТО")]),
+        # look-alike Greek and Latin letters inside a Cyrillic name
+        (
+            "Организации Договοра о коллеκтивной безопасности",
+            [("CSTO", "Организации Договοра о коллеκтивной безопасности")],
+        ),
+        ("генсек OДКБ", [("CSTO", "OДКБ")]),
+    ],
+)
+def test_russian_mention_rules(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ordinal before an organ is its session
+        (
+            "At the UN, the Fifty-Ninth General Assembly voted.",
+            [("UN", "UN"), ("UN", "General Assembly")],
+        ),
+        ("The Kazakh Security Council met at the UN.", [("UN", "UN")]),
+        # a headline in capitals is licensed by the text under it
+        (
+            "SECURITY COUNCIL EXTENDS MANDATE\nThe UN Security Council voted.",
+            [("UN", "SECURITY COUNCIL"), ("UN", "UN Security Council")],
+        ),
+        ("SECURITY COUNCIL MEETS\nKazakhstan's council met.", []),
+    ],
+)
+def test_english_organ_rules(text, expected):
+    assert found(text) == expected
 
 
 @pytest.mark.slow

@@ -7,12 +7,17 @@ multi-word alias counts unless it is part of a longer name it does not belong to
 capitalised word, or one + "and", right before it: "National Security Council", "Peace and
 Security Council"). A contextual form ("Security Council", "CST") counts when it
 abbreviates the mention just before it ("Collective Security Treaty (CST)"); otherwise not
-when it is part of another name (also "Security Council of Kyrgyzstan"), and then only
-when its sentence names its actor (or an ancestor), when the corpus is about the actor
-(``context_actors``), or when the document named the actor earlier by a form that licenses
-it (its ``after`` list, or the form itself). An anaphor after "the", "our" or "this" ("the
-Alliance") goes to the most recently named actor that uses it. The rules are also written
-at the top of ``analysis/data/actors.yml``.
+when it is part of another name (also "Security Council of Kyrgyzstan", and in Russian a
+capitalised owner right after it: "Совбез Армении"; an ordinal before it is a session, not
+a name: "Fifty-Ninth General Assembly"), and then only when its sentence names its actor
+(or an ancestor), when the corpus is about the actor (``context_actors``), or when the
+document named the actor earlier by a form that licenses it (its ``after`` list, or the
+form itself; a headline, the first line, is licensed by the text under it too). Two
+Russian mentions of one actor separated only by spaces are one mention (an organ and its
+organization in the genitive: "Совета Безопасности ООН"). Latin or Greek look-alike
+letters inside Cyrillic words are read as Cyrillic (:func:`analysis.text.fold_lookalikes`).
+An anaphor after "the", "our" or "this" ("the Alliance") goes to the most recently named
+actor that uses it. The rules are also written at the top of ``analysis/data/actors.yml``.
 
 Sentences
 ---------
@@ -31,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analysis.patterns import form_key
+from analysis.text import fold_lookalikes
 
 if TYPE_CHECKING:
     from analysis.actors.matcher import ActorMatcher
@@ -44,6 +50,16 @@ _SENTENCE_END = re.compile(
 )
 _PREV_WORD = re.compile(r"([^\W\d_][\w'’.\-]*|&)\s+$")
 _OF_NEXT = re.compile(r"\s+of\s+(?:the\s+)?(?=[^\W\d_])")
+#: An ordinal before an organ is its session, not another name: "Fifty-Ninth General Assembly".
+_ORDINAL = re.compile(
+    r"(?i)(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?"
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teenth|(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|"
+    r"hundredth|\d+(?:st|nd|rd|th))$"
+)
+#: Russian puts the owner in the genitive right after an organ: "Совбез Армении".
+_GENITIVE_NEXT = re.compile(r"[ \t\u00a0]+(?=[^\W\d_])")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 @dataclass
@@ -65,6 +81,7 @@ def document_mentions(
     text: str, lang: str | None, matcher: ActorMatcher, context_actors: frozenset[str] = frozenset()
 ) -> list[_Hit]:
     """The resolved actor mentions of one document, in text order."""
+    original, text = text, fold_lookalikes(text)
     hits = [_Hit(s, e, text[s:e], matcher.forms_of(text[s:e])) for s, e in matcher.hits(text)]
     hits = [h for h in hits if h.forms and not _caps_word(text, h, lang, matcher.registry)]
     if not hits:
@@ -84,7 +101,36 @@ def document_mentions(
             h.actor = _resolve_contextual(text, hits, i, named, starts, matcher, context_actors)
         elif h.forms[0].type == "anaphora":
             h.actor = _resolve_anaphor(text, hits, i)
-    return [h for h in hits if h.actor is not None]
+    found = _merge_adjacent(text, [h for h in hits if h.actor is not None])
+    for h in found:
+        h.surface = original[h.start : h.end]
+    return found
+
+
+_SPACES_ONLY = re.compile(r"[ \t\u00a0]+")
+
+
+def _merge_adjacent(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """Two Russian mentions of one actor separated only by spaces are one mention.
+
+    An organ followed by its organization in the genitive is one name in Russian:
+    "Совета коллективной безопасности ОДКБ", "Совета Безопасности ООН". A line break,
+    a bracket or any punctuation between them keeps two ("... (ОДКБ)").
+    """
+    out: list[_Hit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.actor == h.actor
+            and _CYRILLIC.match(prev.surface)
+            and _CYRILLIC.match(h.surface)
+            and _SPACES_ONLY.fullmatch(text, prev.end, h.start)
+        ):
+            prev.end = h.end
+            continue
+        out.append(h)
+    return out
 
 
 def _caps_word(text: str, hit: _Hit, lang: str | None, registry: Registry) -> bool:
@@ -124,7 +170,13 @@ def _resolve_contextual(
         return None
     if family & (named.get(hit.sentence, set()) | context_actors):
         return form.actor
-    earlier = {form_key(h.surface, False) for h in hits[:i] if h.actor == form.actor}
+    # a headline (the first line) is licensed by the text under it too
+    headline = "\n" in text[hit.end :] and "\n" not in text[: hit.start]
+    earlier = {
+        form_key(h.surface, False)
+        for h in (hits if headline else hits[:i])
+        if h.actor == form.actor and h is not hit
+    }
     licensed = form.after | {form_key(form.text, False)}
     return form.actor if earlier & licensed else None
 
@@ -158,11 +210,13 @@ def _part_of_other_name(
             and not _ends_mention(hits, i, prev.start(1), family)
         ):
             return True
-    elif prev is not None and _capitalised(prev.group(1)):
+    elif prev is not None and _capitalised(prev.group(1)) and not _ORDINAL.match(prev.group(1)):
         at_sentence_start = starts[bisect_right(starts, prev.start(1)) - 1] == prev.start(1)
         if not at_sentence_start and not _ends_mention(hits, i, prev.start(1), family):
             return True
-    nxt = _OF_NEXT.match(text, hit.end) if family is not None else None
+    nxt = None
+    if family is not None:
+        nxt = (_GENITIVE_NEXT if _CYRILLIC.match(hit.surface) else _OF_NEXT).match(text, hit.end)
     if nxt and text[nxt.end()].isupper():
         following = hits[i + 1] if i + 1 < len(hits) else None
         return not (
