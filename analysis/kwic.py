@@ -20,6 +20,10 @@ Queries
     are globs for any/one word character (``"secur*"`` finds security, secure, securing).
     A list of terms finds any of them. Word edges are regex ``\\w`` edges, so ``"peace"``
     also finds the first half of "peace-keeping" (one token for :mod:`analysis.tokens`).
+    In Russian documents (``lang`` "ru"; a table without ``lang``: by script) terms match
+    by lemma (``lemmas=None``, the default): ``"безопасность"`` (or ``"безопасности"``)
+    finds безопасности, безопасностью...; a glob applies to the lemma (``"миротвор*"``).
+    The line shows the text as written. ``lemmas=False`` matches surfaces everywhere.
 ``kind="phrase"``
     Like ``"term"`` but literal: ``*`` and ``?`` are ordinary characters.
 ``kind="regex"``
@@ -41,7 +45,8 @@ import pandas as pd
 
 from analysis.corpus import STANDARD_COLUMNS
 from analysis.inputs import as_docs, is_corpus
-from analysis.tokens import TokenOptions, token_spans
+from analysis.tokens import TokenOptions, token_spans, tokenize
+from analysis.tokens.languages import token_language
 
 try:  # the `regex` engine searches case-insensitive literals ~10x faster than `re`
     import regex as _engine
@@ -67,6 +72,17 @@ _CONTEXT_OPTIONS = TokenOptions(
     min_length=1,
     numbers=True,
     keep_actors=False,
+    language="en",  # offsets only: the same word edges in every language, no lemmas
+)
+#: Every word of a Russian document by its lemma, for term queries.
+_LEMMA_OPTIONS = TokenOptions(
+    stopwords=None,
+    domain_stopwords=False,
+    min_length=1,
+    numbers=True,
+    keep_actors=False,
+    lemmas=True,
+    language="ru",
 )
 _SPACE = re.compile(r"\s+")
 #: Documents handed to :func:`analysis.actors.mentions` at a time (lets ``limit`` stop early).
@@ -84,6 +100,7 @@ def kwic(
     meta: Sequence[str] | None = ("source", "date", "title"),
     sort: Sort = None,
     limit: int | None = None,
+    lemmas: bool | None = None,
 ) -> pd.DataFrame:
     r"""Keyword-in-context lines for every match of ``query`` in a corpus.
 
@@ -114,6 +131,9 @@ def kwic(
     limit : int, optional
         Stop after this many matches (in corpus order, before sorting): fast previews
         of frequent words in large corpora.
+    lemmas : bool, optional
+        For ``kind="term"``: match Russian documents by lemma (None, the default, or
+        True) or by surface (False). English documents are always matched by surface.
 
     Returns
     -------
@@ -142,7 +162,7 @@ def kwic(
         raise ValueError(f"window ({window}) and limit ({limit}) must not be negative")
     docs = _docs_table(corpus)
     meta = _meta_columns(corpus, docs, meta)
-    hits = list(_limited(_spans(docs, query, kind=kind, case=case), limit))
+    hits = list(_limited(_spans(docs, query, kind=kind, case=case, lemmas=lemmas), limit))
     out = _lines(docs, hits, window=window, unit=unit, actor=kind == "actor")
     out = pd.concat([out, docs[meta].iloc[[h[0] for h in hits]].reset_index(drop=True)], axis=1)
     out = _sorted(out, sort)
@@ -154,6 +174,7 @@ def kwic(
         case=case,
         sort=sort,
         limit=limit,
+        lemmas=lemmas,
         n_matches=None if limit is not None and len(hits) >= limit else len(hits),
     )
     return out
@@ -217,18 +238,69 @@ def _glob(word: str) -> str:
 
 
 def _spans(
-    docs: pd.DataFrame, query: Any, *, kind: str, case: bool
+    docs: pd.DataFrame, query: Any, *, kind: str, case: bool, lemmas: bool | None = None
 ) -> Iterator[tuple[int, int, int, str | None]]:
     """``(row, start, end, actor)`` of every match, in corpus and text order."""
     if kind == "actor":
         yield from _actor_spans(docs, query)
         return
     pattern = query_pattern(query, kind=kind, case=case)
-    for row, text in enumerate(docs["text"]):
-        if isinstance(text, str):
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    yield row, m.start(), m.end(), None
+    by_lemma = lemma_query(query) if kind == "term" and lemmas is not False else None
+    langs = docs["lang"] if "lang" in docs.columns else pd.Series(None, index=docs.index)
+    for row, (text, lang) in enumerate(zip(docs["text"], langs)):
+        if not isinstance(text, str):
+            continue
+        if by_lemma is not None and token_language(lang, text) == "ru":
+            for start, end in _lemma_matches(text, by_lemma):
+                yield row, start, end, None
+            continue
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                yield row, m.start(), m.end(), None
+
+
+def lemma_query(query: str | Sequence[str]) -> list[list[re.Pattern]]:
+    """Each term of a query as a list of lemma patterns, one per word (Russian lemmas).
+
+    A word without a glob is lemmatized ("безопасности" -> "безопасность"); a word with
+    ``*``/``?`` is a glob over lemmas. Matching ignores case.
+
+    Examples
+    --------
+    >>> [[p.pattern for p in words] for words in lemma_query("Совета безопасности")]
+    [['совет', 'безопасность']]
+    """
+    queries = [query] if isinstance(query, str) else list(query)
+    out = []
+    for q in queries:
+        words = []
+        for w in q.split():
+            if "*" in w or "?" in w:
+                words.append(re.compile(_glob(w.lower())))
+            else:
+                lemma = tokenize(w, _LEMMA_OPTIONS)
+                words.append(re.compile(re.escape(lemma[0] if len(lemma) == 1 else w.lower())))
+        out.append(words)
+    return out
+
+
+def _lemma_matches(text: str, queries: list[list[re.Pattern]]) -> Iterator[tuple[int, int]]:
+    """(start, end) of runs of words whose lemmas match a query, words apart by spaces only."""
+    spans = token_spans(text, _LEMMA_OPTIONS)
+    resume = 0
+    for i in range(len(spans)):
+        if spans[i].start < resume:
+            continue
+        for words in queries:
+            run = spans[i : i + len(words)]
+            if (
+                len(run) == len(words)
+                and all(p.fullmatch(t.token) for p, t in zip(words, run))
+                and all(text[a.end : b.start].isspace() for a, b in zip(run, run[1:]))
+            ):
+                yield run[0].start, run[-1].end
+                resume = run[-1].end
+                break
 
 
 def _actor_spans(docs: pd.DataFrame, query: Any) -> Iterator[tuple[int, int, int, str | None]]:

@@ -372,7 +372,7 @@ def repair_wraps_encoded(text: str, utf8: bytes | None = None) -> tuple[str, byt
     given = text
     if _PAGE_FOOTER.search(text):
         text = _PAGE_FOOTER.sub("\n", text)
-    if "-\n" in text or "- \n" in text:
+    if "-\n" in text or "- " in text:  # "- " also finds "-  \n" (spaces before the break)
         text = _HYPHEN_BREAK.sub(_join_hyphen, text)
     if "\x00" not in text:
         same = text is given and utf8 is not None

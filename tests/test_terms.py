@@ -66,7 +66,7 @@ def test_frequencies_by_source_match_hand_counts(corpus):
     assert row(df, "climate", "B")["rank"] == 2
     assert len(df) == 3 + 4
     assert df.attrs["n_tokens"] == {"A": 7, "B": 5} and df.attrs["n_docs"] == {"A": 2, "B": 2}
-    assert df.attrs["by"] == "source" and df.attrs["options"]["stopwords"] == "english"
+    assert df.attrs["by"] == "source" and df.attrs["options"]["stopwords"] == "auto"
 
 
 def test_frequencies_overall_and_top(corpus):

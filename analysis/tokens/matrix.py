@@ -4,8 +4,9 @@
 terms (``min_df``/``max_df``, scikit-learn's convention) and caches the result as
 ``<cache_dir>/dtm/<key>.npz`` (arrays only, read with ``allow_pickle=False``) beside
 ``<key>.json`` (its parameters), written atomically. The key is the corpus fingerprint, the
-options, a hash of the stopword and actor lists (:func:`_signature`), ``min_df``,
-``max_df`` and the package's code version.
+options (the language and lemma settings among them), a hash of the stopword and actor lists
+and of the Russian lemmatizer's version (:func:`_signature`), ``min_df``, ``max_df`` and
+the package's code version. Each document is counted in its own language (its ``lang``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from analysis.atomic import atomic_path
 from analysis.cache import make_key
 from analysis.settings import Settings, get_settings
 from analysis.tokens.counting import count_in_batches
+from analysis.tokens.languages import language_signature
 from analysis.tokens.options import TokenOptions, domain_stopwords
 from analysis.tokens.plan import actor_forms
 
@@ -134,7 +136,8 @@ def dtm(
         found.docs, found.params = docs, params
         return found
     texts = corpus.docs["text"].tolist()
-    counted = count_in_batches(texts, options, workers or settings.workers, progress)
+    langs = corpus.docs["lang"].tolist() if "lang" in corpus.docs.columns else None
+    counted = count_in_batches(texts, options, workers or settings.workers, progress, langs)
     built = _prune(*counted, min_df, max_df)
     result = DTM(
         built[0],
@@ -176,10 +179,12 @@ def _signature(options: TokenOptions) -> str:
 
     parts = [
         options.to_dict(),
-        version("scikit-learn") if options.stopwords == "english" else None,
+        version("scikit-learn") if options.stopwords in ("auto", "english") else None,
         sorted(domain_stopwords()) if options.domain_stopwords else None,
         sorted(actor_forms()) if options.keep_actors else None,
     ]
+    if options.language in (None, "ru"):
+        parts.append(language_signature("ru", options.lemmas_for("ru")))
     blob = json.dumps(parts, ensure_ascii=False).encode()
     return hashlib.blake2b(blob, digest_size=10).hexdigest()
 

@@ -2,9 +2,11 @@
 
 :class:`TokenOptions` is the one frozen, hashable object that controls every counting step
 (its :meth:`~TokenOptions.to_dict` goes into ``df.attrs`` and cache keys); :class:`Token` is
-one word token with its offsets. ``stopwords="english"`` is scikit-learn's
-``ENGLISH_STOP_WORDS`` (318 words); ``domain_stopwords=True`` adds the editable list
-``analysis/data/stopwords_domain.txt``. See :mod:`analysis.tokens` for the rules.
+one word token with its offsets. ``stopwords="auto"`` is the list of each document's
+language (English: scikit-learn's ``ENGLISH_STOP_WORDS``, 318 words; Russian: spaCy's list,
+:mod:`analysis.tokens.languages`); ``domain_stopwords=True`` adds the editable list
+``analysis/data/stopwords_domain.txt`` (``stopwords_domain_ru.txt`` for Russian). See
+:mod:`analysis.tokens` for the rules.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
+
+from analysis.tokens.languages import LANGUAGES
 
 #: Joins the words of an n-gram term.
 NGRAM_SEP = "_"
@@ -24,37 +28,54 @@ class TokenOptions:
     Parameters
     ----------
     lowercase : bool, default True
-    stopwords : "english", None or iterable of str, default "english"
-        scikit-learn's ``ENGLISH_STOP_WORDS``, no list, or your own words.
+    stopwords : "auto", "english", None or iterable of str, default "auto"
+        The list of each document's language (English: scikit-learn's
+        ``ENGLISH_STOP_WORDS``; Russian: spaCy's Russian list), the English list for every
+        document, no list, or your own words.
     domain_stopwords : bool, default True
-        Also drop the words in ``analysis/data/stopwords_domain.txt``.
+        Also drop the words in ``analysis/data/stopwords_domain.txt`` (Russian documents:
+        ``stopwords_domain_ru.txt``).
     min_length : int, default 2
         Drop tokens with fewer characters (actor tokens excepted).
     numbers : bool, default False
         Keep tokens without any letter ("1945").
     ngram_range : (int, int), default (1, 1)
         Smallest and largest n-gram, as in scikit-learn.
-    lemmas : bool, default False
-        Replace words by spaCy lemmas (model ``settings.spacy_model``; slow on big corpora).
+    lemmas : bool, optional
+        Replace words by their lemmas. Default (None): the language's default, which is
+        lemmas for Russian (pymorphy3, one lookup per distinct word) and surface forms for
+        English; True for English uses spaCy (model ``settings.spacy_model``; slow on big
+        corpora).
     keep_actors : bool, default True
         Merge actor names and aliases into one token each (the actor id, lower-cased).
+    language : "en", "ru" or None, default None
+        Tokenize every document with these rules. None: each document in its own language
+        (its ``lang``; a bare text by its script), see
+        :func:`analysis.tokens.languages.token_language`.
     """
 
     lowercase: bool = True
-    stopwords: str | None | tuple[str, ...] = "english"
+    stopwords: str | None | tuple[str, ...] = "auto"
     domain_stopwords: bool = True
     min_length: int = 2
     numbers: bool = False
     ngram_range: tuple[int, int] = (1, 1)
-    lemmas: bool = False
+    lemmas: bool | None = None
     keep_actors: bool = True
+    language: str | None = None
 
     def __post_init__(self) -> None:
         if self.stopwords is not None and not isinstance(self.stopwords, str):
             object.__setattr__(self, "stopwords", tuple(sorted(set(map(str, self.stopwords)))))
-        elif isinstance(self.stopwords, str) and self.stopwords != "english":
+        elif isinstance(self.stopwords, str) and self.stopwords not in ("auto", "english"):
             raise ValueError(
-                f"stopwords must be 'english', None or a list of words, not {self.stopwords!r}"
+                "stopwords must be 'auto', 'english', None or a list of words, "
+                f"not {self.stopwords!r}"
+            )
+        if self.language is not None and self.language not in LANGUAGES:
+            raise ValueError(
+                f"language must be one of {', '.join(LANGUAGES)} or None (each document's "
+                f"own), not {self.language!r}"
             )
         lo, hi = (int(n) for n in self.ngram_range)
         if not 1 <= lo <= hi:
@@ -77,7 +98,12 @@ class TokenOptions:
             "ngram_range": list(self.ngram_range),
             "lemmas": self.lemmas,
             "keep_actors": self.keep_actors,
+            "language": self.language,
         }
+
+    def lemmas_for(self, language: str) -> bool:
+        """Whether words of a document tokenized by the rules of ``language`` become lemmas."""
+        return (language == "ru") if self.lemmas is None else bool(self.lemmas)
 
 
 class Token(NamedTuple):
@@ -96,14 +122,19 @@ def domain_stopwords() -> frozenset[str]:
     return frozenset(w for w in lines if w)
 
 
-def stopword_set(options: TokenOptions) -> frozenset[str]:
-    """The lower-case words ``options`` drops."""
-    if options.stopwords == "english":
+def stopword_set(options: TokenOptions, language: str = "en") -> frozenset[str]:
+    """The lower-case words ``options`` drops in a document tokenized as ``language``."""
+    from analysis.tokens.languages import russian_domain_stopwords, russian_stopwords
+
+    russian = language == "ru" and options.stopwords == "auto"
+    if options.stopwords in ("auto", "english") and not russian:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         words = set(ENGLISH_STOP_WORDS)
+    elif russian:
+        words = set(russian_stopwords())
     else:
         words = {w.lower() for w in options.stopwords or ()}
     if options.domain_stopwords:
-        words |= domain_stopwords()
+        words |= russian_domain_stopwords() if language == "ru" else domain_stopwords()
     return frozenset(words)

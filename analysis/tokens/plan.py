@@ -6,16 +6,19 @@ becomes one token, the actor id lower-cased. All forms are compiled into one tri
 longest form at that position (leftmost-longest, not overlapping); aliases match
 case-sensitively, names case-insensitively after the first letter. When ``analysis.actors``
 cannot be imported :data:`FALLBACK_ACTOR_FORMS` (CSTO, NATO, UN) is used. A plan is built
-once per :class:`~analysis.tokens.TokenOptions` and process (``lru_cache``).
+once per :class:`~analysis.tokens.TokenOptions`, language and process (``lru_cache``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from analysis.patterns import form_atoms, form_key, trie_pattern
+from analysis.text import fold_lookalikes
+from analysis.tokens.languages import russian_word
 from analysis.tokens.options import TokenOptions, stopword_set
 
 #: Used when ``analysis.actors`` is unavailable: (form, actor id, case-sensitive).
@@ -61,7 +64,7 @@ def actor_forms() -> list[tuple[str, str, bool]]:
 
 
 def actor_tokens(options: TokenOptions | None = None) -> dict[str, str]:
-    """Actor token -> actor id (``{"nato": "NATO", "un": "UN", ...}``)."""
+    """Actor token -> actor id (``{"nato": "NATO", "un": "UN", ...}``), in every language."""
     plan = token_plan(options or TokenOptions())
     return dict(plan.actor_ids)
 
@@ -72,6 +75,9 @@ class TokenPlan:
 
     options: TokenOptions
     drop: frozenset[str]
+    language: str = "en"
+    #: one lower-cased word -> its token (Russian: folded, lemmatized); None: as it is
+    word_form: Callable[[str], str] | None = None
     actor_scan: re.Pattern | None = None
     actor_rxs: list[re.Pattern] = field(default_factory=list)
     cased: dict[str, str] = field(default_factory=dict)
@@ -80,6 +86,15 @@ class TokenPlan:
     actor_ids: dict[str, str] = field(default_factory=dict)
     chunks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     surfaces: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def spacy_lemmas(self) -> bool:
+        """Whether lemmas come from spaCy over whole texts (English with ``lemmas=True``)."""
+        return self.language == "en" and self.options.lemmas_for("en")
+
+    def prepare(self, text: str) -> str:
+        """The text actor names are looked for in (same length: offsets index ``text``)."""
+        return fold_lookalikes(text) if self.language == "ru" else text
 
     def keeps(self, token: str) -> bool:
         """Whether a (non-actor) normalized token survives the filters."""
@@ -106,9 +121,15 @@ class TokenPlan:
 
 
 @lru_cache(maxsize=16)
-def token_plan(options: TokenOptions) -> TokenPlan:
-    """The compiled :class:`TokenPlan` of ``options`` (built once per options and process)."""
-    plan = TokenPlan(options, stopword_set(options))
+def token_plan(options: TokenOptions, language: str = "en") -> TokenPlan:
+    """The compiled :class:`TokenPlan` of ``options`` for documents tokenized as ``language``.
+
+    Built once per options, language and process. ``options.language``, when set, wins.
+    """
+    language = options.language or language
+    plan = TokenPlan(options, stopword_set(options, language), language)
+    if language == "ru":
+        plan.word_form = russian_word(options.lemmas_for("ru"))
     forms = actor_forms() if options.keep_actors else []
     if forms:  # one trie finds every hit; per-kind tries then give the longest form there
         plan.actor_scan = _compile_forms(forms)
@@ -141,6 +162,7 @@ def actor_hits(text: str, plan: TokenPlan) -> list[tuple[int, int, str]]:
     if plan.actor_scan is None:
         return out
     resume = 0
+    text = plan.prepare(text)
     for m in plan.actor_scan.finditer(text):
         start = m.start()
         if start < resume or (start and text[start - 1].isalnum()):

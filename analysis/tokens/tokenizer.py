@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from analysis.settings import get_settings
+from analysis.tokens.languages import token_language
 from analysis.tokens.lemmas import lemma_pipeline, lemmatize_spans, without_lemmas
 from analysis.tokens.options import NGRAM_SEP, Token, TokenOptions
 from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor, token_plan
@@ -21,8 +22,15 @@ def _unigrams(text: str, plan: TokenPlan) -> list[str]:
     return [t for chunk in raw_chunks(text, plan) for t in terms_of_chunk(chunk, plan)]
 
 
+def plan_for(options: TokenOptions, lang: object = None, text: str | None = None) -> TokenPlan:
+    """The plan of a document of language ``lang`` (a bare text: by its script)."""
+    if options.language is not None:
+        return token_plan(options, options.language)
+    return token_plan(options, token_language(lang, text))
+
+
 def token_spans(
-    text: str, options: TokenOptions | None = None, *, filter: bool = False
+    text: str, options: TokenOptions | None = None, *, filter: bool = False, lang: object = None
 ) -> list[Token]:
     """Every word token of ``text`` with its offsets and whether it is kept.
 
@@ -32,13 +40,16 @@ def token_spans(
     options : TokenOptions, optional
     filter : bool, default False
         Return only the tokens :func:`tokenize` keeps.
+    lang : str, optional
+        The document's language ("ru", "en"...); without it, the script of ``text``
+        decides (:func:`analysis.tokens.languages.token_language`).
 
     Returns
     -------
     list of Token
         ``(token, start, end, keep)`` in text order; ``text[start:end]`` is the surface.
     """
-    plan = token_plan(options or TokenOptions())
+    plan = plan_for(options or TokenOptions(), lang, text)
     spans: list[Token] = []
     pos = 0
     for start, end, token in actor_hits(text, plan):
@@ -46,12 +57,12 @@ def token_spans(
         spans.append(Token(token, start, end, True))
         pos = resume_after_actor(text, end)
     spans.extend(word_spans(text, pos, len(text), plan))
-    if plan.options.lemmas:
+    if plan.spacy_lemmas:
         spans = lemmatize_spans(text, spans, plan)
     return [s for s in spans if s.keep] if filter else spans
 
 
-def tokenize(text: str, options: TokenOptions | None = None) -> list[str]:
+def tokenize(text: str, options: TokenOptions | None = None, *, lang: object = None) -> list[str]:
     """The tokens of ``text`` that ``options`` keeps, then its n-grams.
 
     Parameters
@@ -59,6 +70,8 @@ def tokenize(text: str, options: TokenOptions | None = None) -> list[str]:
     text : str
     options : TokenOptions, optional
         Default ``TokenOptions()``.
+    lang : str, optional
+        The document's language; without it, the script of ``text`` decides.
 
     Returns
     -------
@@ -69,12 +82,14 @@ def tokenize(text: str, options: TokenOptions | None = None) -> list[str]:
     --------
     >>> tokenize("The North Atlantic Treaty Organization met in 1949.")
     ['nato', 'met']
+    >>> tokenize("Учения ОДКБ прошли в Армении")
+    ['учение', 'csto', 'пройти', 'армения']
     """
     options = options or TokenOptions()
-    plan = token_plan(options)
-    if options.ngram_range == (1, 1) and not options.lemmas:
+    plan = plan_for(options, lang, text)
+    if options.ngram_range == (1, 1) and not plan.spacy_lemmas:
         return _unigrams(text, plan)
-    return _with_ngrams(token_spans(text, options), options.ngram_range)
+    return _with_ngrams(token_spans(text, options, lang=plan.language), options.ngram_range)
 
 
 def _with_ngrams(spans: Sequence[Token], ngram_range: tuple[int, int]) -> list[str]:
@@ -89,13 +104,16 @@ def _with_ngrams(spans: Sequence[Token], ngram_range: tuple[int, int]) -> list[s
     return out
 
 
-def tokenize_texts(texts: Sequence[str], options: TokenOptions) -> Iterator[list[str]]:
-    """Token lists of many texts (spaCy's ``nlp.pipe`` batches them when lemmatizing)."""
-    if not options.lemmas:
-        yield from (tokenize(t, options) for t in texts)
+def tokenize_texts(
+    texts: Sequence[str], options: TokenOptions, language: str = "en"
+) -> Iterator[list[str]]:
+    """Token lists of many texts of one language (spaCy's ``nlp.pipe`` batches English lemmas)."""
+    plan = token_plan(options, language)
+    if not plan.spacy_lemmas:
+        yield from (tokenize(t, options, lang=plan.language) for t in texts)
         return
-    plan = token_plan(options)
     nlp = lemma_pipeline(get_settings().spacy_model)
+    bare = without_lemmas(options)
     for text, doc in zip(texts, nlp.pipe(texts, batch_size=64)):
-        spans = lemmatize_spans(text, token_spans(text, without_lemmas(options)), plan, doc)
+        spans = lemmatize_spans(text, token_spans(text, bare, lang="en"), plan, doc)
         yield _with_ngrams(spans, options.ngram_range)

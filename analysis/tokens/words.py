@@ -4,7 +4,8 @@ A chunk is a maximal run of word characters joined by hyphens or apostrophes; ev
 lies inside one chunk and a chunk's words do not depend on what surrounds it, so a corpus
 is counted by raw chunks and each DISTINCT chunk is turned into words once
 (:func:`_chunk_terms`, memoized in the plan). Lower-casing and straightening apostrophes
-run once per text where that keeps every offset, else once per word.
+run once per text where that keeps every offset, else once per word. A plan's
+``word_form`` (Russian: folding and lemmas) maps each word after that.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def _chunk_terms(chunk: str, plan: TokenPlan) -> tuple[str, ...]:
     found = plan.chunks.get(chunk)
     if found is None:
         words = _chunk_words(chunk, plan.options.lowercase)
-        found = tuple(w for w, _, _ in words if plan.keeps(w))
+        form = plan.word_form
+        found = tuple(t for t in (form(w) if form else w for w, _, _ in words) if plan.keeps(t))
         if len(plan.chunks) > 2_000_000:
             plan.chunks.clear()
         plan.chunks[chunk] = found
@@ -87,10 +89,10 @@ def terms_of_chunk(chunk: str, plan: TokenPlan) -> tuple[str, ...]:
 def word_spans(text: str, pos: int, endpos: int, plan: TokenPlan) -> list[Token]:
     """Word tokens of an actor-free stretch, chunk by chunk (as :func:`dtm` counts them)."""
     out = []
+    form = plan.word_form
     for chunk in _CHUNK.finditer(text, pos, endpos):
         at = chunk.start()
-        out += [
-            Token(w, at + a, at + b, plan.keeps(w))
-            for w, a, b in _chunk_words(chunk.group(), plan.options.lowercase)
-        ]
+        for w, a, b in _chunk_words(chunk.group(), plan.options.lowercase):
+            t = form(w) if form else w
+            out.append(Token(t, at + a, at + b, plan.keeps(t)))
     return out
