@@ -44,6 +44,8 @@ class Category:
     literature: tuple[str, ...]
     terms: tuple[str, ...]
     on_negation: str = "void"
+    #: Russian terms, written as lemmas (see the top of ``frames.yml``).
+    terms_ru: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,27 @@ class FrameDictionary:
     blocs: dict = field(default_factory=dict)
     outlets: dict = field(default_factory=dict)
     source: str = _BUILTIN
+    negation_ru: Negation | None = None
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the dictionary has terms for (``"en"``, and ``"ru"`` if any)."""
+        return ["en"] + (["ru"] if any(c.terms_ru for c in self.categories.values()) else [])
+
+    def for_language(self, language: str) -> FrameDictionary:
+        """The dictionary as it reads texts of ``language``: its terms and negators.
+
+        ``"en"`` is the dictionary itself; ``"ru"`` a view with each category's Russian
+        terms (categories without any match nothing) and the Russian negation rules.
+        """
+        if language == "en":
+            return self
+        if language not in self.languages:
+            raise ValueError(
+                f"{self.source} has no terms for language {language!r}; it has "
+                f"{', '.join(self.languages)}"
+            )
+        return _language_view(self, language)
 
     @property
     def ids(self) -> list[str]:
@@ -91,19 +114,20 @@ class FrameDictionary:
     @property
     def signature(self) -> str:
         """Hash of the categories and negation rules (a cache key part)."""
-        blob = json.dumps(
-            [[c.id, c.terms, c.on_negation] for c in self.categories.values()]
-            + [
-                self.negation.window,
-                self.negation.default,
-                self.negation.negators,
-                self.negation.not_negators,
-            ]
-        )
+        parts: list = [[c.id, c.terms, c.on_negation] for c in self.categories.values()] + [
+            self.negation.window,
+            self.negation.default,
+            self.negation.negators,
+            self.negation.not_negators,
+        ]
+        if "ru" in self.languages:
+            ru = self.negation_ru or self.negation
+            parts += [[c.terms_ru for c in self.categories.values()], ru.negators, ru.not_negators]
+        blob = json.dumps(parts, ensure_ascii=False)
         return hashlib.blake2b(blob.encode(), digest_size=8).hexdigest()
 
     def to_frame(self) -> pd.DataFrame:
-        """One row a category: ``frame, label, description, n_terms, terms, literature``."""
+        """One row a category: ``frame, label, description, n_terms, terms, ..., literature``."""
         return pd.DataFrame(
             [
                 {
@@ -112,6 +136,8 @@ class FrameDictionary:
                     "description": c.description,
                     "n_terms": len(c.terms),
                     "terms": "; ".join(c.terms),
+                    "n_terms_ru": len(c.terms_ru),
+                    "terms_ru": "; ".join(c.terms_ru),
                     "on_negation": c.on_negation,
                     "literature": " | ".join(c.literature),
                 }
@@ -160,6 +186,20 @@ def load_frames(path: str | Path | FrameDictionary | None = None) -> FrameDictio
     return _parse_frames(path.read_text(encoding="utf-8"), str(path), _builtin_data())
 
 
+@lru_cache(maxsize=8)
+def _language_view(frames: FrameDictionary, language: str) -> FrameDictionary:
+    """``frames`` with the terms and negators of ``language`` in place of the English ones."""
+    from dataclasses import replace
+
+    categories = {k: replace(c, terms=c.terms_ru) for k, c in frames.categories.items()}
+    return replace(
+        frames,
+        categories=categories,
+        negation=frames.negation_ru or frames.negation,
+        source=f"{frames.source} [{language}]",
+    )
+
+
 @lru_cache(maxsize=1)
 def _builtin_text() -> str:
     return (files("analysis") / "data" / "frames.yml").read_text(encoding="utf-8")
@@ -194,7 +234,13 @@ def _parse_frames(text: str, source: str, defaults: dict | None) -> FrameDiction
         str(k): [str(d).lower() for d in v or []]
         for k, v in (data.get("outlets", defaults.get("outlets")) or {}).items()
     }
-    return FrameDictionary(categories, negation, blocs, outlets, source)
+    ru = (data.get("negation") or defaults.get("negation") or {}).get("ru")
+    negation_ru = None
+    if ru:
+        negation_ru = _parse_negation(
+            {"window": negation.window, "default": negation.default, **ru}, source, russian=True
+        )
+    return FrameDictionary(categories, negation, blocs, outlets, source, negation_ru)
 
 
 def _load_yaml(text: str, source: str) -> dict:
@@ -230,7 +276,7 @@ def _words(phrase: Any, source: str, where: str) -> tuple[str, ...]:
     return words
 
 
-def _parse_negation(data: dict, source: str) -> Negation:
+def _parse_negation(data: dict, source: str, russian: bool = False) -> Negation:
     action = str(data.get("default", "void"))
     if action not in ("void", "keep"):
         raise FrameDictionaryError(
@@ -241,11 +287,12 @@ def _parse_negation(data: dict, source: str) -> Negation:
         raise FrameDictionaryError(
             f"{source}: negation.window must be a whole number of tokens >= 0, not {window!r}."
         )
+    words = _russian_words if russian else _words
     return Negation(
         window,
         action,
-        tuple(_words(n, source, "negation.negators") for n in data.get("negators") or ()),
-        tuple(_words(n, source, "negation.not_negators") for n in data.get("not_negators") or ()),
+        tuple(words(n, source, "negation.negators") for n in data.get("negators") or ()),
+        tuple(words(n, source, "negation.not_negators") for n in data.get("not_negators") or ()),
     )
 
 
@@ -273,7 +320,19 @@ def _parse_category(cid: str, data: Any, default: str, source: str) -> Category:
         tuple(map(str, [literature] if isinstance(literature, str) else literature)),
         terms,
         str(action),
+        tuple(" ".join(_russian_words(t, source, f"{where} (ru)")) for t in data.get("ru") or ()),
     )
+
+
+def _russian_words(phrase: Any, source: str, where: str) -> tuple[str, ...]:
+    """A Russian term's words as lemmas ("зона ответственности" -> зона ответственность).
+
+    Words ending in ``*`` are prefixes of lemmas and stay as written ("ё" read as "е").
+    """
+    from analysis.tokens.languages import fold_yo, russian_word
+
+    lemma = russian_word(True)
+    return tuple(fold_yo(w) if w.endswith("*") else lemma(w) for w in _words(phrase, source, where))
 
 
 def _parse_blocs(data: dict, source: str) -> dict:

@@ -8,6 +8,7 @@ the dictionary and what a negator does to each category).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -70,12 +71,16 @@ def _token_options():
     return TokenOptions(stopwords=None, domain_stopwords=False, min_length=1, numbers=True)
 
 
-def _text_hits(text: str, frames: FrameDictionary) -> list[tuple]:
-    """``(frame, term, start, end, negated, negator, counted_as)`` of one text."""
+def _text_hits(text: str, frames: FrameDictionary, language: str = "en") -> list[tuple]:
+    """``(frame, term, start, end, negated, negator, counted_as)`` of one text.
+
+    ``language`` ("en" or "ru") chooses the terms and negators; Russian tokens are lemmas.
+    """
     from analysis.tokens import token_spans
 
+    frames = frames.for_language(language)
     matcher = _matcher(frames)
-    toks = token_spans(text, _token_options())
+    toks = token_spans(text, _token_options(), lang=language)
     words = [t.token.replace("’", "'") for t in toks]
     hits = []
     for (cid, i), (j, term) in sorted(
@@ -155,8 +160,12 @@ def frame_hits(texts: Any, *, frames: str | Path | FrameDictionary | None = None
     """
     frames = load_frames(frames)
     values = context_texts(texts)
+    langs = text_languages(texts, values, frames)
     rows = [
-        (r, *h) for r, t in enumerate(values) if isinstance(t, str) for h in _text_hits(t, frames)
+        (r, *h)
+        for r, (t, lang) in enumerate(zip(values, langs))
+        if isinstance(t, str) and lang is not None
+        for h in _text_hits(t, frames, lang)
     ]
     out = pd.DataFrame(
         rows, columns=["row", "frame", "term", "start", "end", "negated", "negator", "counted_as"]
@@ -168,6 +177,33 @@ def frame_hits(texts: Any, *, frames: str | Path | FrameDictionary | None = None
         out.insert(0, "actor", texts["actor"].to_numpy()[out["row"].to_numpy()])
         out.insert(0, "doc_id", texts["doc_id"].to_numpy()[out["row"].to_numpy()])
     out.attrs.update(frames=frames.source)
+    return out
+
+
+def text_languages(texts: Any, values: list, frames: FrameDictionary) -> list[str | None]:
+    """The dictionary language each text is read in, or None where it has no terms.
+
+    A table's ``lang`` column decides ("ru", "ru-RU" -> "ru"; "fr" -> None when the
+    dictionary has no French terms); without it (or where it is missing) the script of the
+    text does (:func:`analysis.tokens.languages.token_language`).
+    """
+    from analysis.tokens.languages import token_language
+
+    known = set(frames.languages)
+    given = (
+        texts["lang"].tolist()
+        if isinstance(texts, pd.DataFrame) and "lang" in texts.columns
+        else [None] * len(values)
+    )
+    out: list[str | None] = []
+    for lang, text in zip(given, values):
+        if not isinstance(text, str):
+            out.append(None)
+        elif isinstance(lang, str) and lang.strip():
+            base = lang.strip().lower().split("-")[0]
+            out.append(base if base in known else None)
+        else:
+            out.append(token_language(None, text))
     return out
 
 
@@ -185,13 +221,15 @@ def context_texts(texts: Any) -> list:
     return list(texts)
 
 
-def _frame_row(text: Any, frames: FrameDictionary) -> list[bool]:
-    counted = {h[-1] for h in _text_hits(text, frames)} if isinstance(text, str) else set()
+def _frame_row(text: Any, frames: FrameDictionary, language: str) -> list[bool]:
+    counted = (
+        {h[-1] for h in _text_hits(text, frames, language)} if isinstance(text, str) else set()
+    )
     return [cid in counted for cid in frames.ids]
 
 
-def _frame_batch(texts: list, frames: FrameDictionary) -> np.ndarray:
-    return np.array([_frame_row(t, frames) for t in texts], dtype=bool).reshape(
+def _frame_batch(texts: list, frames: FrameDictionary, language: str = "en") -> np.ndarray:
+    return np.array([_frame_row(t, frames, language) for t in texts], dtype=bool).reshape(
         len(texts), len(frames.ids)
     )
 
@@ -223,18 +261,41 @@ def score_frames(
     -------
     pandas.DataFrame
         A copy of ``contexts`` with columns ``frame_<id>`` (bool), in dictionary order;
-        ``attrs["frames"]`` lists the ids and ``attrs["frames_source"]`` the file.
+        ``attrs["frames"]`` lists the ids and ``attrs["frames_source"]`` the file. Each
+        context is read in its language (``lang``; English terms, or the Russian ones on
+        lemmas). Contexts in a language the dictionary has no terms for are LEFT OUT
+        (never scored as invoking nothing): ``attrs["frames_not_scored"]`` counts them by
+        language, ``attrs["frames_languages"]`` counts the scored ones.
     """
     frames = load_frames(frames)
     texts = context_texts(contexts)
-    matrix = cached_scores(
-        "frames", [frames.signature], texts, partial(_frame_batch, frames=frames), workers, cache
-    )
+    langs = text_languages(contexts, texts, frames)
+    matrix = np.zeros((len(texts), len(frames.ids)), dtype=bool)
+    for language in sorted({lang for lang in langs if lang is not None}):
+        rows = [i for i, lang in enumerate(langs) if lang == language]
+        key = [frames.signature] + ([] if language == "en" else [language])
+        matrix[rows] = cached_scores(
+            "frames",
+            key,
+            [texts[i] for i in rows],
+            partial(_frame_batch, frames=frames, language=language),
+            workers,
+            cache,
+        )
+    keep = np.array([lang is not None for lang in langs], dtype=bool)
     out = contexts.drop(columns=[c for c in contexts.columns if c.startswith(FRAME_PREFIX)])
     for j, cid in enumerate(frames.ids):
         out[FRAME_PREFIX + cid] = matrix[:, j].astype(bool)
+    given = contexts["lang"] if "lang" in contexts.columns else pd.Series(None, index=out.index)
+    not_scored = given[~keep].fillna("unknown").astype(str).value_counts()
+    out = out[keep] if not keep.all() else out
     out.attrs.update(contexts.attrs)
-    out.attrs.update(frames=frames.ids, frames_source=frames.source)
+    out.attrs.update(
+        frames=frames.ids,
+        frames_source=frames.source,
+        frames_languages=dict(Counter(lang for lang in langs if lang is not None)),
+        frames_not_scored={str(k): int(v) for k, v in not_scored.items()},
+    )
     return out
 
 

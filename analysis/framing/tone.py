@@ -135,6 +135,9 @@ def _tone_batch(texts: list) -> np.ndarray:
 def score(texts: Any, *, workers: int | None = None, cache: bool = True) -> np.ndarray:
     """VADER compound score of each text, in [-1, 1] (NaN for a missing or empty text).
 
+    VADER is an English lexicon: texts in any other language (a table's ``lang``, else
+    the script) get NaN, "not scored", never 0.0.
+
     Parameters
     ----------
     texts : str, list of str, Series, or a contexts table (its ``context`` column)
@@ -152,10 +155,33 @@ def score(texts: Any, *, workers: int | None = None, cache: bool = True) -> np.n
     >>> float(score("The UN failed miserably.")[0]) < 0 < float(score("A great success.")[0])
     True
     """
-    texts = context_texts(texts)
+    values = context_texts(texts)
+    english = [lang == "en" for lang in _languages(texts, values)]
+    values = [t if ok else None for t, ok in zip(values, english)]
     return cached_scores(
-        "tone", ["vader", _vader_version()], texts, partial(_tone_batch), workers, cache
+        "tone", ["vader", _vader_version()], values, partial(_tone_batch), workers, cache
     )[:, 0]
+
+
+def _languages(texts: Any, values: list) -> list[str | None]:
+    """Each text's language: a table's ``lang`` column, else the text's script."""
+    from analysis.tokens.languages import token_language
+
+    given = (
+        texts["lang"].tolist()
+        if isinstance(texts, pd.DataFrame) and "lang" in texts.columns
+        else [None] * len(values)
+    )
+    return [
+        (
+            lang.strip().lower().split("-")[0]
+            if isinstance(lang, str) and lang.strip()
+            else token_language(None, t)
+            if isinstance(t, str)
+            else None
+        )
+        for lang, t in zip(given, values)
+    ]
 
 
 def _vader_version() -> str:
@@ -170,7 +196,7 @@ def _vader_version() -> str:
 def score_tone(
     contexts: pd.DataFrame, *, workers: int | None = None, cache: bool = True
 ) -> pd.DataFrame:
-    """The contexts with a ``tone`` column (VADER compound of the context)."""
+    """The contexts with a ``tone`` column (VADER compound of the context; NaN if not English)."""
     out = contexts.copy()
     out["tone"] = score(contexts, workers=workers, cache=cache)
     out.attrs.update(contexts.attrs)

@@ -10,7 +10,9 @@
 
 The map step (:func:`frame_partial`) builds one partition's contexts
 (:func:`analysis.framing.contexts`), scores their frames
-(:func:`analysis.framing.score_frames`) and tone (:func:`analysis.framing.tone.score`) and sums
+(:func:`analysis.framing.score_frames`, which leaves out contexts in languages the
+dictionary has no terms for) and tone (:func:`analysis.framing.tone.score`, NaN where not
+English) and sums
 them per (group, actor). Tone is summed exactly, in units of 1e-4: VADER's compound score
 has four decimals. The shares and means are the point estimates of
 :func:`analysis.framing.frame_profile` and :func:`analysis.framing.tone.tone_by_actor`; their

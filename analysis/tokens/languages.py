@@ -107,8 +107,9 @@ def russian_word(lemmas: bool) -> Callable[[str], str]:
     """The function that turns one lower-cased Russian word into its token.
 
     Look-alike letters folded, "ё" read as "е", then (``lemmas=True``) pymorphy3's most
-    probable normal form. Words without Cyrillic letters ("nato", "g20") are left as they
-    are. The function memoizes per word: a corpus has far fewer distinct words than tokens.
+    probable lemma (:func:`_best_lemma`). Words without Cyrillic letters ("nato", "g20")
+    are left as they are. The function memoizes per word: a corpus has far fewer distinct
+    words than tokens.
     """
     memo: dict[str, str] = {}
     parse = _analyzer().parse if lemmas else None
@@ -120,13 +121,28 @@ def russian_word(lemmas: bool) -> Callable[[str], str]:
             if _CYRILLIC.search(w):
                 found = fold_yo(fold_lookalikes(w))
                 if parse is not None:  # whole hyphenated words too: "стран-участниц"
-                    found = fold_yo(parse(found)[0].normal_form)
+                    found = fold_yo(_best_lemma(parse(found)))
             if len(memo) > 2_000_000:
                 memo.clear()
             memo[w] = found
         return found
 
     return word
+
+
+def _best_lemma(parses) -> str:
+    """The most probable lemma, its parses' scores summed; on a tie a noun's.
+
+    pymorphy3 splits one lemma over several parses (cases, genders): "устав" is the noun
+    (0.33 + 0.17) as often as the gerund of "устать" (0.5), and the tie goes to the noun,
+    as it does for surnames read as short adjectives ("Бордюжа").
+    """
+    total: dict[str, list] = {}
+    for p in parses:
+        entry = total.setdefault(p.normal_form, [0.0, False])
+        entry[0] += p.score
+        entry[1] = entry[1] or p.tag.POS == "NOUN"
+    return max(total, key=lambda lemma: (round(total[lemma][0], 3), total[lemma][1]))
 
 
 def language_signature(language: str, lemmas: bool) -> list:
