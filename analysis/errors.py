@@ -100,6 +100,12 @@ class E(Enum):
         "Download UNGDC_1946-2024.tgz from its Harvard Dataverse page "
         "(doi:10.7910/DVN/0TJX8Y) and set ANALYSIS_UNGDC to the file's path.",
     )
+    E018 = (
+        6,
+        "the Russian NER model {model} is not installed. Install the package that ships it "
+        "(pip install 'natasha>=1.6,<1.7' 'slovnet>=0.6,<0.7' 'navec>=0.10,<0.11'), or leave "
+        "Russian documents out of entities(...).",
+    )
 
     @property
     def exit_code(self) -> int:

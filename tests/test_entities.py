@@ -143,7 +143,7 @@ def test_non_english_documents_are_skipped_and_reported():
     assert set(ents["doc_id"]) == {"en"}
     skipped = {s["doc_id"]: s for s in ents.attrs["skipped"]}
     assert set(skipped) == {"de", "empty"}
-    assert skipped["de"]["lang"] == "de" and "not English" in skipped["de"]["reason"]
+    assert skipped["de"]["lang"] == "de" and "no entity model" in skipped["de"]["reason"]
     assert skipped["empty"]["reason"] == "no text"
 
 

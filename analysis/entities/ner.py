@@ -1,7 +1,9 @@
-"""The entry point :func:`entities`: named entities of every English document, normalized.
+"""The entry point :func:`entities`: named entities of every English or Russian document.
 
-Method: documents without text or not in English are skipped and reported; the others are
-hashed (:func:`analysis.dedupe.text_hash`) and looked up in the per-document cache
+Method: documents without text or in a language without a model are skipped and reported;
+English documents go to spaCy, Russian ones to slovnet (:mod:`~analysis.entities.russian`),
+each language with its own cache folder. Documents are hashed
+(:func:`analysis.dedupe.text_hash`) and looked up in the per-document cache
 (:mod:`~analysis.entities.store`); the rest are parsed (:mod:`~analysis.entities.parse`).
 Rows are then put in document and text order, actor ids become ``ent_id`` and country
 names their ISO3 code (:func:`~analysis.entities.countries.country_code`, looked up when
@@ -50,7 +52,12 @@ def entities(
     registry: Registry | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
-    """Named entities of every English document, actors and countries normalized.
+    """Named entities of every English and Russian document, actors and countries normalized.
+
+    English documents are parsed by spaCy (``settings.spacy_model``), Russian ones by
+    slovnet's news NER (:mod:`analysis.entities.russian`: labels mapped to ``PERSON``,
+    ``GPE``, ``ORG``; always whole documents, whatever ``mode``); other languages are
+    skipped and reported in ``attrs["skipped"]``.
 
     Parameters
     ----------
@@ -121,7 +128,7 @@ def entities(
         raise ValueError(
             f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: {', '.join(known)}"
         )
-    docs, skipped = _english(text_table(corpus))
+    docs, russian, skipped = _by_language(text_table(corpus))
     if mode == "auto":
         mode = "full" if docs["text"].str.len().sum() <= AUTO_FULL_CHARS else "actor_sentences"
     hashes = [dedupe.text_hash(t) for t in docs["text"]]
@@ -159,23 +166,29 @@ def entities(
             if h in bad
         ]
     out = _assemble(table, docs["doc_id"], hashes, labels)
+    n_parsed = len(todo)
+    if len(russian):
+        ru, ru_skipped, ru_parsed = _russian_entities(russian, registry, settings, cache, labels)
+        out, skipped = _in_order(out, ru, text_table(corpus)["doc_id"]), skipped + ru_skipped
+        n_parsed += ru_parsed
     out.attrs.update(
         skipped=skipped,
         model=model_id,
         mode=mode,
         window=window,
         labels=list(labels) if labels else None,
-        n_docs=len(docs),
-        n_parsed=len(todo),
-        n_cached=len(wanted) - len(todo),
+        n_docs=len(docs) + len(russian),
+        n_parsed=n_parsed,
+        n_cached=len(docs) + len(russian) - n_parsed,
+        languages={"en": len(docs), "ru": len(russian)},
         n_process=n_process if todo else 0,
         seconds=round(time.perf_counter() - began, 3),
     )
     return out
 
 
-def _english(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """English documents with text; the others as ``{"doc_id", "lang", "reason"}``.
+def _by_language(docs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """English and Russian documents with text; the others as ``{"doc_id", "lang", "reason"}``.
 
     A missing ``lang`` (plain tables, lists of texts) counts as English.
     """
@@ -183,22 +196,77 @@ def _english(docs: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         lambda v: str(v).split("-")[0].lower() if isinstance(v, str) and v else "en"
     )
     has_text = docs["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
-    keep = has_text & lang.eq("en")
+    english, russian = has_text & lang.eq("en"), has_text & lang.eq("ru")
+    keep = english | russian
     skipped = [
         {
             "doc_id": str(d),
             "lang": None if not isinstance(lg, str) else lg,
             "reason": "no text"
             if not t
-            else f"language {lg!r} is not English (the model is English)",
+            else f"language {lg!r} has no entity model (English and Russian have)",
         }
         for d, lg, t in zip(docs["doc_id"][~keep], docs["lang"][~keep], has_text[~keep])
     ]
-    return docs[keep.to_numpy()].reset_index(drop=True), skipped
+    return (
+        docs[english.to_numpy()].reset_index(drop=True),
+        docs[russian.to_numpy()].reset_index(drop=True),
+        skipped,
+    )
+
+
+def _russian_entities(
+    docs: pd.DataFrame,
+    registry: Registry,
+    settings: Settings,
+    cache: bool,
+    labels: Sequence[str] | None,
+) -> tuple[pd.DataFrame, list[dict], int]:
+    """Entities of the Russian documents (slovnet), cached per document like the English."""
+    from tqdm.auto import tqdm
+
+    from analysis.entities import russian
+    from analysis.entities.store import ShardWriter
+
+    hashes = [dedupe.text_hash(t) for t in docs["text"]]
+    store = EntityStore(
+        make_key("entities-ru", russian.model_id(), registry.key()), settings, cache
+    )
+    table, covered = store.load(set(hashes))
+    todo = list({h: t for h, t in zip(hashes, docs["text"]) if h not in covered}.items())
+    skipped: list[dict] = []
+    if todo:
+        bar = tqdm(total=len(todo), disable=True)
+        writer = ShardWriter(todo, store, {}, keep_starts=False, bar=bar)
+        for i, offset, found in russian.tag_texts(todo, registry):
+            writer.add(i, offset, found)
+        writer.finish(len(todo))
+        store.compact()
+        table = concat_stored([table, *writer.done])
+        bad = {f["doc_hash"]: f["reason"] for f in writer.failed}
+        skipped = [
+            {"doc_id": str(d), "lang": "ru", "reason": bad[h]}
+            for d, h in zip(docs["doc_id"], hashes)
+            if h in bad
+        ]
+    return _assemble(table, docs["doc_id"], hashes, labels, "ru"), skipped, len(todo)
+
+
+def _in_order(english: pd.DataFrame, russian: pd.DataFrame, doc_ids: Iterable) -> pd.DataFrame:
+    """Both tables as one, in the corpus' document order and text order."""
+    order = {str(d): i for i, d in enumerate(doc_ids)}
+    both = pd.concat([english, russian], ignore_index=True)
+    key = both["doc_id"].astype(str).map(order)
+    both = both.assign(_o=key).sort_values(["_o", "start", "end"], kind="stable")
+    return both.drop(columns="_o").reset_index(drop=True)[ENTITY_COLUMNS]
 
 
 def _assemble(
-    table: pd.DataFrame, doc_ids: Iterable, hashes: list[str], labels: Sequence[str] | None
+    table: pd.DataFrame,
+    doc_ids: Iterable,
+    hashes: list[str],
+    labels: Sequence[str] | None,
+    language: str = "en",
 ) -> pd.DataFrame:
     index = pd.DataFrame(
         {
@@ -214,6 +282,13 @@ def _assemble(
     ent_id = np.array(out["actor"].fillna("").tolist(), dtype=object)
     is_country = out["label"].isin(COUNTRY_LABELS).to_numpy()
     if is_country.any():
-        ent_id[is_country] = out.loc[is_country, "text"].map(country_code).to_numpy()
+        code = country_code if language == "en" else _russian_country_code()
+        ent_id[is_country] = out.loc[is_country, "text"].map(code).to_numpy()
     out["ent_id"] = pd.Series(ent_id, dtype="string")
     return out[ENTITY_COLUMNS]
+
+
+def _russian_country_code():
+    from analysis.entities.russian import russian_country_code
+
+    return russian_country_code
