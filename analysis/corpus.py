@@ -162,6 +162,28 @@ class Corpus:
         """Only documents whose language is English (``lang == "en"``)."""
         return self.filter(self._docs["lang"].eq("en").to_numpy(), name=f"{self.name} [en]")
 
+    def in_languages(self, *langs: str) -> Corpus:
+        """Only documents in these languages (default: those the tokenizer has rules for).
+
+        ``corpus.in_languages()`` keeps English and Russian documents
+        (:data:`analysis.tokens.languages.LANGUAGES`); ``in_languages("ru")`` Russian only.
+        A language code matches its regional variants ("ru" keeps "ru-RU").
+        """
+        from analysis.tokens.languages import LANGUAGES
+
+        wanted = set(langs or LANGUAGES)
+        base = self._docs["lang"].map(
+            lambda v: str(v).split("-")[0].lower() if isinstance(v, str) else None
+        )
+        keep = base.isin(wanted)
+        present = sorted(set(base[keep])) or sorted(wanted)
+        return self.filter(keep.to_numpy(), name=f"{self.name} [{'+'.join(present)}]")
+
+    def left_out(self, kept: Corpus) -> dict[str, int]:
+        """Documents of this corpus not in ``kept``, counted by language (for reports)."""
+        gone = self._docs.loc[~self._docs["doc_id"].isin(set(kept.doc_ids)), "lang"]
+        return {str(k): int(v) for k, v in gone.fillna("unknown").value_counts().items()}
+
     def without_duplicates(self) -> Corpus:
         """Drop every document reported as an exact or near duplicate of an earlier one."""
         dropped = set(self.report.duplicates["doc_id"])

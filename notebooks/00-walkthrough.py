@@ -101,7 +101,7 @@ pd.set_option("display.max_colwidth", 80)
 # %%
 corpus = analysis.load(corpus_spec)
 field = overview.group_field(corpus, group_field)
-english = corpus.english()
+readable = corpus.in_languages()
 print(corpus.report.summary())
 corpus
 
@@ -112,7 +112,8 @@ print(
     f"{info['languages']}; {info['n_duplicates']} duplicates; {info['n_skipped']} skipped."
 )
 print(
-    f"{len(english)} documents are in English: the word-based steps below use those. "
+    f"{len(readable)} documents are in a language the word-based steps below read "
+    f"(English, Russian); left out: {corpus.left_out(readable) or 'none'}. "
     f"We compare groups by '{field}' ({corpus.docs[field].nunique()} groups)."
 )
 corpus.docs.drop(columns=["text"]).head(3).T.head(12)
@@ -223,7 +224,7 @@ figures.save_figure(
 # dispersion is the hobby-horse of a few texts, not a feature of the corpus.
 
 # %%
-top = terms.frequencies(english, top=20)
+top = terms.frequencies(readable, top=20)
 first = top.iloc[0]
 spread, lumpy = top.nsmallest(1, "dispersion").iloc[0], top.nlargest(1, "dispersion").iloc[0]
 print(
@@ -268,7 +269,7 @@ top
 # %%
 named_most = by_group[by_group["actor"] == focus].sort_values("n_mentions", ascending=False)
 target = keyness_target if keyness_target is not None else named_most[field].iloc[0]
-key = keyness.keyness(english, by=field, target=target, top=10)
+key = keyness.keyness(readable, by=field, target=target, top=10)
 print(f"Target: {field} = {target!r}, against the other {corpus.docs[field].nunique() - 1} groups.")
 key[["term", "count_target", "count_reference", "g2", "p_adj", "log_ratio"]]
 
@@ -328,7 +329,7 @@ figures.save_figure(
 # the size of the corpus. 14 would mean the two words always and only occur together.
 
 # %%
-company = collocations.collocates(english, focus, kind="actor", top=10, min_count=2)
+company = collocations.collocates(readable, focus, kind="actor", top=10, min_count=2)
 company[["collocate", "count", "count_node", "count_collocate", "logdice"]]
 
 # %%
@@ -375,7 +376,7 @@ frames_table[["frame", "label", "n_terms", "terms"]].assign(
 )
 
 # %%
-ctx = tone.score_tone(framing.score_frames(framing.contexts(english, actors_of_interest)))
+ctx = tone.score_tone(framing.score_frames(framing.contexts(readable, actors_of_interest)))
 ctx.groupby("actor").agg(contexts=("context", "size"), documents=("doc_id", "nunique"))
 
 # %% [markdown]
@@ -430,9 +431,14 @@ for o in other.itertuples():
 # necessarily its tone *toward* the organization: read it beside the frames, not alone.
 
 # %%
-tone.tone_by_actor(ctx, n_boot=n_boot, random_state=seed)[
-    ["actor", "tone", "ci_low", "ci_high", "n_contexts", "n_docs"]
-]
+toned = ctx[ctx["tone"].notna()]  # VADER reads English only: other contexts are not scored
+print(f"{len(toned)} of {len(ctx)} contexts have a tone score (English).")
+if len(toned):
+    display(
+        tone.tone_by_actor(toned, n_boot=n_boot, random_state=seed)[
+            ["actor", "tone", "ci_low", "ci_high", "n_contexts", "n_docs"]
+        ]
+    )
 
 # %% [markdown]
 # ## 7. Topics: themes nobody listed in advance
@@ -446,7 +452,7 @@ tone.tone_by_actor(ctx, n_boot=n_boot, random_state=seed)[
 # documents drawn at random.
 
 # %%
-units = topics.sample_documents(topics.units(english, "paragraph"), max_docs, random_state=seed)
+units = topics.sample_documents(topics.units(readable, "paragraph"), max_docs, random_state=seed)
 stable = topics.stability(units, k, seeds=(seed, seed + 1))
 model = stable.models[0]
 model.top_terms(8).groupby("label", sort=False)["term"].agg(", ".join).to_frame("top words")

@@ -44,7 +44,7 @@ from analysis import collocations, figures, keyness, kwic, overview, terms, widg
 
 figures.apply_style()
 NOTEBOOK = "03-terms-and-keyness"
-corpus = analysis.load(corpus_spec).english()
+corpus = analysis.load(corpus_spec).in_languages()  # English and Russian
 field = overview.group_field(corpus, group_field)
 len(corpus)
 
@@ -96,25 +96,35 @@ key = key[(key["direction"] == "target") & (key["p_adj"] < 0.01)]
 key[["group", "term", "count_target", "count_reference", "g2", "log_ratio", "p_adj"]]
 
 # %%
-fig = figures.panels(
-    key,
-    facet="group",
-    label="term",
-    value="log_ratio",
-    xlabel="log ratio (log2 of the rate ratio)",
-    title=f"Key words by {field} (each against the others)",
-)
-figures.save_figure(
-    fig,
-    "keyness-by-group",
-    data=key,
-    corpus=corpus,
-    notebook=NOTEBOOK,
-    out_dir=out_dir,
-    caption=f"Key words of the six largest {field} groups, "
-    "each against the other five: strongest G² first, bar = log ratio "
-    "(adjusted p < 0.01; groups without such words are left out).",
-)
+shown = list(dict.fromkeys(key["group"]))
+if key.empty:
+    print(
+        f"No word is key (adjusted p < 0.01) in any of the {len(largest)} largest {field} "
+        "groups: the groups are too small or too alike. Nothing to draw."
+    )
+else:
+    fig = figures.panels(
+        key,
+        facet="group",
+        label="term",
+        value="log_ratio",
+        xlabel="log ratio (log2 of the rate ratio)",
+        title=f"Key words by {field} (each against the others)",
+    )
+    left_out = len(largest) - len(shown)
+    figures.save_figure(
+        fig,
+        "keyness-by-group",
+        data=key,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption=f"Key words of the {len(largest)} largest {field} groups, each against "
+        f"the other {len(largest) - 1}: strongest G² first, bar = log ratio "
+        "(adjusted p < 0.01"
+        + (f"; {left_out} group(s) without such words left out" if left_out else "")
+        + ").",
+    )
 
 # %% [markdown]
 # ## The company each organization keeps

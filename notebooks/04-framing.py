@@ -49,8 +49,12 @@ from analysis.framing import tone
 
 figures.apply_style()
 NOTEBOOK = "04-framing"
-corpus = analysis.load(corpus_spec).english()
+corpus = analysis.load(corpus_spec).in_languages()  # English and Russian
 ctx = tone.score_tone(framing.score_frames(framing.contexts(corpus, actors_of_interest)))
+print(
+    f"{len(ctx)} contexts scored for frames, by language: {ctx.attrs['frames_languages']}; "
+    f"left out (no dictionary terms in their language): {ctx.attrs['frames_not_scored'] or 'none'}."
+)
 ctx[["doc_id", "actor", "context", "co_mentioned"]].head()
 
 # %% [markdown]
@@ -134,18 +138,28 @@ widgets.actor_group_picker(
 # with a reader's judgement (Spearman ρ ≈ 0.3). Read it as a rough signal next to the frames.
 
 # %%
-tones = tone.tone_by_actor(ctx, n_boot=n_boot, random_state=0)
-fig = framing.plot_tone(tones, title="Tone of the sentences naming each organization")
-figures.save_figure(
-    fig,
-    "framing-tone",
-    data=tones,
-    corpus=corpus,
-    notebook=NOTEBOOK,
-    out_dir=out_dir,
-    caption="Mean VADER compound score of each organization's "
-    "contexts, with 95 % intervals from resampling documents.",
-)
+toned = ctx[ctx["tone"].notna()]
+if toned.empty:
+    print(
+        f"Tone is not scored: VADER reads English only, and none of the {len(ctx)} contexts "
+        "is in English. No tone figure is drawn."
+    )
+else:
+    tones = tone.tone_by_actor(toned, n_boot=n_boot, random_state=0)
+    fig = framing.plot_tone(tones, title="Tone of the sentences naming each organization")
+    unscored = len(ctx) - len(toned)
+    figures.save_figure(
+        fig,
+        "framing-tone",
+        data=tones,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Mean VADER compound score of each organization's "
+        "contexts, with 95 % intervals from resampling documents"
+        + (f" ({unscored} contexts not in English are not scored)" if unscored else "")
+        + ".",
+    )
 
 # %% [markdown]
 # ## Distinctive words of each organization's contexts

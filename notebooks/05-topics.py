@@ -46,7 +46,7 @@ from analysis import figures, overview, topics
 
 figures.apply_style()
 NOTEBOOK = "05-topics"
-corpus = analysis.load(corpus_spec).english()
+corpus = analysis.load(corpus_spec).in_languages()  # English and Russian
 field = overview.group_field(corpus, group_field)
 units = topics.sample_documents(topics.units(corpus, unit), max_docs, random_state=seed)
 print(
