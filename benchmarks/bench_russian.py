@@ -65,9 +65,10 @@ def measure_ner(lang: str) -> dict:
 
 
 def _child(kind: str, lang: str, copies: int) -> dict:
+    args = f"{lang!r}, {copies}" if kind == "dtm" else repr(lang)
     code = (
         "import json, sys; sys.path.insert(0, 'benchmarks'); import bench_russian as b; "
-        f"print(json.dumps(b.measure_{kind}({lang!r}{', ' + str(copies) if kind == 'dtm' else ''})))"
+        f"print(json.dumps(b.measure_{kind}({args})))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
