@@ -178,11 +178,9 @@ _LOOKALIKES = str.maketrans(
     "AaBCcEeHKkMOoPpTXxyοκαρτνΑΒΕΗΚΜΟΡΤΧ",
     "АаВСсЕеНКкМОоРрТХхуокартвАВЕНКМОРТХ",
 )
+#: A Latin or Greek letter glued to a Cyrillic one: the only place a mixed word can be.
+_GLUED = re.compile("[\u0400-\u04ff][A-Za-z\u0370-\u03ff]|[A-Za-z\u0370-\u03ff][\u0400-\u04ff]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_MIXED_WORD = re.compile(
-    "[^\\W\\d_]*(?:[\u0400-\u04ff][^\\W\\d_]*[A-Za-z\u0370-\u03ff]"
-    "|[A-Za-z\u0370-\u03ff][^\\W\\d_]*[\u0400-\u04ff])[^\\W\\d_]*"
-)
 
 
 def fold_lookalikes(text: str) -> str:
@@ -197,9 +195,22 @@ def fold_lookalikes(text: str) -> str:
     >>> fold_lookalikes("Договοра NATO")
     'Договора NATO'
     """
-    if not _CYRILLIC.search(text):
+    found = _GLUED.search(text)  # fast: most texts have no mixed word at all
+    if found is None:
         return text
-    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKES), text)
+    out, pos = [], 0
+    while found is not None:
+        start, end = found.start(), found.end()
+        while start > pos and text[start - 1].isalpha():
+            start -= 1
+        while end < len(text) and text[end].isalpha():
+            end += 1
+        word = text[start:end]
+        out += [text[pos:start], word.translate(_LOOKALIKES) if _CYRILLIC.search(word) else word]
+        pos = end
+        found = _GLUED.search(text, pos)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def normalize(text: str, *, quotes: str = "keep") -> str:
