@@ -6,9 +6,9 @@ Prints:
   per distinct word) against the English articles (``articles``, English documents only),
   each in a fresh subprocess so no lemma or chunk cache is warm (one-time setup, the stop
   lists, the actor tries and loading the morphology dictionary, before the clock), as
-  microseconds per word and their ratio (goal of the Russian-parity issue: at most 2x). Also the same
-  texts repeated ``--copies`` times, where the distinct-word cache pays off as on a real
-  corpus (few new words per document).
+  microseconds per word and their ratio (goal: at most 2x). Also the same texts repeated
+  ``--copies`` times, where the distinct-word cache pays off as on a real corpus (few new
+  words per document).
 - **NER words per second**: slovnet (Russian) and spaCy (English) on the same two folders,
   without the cache, model loading excluded.
 
