@@ -169,7 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     report = commands.add_parser("report", help="run every notebook and write figures")
-    report.add_argument("--corpus", default="factbook", help="corpus spec (default: factbook)")
+    report.add_argument(
+        "--corpus",
+        action="append",
+        help="corpus spec (default: factbook); give it twice or more to combine corpora, "
+        "e.g. --corpus articles --corpus articles-ru",
+    )
     report.add_argument("--out", default=None, help="figures folder (default: figures/)")
     return parser
 
@@ -352,7 +357,8 @@ def _report(args: argparse.Namespace) -> int:
     from analysis.settings import get_settings
 
     out = Path(args.out) if args.out else get_settings().figures_dir
-    run_notebooks(args.corpus, out)
+    specs = args.corpus or ["factbook"]
+    run_notebooks(specs[0] if len(specs) == 1 else specs, out)
     print(f"figures written to {out} (index: {out / 'index.md'})")
     return 0
 

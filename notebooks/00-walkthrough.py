@@ -452,7 +452,13 @@ if len(toned):
 # documents drawn at random.
 
 # %%
-units = topics.sample_documents(topics.units(readable, "paragraph"), max_docs, random_state=seed)
+languages = readable.docs["lang"].value_counts()
+if len(languages) > 1:  # one vocabulary a model: a mixed model would only find the languages
+    print(f"Topics of the {languages.iloc[0]} documents in {languages.index[0]!r} only.")
+one_language = readable.in_languages(languages.index[0]) if len(languages) > 1 else readable
+units = topics.sample_documents(
+    topics.units(one_language, "paragraph"), max_docs, random_state=seed
+)
 stable = topics.stability(units, k, seeds=(seed, seed + 1))
 model = stable.models[0]
 model.top_terms(8).groupby("label", sort=False)["term"].agg(", ".join).to_frame("top words")

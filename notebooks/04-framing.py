@@ -43,6 +43,9 @@ actors_of_interest = ["CSTO", "NATO", "UN"]
 n_boot = 1000
 
 # %%
+import pandas as pd
+from IPython.display import display
+
 import analysis
 from analysis import figures, framing, widgets
 from analysis.framing import tone
@@ -182,6 +185,87 @@ figures.save_figure(
     caption="Key words of the sentences naming each organization, "
     "each against the other organizations' sentences (G²).",
 )
+
+# %% [markdown]
+# ## English- and Russian-language sources compared
+#
+# Do Russian-language texts frame the organizations differently from English-language
+# ones? The frame dictionary has the same ten categories in both languages (Russian terms
+# on lemmas), so the shares can be compared category by category: a profile per language,
+# and for each organization the difference Russian − English with its 95 % interval
+# (documents resampled within each language) and Cohen's h. This section runs when the
+# corpus has contexts in both languages (`make report` on `articles` + `articles-ru`).
+
+# %%
+by_lang = ctx.assign(lang=ctx["lang"].astype(str).str.split("-").str[0])
+n_lang = by_lang.groupby("lang")["doc_id"].nunique()
+both = {"en", "ru"} <= set(n_lang.index)
+if not both:
+    print(f"Contexts by language: {dict(n_lang)}; the comparison needs English and Russian.")
+else:
+    by_lang = by_lang[by_lang["lang"].isin(["en", "ru"])]
+    lang_profile = framing.frame_profile(by_lang, by="lang", n_boot=n_boot, random_state=0)
+    fig = framing.plot_frame_profile(
+        lang_profile, title="How each organization is framed, by language of the source"
+    )
+    figures.save_figure(
+        fig,
+        "framing-profile-by-language",
+        data=lang_profile,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Share of each organization's contexts that invoke each frame, in "
+        f"English-language ({n_lang['en']} documents) and Russian-language "
+        f"({n_lang['ru']} documents) sources, with 95 % intervals from resampling "
+        "documents within each language.",
+    )
+    lang_diffs = framing.frame_differences(
+        by_lang, compare="group", by="lang", n_boot=n_boot, random_state=0
+    )
+    lang_diffs = lang_diffs.assign(
+        ci_excludes_0=(lang_diffs["ci_low"] > 0) | (lang_diffs["ci_high"] < 0)
+    )
+    display(
+        lang_diffs.sort_values("cohens_h", key=abs, ascending=False)[
+            [
+                "within",
+                "frame",
+                "a",
+                "b",
+                "share_a",
+                "share_b",
+                "diff",
+                "ci_low",
+                "ci_high",
+                "cohens_h",
+                "ci_excludes_0",
+            ]
+        ].head(12)
+    )
+
+# %% [markdown]
+# Key words of each organization's contexts within each language (each against the other
+# organizations' contexts in the same language): what the two press cultures put beside
+# the CSTO, NATO and the UN.
+
+# %%
+if both:
+    lang_keys = pd.concat(
+        [
+            framing.key_terms(by_lang[by_lang["lang"] == lang]).assign(lang=lang)
+            for lang in ("en", "ru")
+        ],
+        ignore_index=True,
+    )
+    lang_keys = (
+        lang_keys[lang_keys["direction"] == "target"] if "direction" in lang_keys else lang_keys
+    )
+    display(
+        lang_keys.groupby(["group", "lang"], sort=True)["term"]
+        .agg(lambda t: ", ".join(t.head(8)))
+        .unstack("lang")
+    )
 
 # %% [markdown]
 # ## What next

@@ -46,7 +46,17 @@ from analysis import figures, overview, topics
 
 figures.apply_style()
 NOTEBOOK = "05-topics"
-corpus = analysis.load(corpus_spec).in_languages()  # English and Russian
+readable = analysis.load(corpus_spec).in_languages()  # English and Russian
+languages = readable.docs["lang"].value_counts()
+# one model per language: a model over two vocabularies would only find the languages
+corpus = readable.in_languages(languages.index[0]) if len(languages) > 1 else readable
+if len(languages) > 1:
+    print(
+        f"Topics are fitted per language. The model below reads the {languages.iloc[0]} "
+        f"documents in {languages.index[0]!r}; the others "
+        f"({', '.join(f'{n} in {lang!r}' for lang, n in languages.iloc[1:].items())}) "
+        "get their own model at the end."
+    )
 field = overview.group_field(corpus, group_field)
 units = topics.sample_documents(topics.units(corpus, unit), max_docs, random_state=seed)
 print(
@@ -149,3 +159,39 @@ figures.save_figure(
     f"largest {field} groups, with 95 % intervals from resampling documents.",
 )
 shown.head(12)
+
+# %% [markdown]
+# ## Other languages
+#
+# A corpus in several languages gets one model per language, with the same settings; here
+# the top words of each model of the other languages (nothing for a one-language corpus).
+
+# %%
+for lang in languages.index[1:]:
+    other = readable.in_languages(lang)
+    other_units = topics.units(other, unit)
+    other_k = min(k, max(2, len(other_units) // 5))  # a small corpus cannot carry k topics
+    other_model = topics.TopicModel(other_k, random_state=seed).fit(
+        topics.sample_documents(other_units, max_docs, random_state=seed)
+    )
+    other_top = other_model.top_terms(8)
+    fig = figures.panels(
+        other_top.assign(topic=other_top["label"]),
+        facet="topic",
+        label="term",
+        value="weight",
+        ncols=4,
+        fmt="{:.3f}",
+        xlabel="weight",
+        title=f"{other_k} topics of the {lang!r} documents (LDA on {unit}s)",
+    )
+    figures.save_figure(
+        fig,
+        f"topics-top-terms-{lang}",
+        data=other_top,
+        corpus=other,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption=f"The eight most probable words of each topic of a model fitted on the "
+        f"{len(other)} documents in {lang!r} alone ({len(other_units)} {unit}s).",
+    )

@@ -53,6 +53,25 @@ EXPECTED = {
         "overview-languages",
         *ACTOR_FIGURES,
     ],
+    # Russian only: no tone figure (VADER reads English), no keyness figure (45 outlets of
+    # one document each: no word is key)
+    "articles-ru": [
+        *WALKTHROUGH,
+        "overview-docs-by-group",
+        "overview-length",
+        "overview-languages",
+        *[f for f in ACTOR_FIGURES if f not in ("framing-tone", "keyness-by-group")],
+    ],
+    # both folders: the English-Russian comparison and a second topic model
+    "mixed": [
+        *WALKTHROUGH,
+        "overview-docs-by-group",
+        "overview-length",
+        "overview-languages",
+        *ACTOR_FIGURES,
+        "framing-profile-by-language",
+        "topics-top-terms-ru",
+    ],
 }
 #: Lines the walkthrough prints on each corpus (loader report; the running example's counts).
 WALKTHROUGH_SAYS = {
@@ -64,7 +83,19 @@ WALKTHROUGH_SAYS = {
         "57 read, 0 skipped, 0 warnings, 0 duplicates",
         "The CSTO is named 202 times in 28 of 57 documents (49.1%)",
     },
+    "articles-ru": {
+        "46 read, 0 skipped, 1 warnings, 0 duplicates",
+        "45 documents are in a language the word-based steps below read",
+        "left out: {'uz': 1}",
+    },
+    "mixed": {
+        "103 read, 0 skipped",
+        "The CSTO is named 341 times in 53 of 103 documents (51.5%)",
+        "Topics of the 49 documents in 'en' only.",
+    },
 }
+SPECS = {"articles": ["corpora/articles"], "articles-ru": ["corpora/articles-ru"]}
+SPECS["mixed"] = SPECS["articles"] + SPECS["articles-ru"]
 #: The case study reads the UN General Debate Corpus whatever corpus the others run on.
 CASE_STUDY = "06-case-study-un-csto"
 CASE_FIGURES = [
@@ -122,11 +153,12 @@ def test_sync_regenerates_the_same_ipynb(notebooks_copy):
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("corpus", ["factbook", "articles"])
+@pytest.mark.parametrize("corpus", ["factbook", "articles", "articles-ru", "mixed"])
 def test_run_notebooks_writes_the_figures(
     corpus, notebooks_copy, tmp_path, capsys, monkeypatch, shared_file
 ):
-    spec = "factbook" if corpus == "factbook" else str(shared_file("corpora/articles"))
+    specs = [str(shared_file(p)) for p in SPECS.get(corpus, [])] or ["factbook"]
+    spec = specs[0] if len(specs) == 1 else specs
     # without the UN General Debate archive the case study is skipped, the rest still run
     monkeypatch.setenv("ANALYSIS_UNGDC", str(tmp_path / "absent" / "UNGDC_1946-2024.tgz"))
     out = tmp_path / "figs"
@@ -143,7 +175,7 @@ def test_run_notebooks_writes_the_figures(
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert sorted(entries) == sorted(EXPECTED[corpus])
     assert {e["notebook"] for e in entries.values()} == {s.stem for s in others}
-    assert all(e["corpus"].startswith(spec) for e in entries.values())
+    assert all(e["corpus"].startswith(specs[0]) for e in entries.values())
     # key results the walkthrough's worked examples print
     walk = _printed(executed[0])
     assert executed[0].stem == "00-walkthrough"

@@ -47,9 +47,18 @@ def _entity_key(ents: pd.DataFrame) -> pd.Series:
 
 
 def _names(data: pd.DataFrame) -> pd.Series:
-    """The most frequent surface of each ``(label, key)`` (ties: alphabetical)."""
+    """The most frequent surface of each ``(label, key)`` (ties: alphabetical).
+
+    An entity with an ``ent_id`` named in several scripts (a mixed English and Russian
+    corpus: "Afghanistan", "Афганистане") is named by its most frequent Latin-script
+    surface, so one label reads the same in every panel.
+    """
     counts = data.groupby(["label", "key", "text"], observed=True).size().rename("n")
-    counts = counts.reset_index().sort_values(["n", "text"], ascending=[False, True])
+    counts = counts.reset_index()
+    counts["other_script"] = counts["key"].astype(str).str.startswith("\x00") & counts[
+        "text"
+    ].astype(str).str.contains("[\u0400-\u04ff]", regex=True)
+    counts = counts.sort_values(["other_script", "n", "text"], ascending=[True, False, True])
     return counts.drop_duplicates(["label", "key"]).set_index(["label", "key"])["text"]
 
 
