@@ -717,6 +717,11 @@ def test_russian_mention_rules(text, expected):
             [("UN", "UN"), ("UN", "General Assembly")],
         ),
         ("The Kazakh Security Council met at the UN.", [("UN", "UN")]),
+        # another organization's name first in the sentence still owns the organ
+        (
+            "CSTO Security Council secretaries met; the UN was absent.",
+            [("CSTO", "CSTO"), ("UN", "UN")],
+        ),
         # a headline in capitals is licensed by the text under it
         (
             "SECURITY COUNCIL EXTENDS MANDATE\nThe UN Security Council voted.",

@@ -182,3 +182,28 @@ def test_kwic_finds_every_form_of_a_russian_lemma(articles_ru):
     assert len(surface) < len(lines)
     phrase = kwic.kwic(articles_ru, "совет безопасности", window=1)
     assert {"Совета Безопасности", "Совет Безопасности"} <= set(phrase["match"])
+
+
+def test_collocates_of_the_csto_in_russian_are_lemmas(articles_ru):
+    from analysis import collocations
+
+    found = collocations.collocates(articles_ru, "CSTO", kind="actor", top=30, min_count=2)
+    terms = set(found["collocate"])
+    assert {"генеральный", "секретарь"} <= terms  # "генеральный секретарь ОДКБ"
+    assert not terms & {"секретаря", "генерального", "и", "в"}  # no inflected forms, no stop words
+
+
+def test_a_topic_model_over_two_languages_warns():
+    from analysis import topics
+
+    units = pd.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(8)],
+            "doc_id": [f"d{i}" for i in range(8)],
+            "text": ["The CSTO held exercises in Armenia and Kazakhstan."] * 4
+            + ["ОДКБ провела учения в Армении и Казахстане."] * 4,
+            "lang": ["en"] * 4 + ["ru"] * 4,
+        }
+    )
+    with pytest.warns(UserWarning, match="several languages"):
+        topics.TopicModel(2, random_state=0, cache=False).fit(units)

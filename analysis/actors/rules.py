@@ -195,7 +195,8 @@ def _part_of_other_name(
     """Whether a hit is part of a longer name it does not belong to.
 
     True for a capitalised word right before ("National Security Council", "South-East
-    Asia Collective Security Treaty"; not a sentence's first word, not "Moscow-led"),
+    Asia Collective Security Treaty"; not a sentence's first word unless it ends another
+    organization's name, "CSTO Security Council"; not "Moscow-led"),
     a capitalised word + "and" before ("Peace and Security Council"), or "of <Capital>"
     after ("Security Council of Kyrgyzstan"), unless those words belong to a mention of
     the same actor (``family``: the actor and its ancestors; None: any actor).
@@ -214,6 +215,10 @@ def _part_of_other_name(
         at_sentence_start = starts[bisect_right(starts, prev.start(1)) - 1] == prev.start(1)
         if not at_sentence_start and not _ends_mention(hits, i, prev.start(1), family):
             return True
+        if family is not None and _ends_mention(hits, i, prev.start(1), None):
+            # another organization's name right before, even first in its sentence:
+            # "NATO Secretary-General ..."
+            return not _ends_mention(hits, i, prev.start(1), family)
     nxt = None
     if family is not None:
         nxt = (_GENITIVE_NEXT if _CYRILLIC.match(hit.surface) else _OF_NEXT).match(text, hit.end)

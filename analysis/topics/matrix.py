@@ -56,7 +56,7 @@ def unit_dtm(
             "source": blank,
             "author": blank,
             "url": blank,
-            "lang": blank,
+            "lang": table["lang"].reset_index(drop=True) if "lang" in table.columns else blank,
         }
     )
     pseudo = Corpus(docs, name="topic units", fingerprint="units-" + _units_hash(table))

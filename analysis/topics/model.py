@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from scipy.special import psi
 from sklearn.base import BaseEstimator
@@ -172,6 +173,7 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         """
         self._check()
         table = _as_units(units)
+        warn_mixed_languages(table)
         counts = unit_dtm(
             table, self._options(), min_df=self.min_df, max_df=self.max_df, cache=self.cache
         )
@@ -384,3 +386,21 @@ def _normalize_rows(a: np.ndarray) -> np.ndarray:
     sums = a.sum(axis=1, keepdims=True)
     out = np.divide(a, sums, out=np.full_like(a, 1.0 / a.shape[1]), where=sums > 0)
     return out
+
+
+def warn_mixed_languages(table: pd.DataFrame) -> None:
+    """Warn when the units are in several languages: one model should read one vocabulary."""
+    if "lang" not in table.columns:
+        return
+    langs = table["lang"].dropna().astype(str).str.split("-").str[0].value_counts()
+    if len(langs) > 1:
+        import warnings
+
+        counts = ", ".join(f"{n} in {lang!r}" for lang, n in langs.items())
+        warnings.warn(
+            f"the units are in several languages ({counts}): a topic model over several "
+            "vocabularies mostly finds the languages. Fit one model per language, e.g. "
+            f"TopicModel(k).fit(units[units['lang'] == {langs.index[0]!r}]).",
+            UserWarning,
+            stacklevel=3,
+        )
