@@ -19,10 +19,13 @@ at document edges but cross sentences (as in AntConc). N (``n_tokens``) and f(c)
 :class:`TokenStream` of the corpus built once and cached on disk (their counts equal
 those of :func:`analysis.tokens.dtm`).
 
-f(n,c) (``count``) counts (node occurrence, collocate token) pairs: a token in the windows
-of two nearby node occurrences counts twice (Evert 2008's surface co-occurrence). Tokens
-that belong to a node occurrence (the words of a phrase node or of an actor's name, or
-the node itself) are never counted as collocates.
+f(n,c) (``count``) counts (node occurrence, collocate token) pairs within the window, each
+token and each occurrence in at most one pair: where the windows of two nearby node
+occurrences overlap, a token in both counts once (a maximum matching, see
+:func:`_window_counts`). Counting it twice, as plain surface co-occurrence does (Evert
+2008), lets f(n,c) exceed f(c) and pushes logDice past its maximum of 14; matched, f(n,c)
+<= min(f(n), f(c)) always. Tokens that belong to a node occurrence (the words of a phrase
+node or of an actor's name, or the node itself) are never counted as collocates.
 
 Association measures
 --------------------
@@ -361,28 +364,54 @@ def _token_positions(
 def _window_counts(
     stream: TokenStream, starts: np.ndarray, ends: np.ndarray, sides: tuple[int, int]
 ) -> np.ndarray:
-    """f(n,c) of every vocabulary entry: tokens within ``sides`` (left, right) of the node.
+    """f(n,c) of every vocabulary entry: collocate tokens matched to node occurrences.
 
-    Windows stop at document edges; positions inside a node occurrence are skipped; a
-    position in two windows counts twice.
+    A token is in a node's window when it lies within ``sides`` (left, right) tokens of the
+    occurrence, in the same document and not inside an occurrence. Where windows overlap
+    (two mentions a few words apart), a token is matched to ONE occurrence and an
+    occurrence to one token of each collocate: f(n,c) is the size of a maximum matching
+    between occurrences and the collocate's tokens in their windows (found greedily, which
+    is optimal for intervals in order), so it never exceeds f(n) nor f(c) and logDice stays
+    at most 14.
     """
+    out = np.zeros(len(stream.vocab), dtype=np.int64)
     if len(starts) == 0:
-        return np.zeros(len(stream.vocab), dtype=np.int64)
+        return out
+    order = np.lexsort((ends, starts))
+    starts, ends = starts[order], ends[order]
     doc = np.searchsorted(stream.bounds, starts, side="right") - 1
-    lo, hi = stream.bounds[doc], stream.bounds[doc + 1]
-    inside = np.zeros(stream.n_tokens, dtype=bool)
-    for offset in range(int((ends - starts).max())):
-        inside[(starts + offset)[starts + offset < ends]] = True
     left, right = sides
-    found = [
-        p[(p >= lo) & ~inside[np.clip(p, 0, None)]]
-        for p in (starts - d for d in range(1, left + 1))
-    ]
-    found += [
-        p[(p < hi) & ~inside[np.clip(p, None, stream.n_tokens - 1)]]
-        for p in (ends + d for d in range(right))
-    ]
-    return np.bincount(stream.ids[np.concatenate(found)], minlength=len(stream.vocab))
+    lo = np.maximum(starts - left, stream.bounds[doc])
+    hi = np.minimum(ends + right, stream.bounds[doc + 1])
+    inside = np.zeros(stream.n_tokens + 1, dtype=bool)
+    for offset in range(int((ends - starts).max(initial=0))):
+        inside[(starts + offset)[starts + offset < ends]] = True
+    near = [starts - d for d in range(1, left + 1)] + [ends + d for d in range(right)]
+    pos = np.concatenate([p[(p >= lo) & (p < hi)] for p in near]) if near else np.zeros(0, int)
+    pos = np.unique(pos[~inside[pos]])
+    if len(pos) == 0:
+        return out
+    types = stream.ids[pos]
+    by_type = np.lexsort((pos, types))
+    pos, types = pos[by_type], types[by_type]
+    cuts = np.flatnonzero(np.diff(types)) + 1
+    for t, points in zip(types[np.r_[0, cuts]], np.split(pos, cuts)):
+        out[t] = _matched(points, lo, hi)
+    return out
+
+
+def _matched(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> int:
+    """Size of a maximum matching of sorted points to windows ``[lo, hi)`` sorted by both ends."""
+    if len(points) == 1:
+        return 1  # the point lies in some window by construction
+    first = np.searchsorted(hi, points, side="right")  # first window not over before the point
+    n, w, matched = len(lo), 0, 0
+    for p, f in zip(points.tolist(), first.tolist()):
+        w = max(w, f)
+        if w < n and lo[w] <= p:
+            matched += 1
+            w += 1
+    return matched
 
 
 def _collocate_table(

@@ -337,8 +337,9 @@ if len(company):
     c = company.iloc[0]
     print(
         textwrap.fill(
-            f"Worked example. '{c.collocate}' stands within five words of the {focus} "
-            f"{c['count']} times; the {focus} is named {c.count_node} times and '{c.collocate}' "
+            f"Worked example. '{c.collocate}' stands within five words of a mention of the "
+            f"{focus} {c['count']} times (each occurrence and each mention counted once); the "
+            f"{focus} is named {c.count_node} times and '{c.collocate}' "
             f"occurs {c.count_collocate} times in all. logDice = 14 + log2(2 × {c['count']} / "
             f"({c.count_node} + {c.count_collocate})) = {c.logdice:.1f}.",
             100,

@@ -7,6 +7,9 @@ from math import log2, sqrt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
 import analysis
@@ -86,11 +89,53 @@ def test_window_1_and_document_edges():
     assert dict(zip(out["collocate"], out["count"])) == {"r": 3, "q": 2, "u": 1}
 
 
-def test_node_tokens_are_not_collocates_and_overlaps_count_twice():
+def test_node_tokens_are_not_collocates_and_a_token_in_two_windows_counts_once():
     out = collocates(docs({"a": "n n a n b"}), "n", window=1, options=ALL_WORDS, min_count=1)
-    # n@0 -> | (n); n@1 -> (n) | a; n@3 -> a | b: "a" is in two windows
-    assert dict(zip(out["collocate"], out["count"])) == {"a": 2, "b": 1}
+    # n@0 -> | (n); n@1 -> (n) | a; n@3 -> a | b: "a" is in two windows, matched to one
+    assert dict(zip(out["collocate"], out["count"])) == {"a": 1, "b": 1}
     assert out["count_node"].unique().tolist() == [3]
+    # two tokens of a collocate in one node's window: one pair (f(n,c) <= f(n))
+    out = collocates(docs({"a": "a n a"}), "n", window=1, options=ALL_WORDS, min_count=1)
+    assert dict(zip(out["collocate"], out["count"])) == {"a": 1}
+
+
+WORDS = st.lists(st.sampled_from(["n", "a", "b", "c"]), min_size=1, max_size=30)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=4), st.integers(1, 3))
+def test_cooccurrence_counts_never_exceed_either_frequency(texts, window):
+    """Checked against an independent count: a maximum bipartite matching (scipy)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    if not any("n" in t for t in texts):
+        return
+    out = collocates(
+        docs({f"d{i}": " ".join(t) for i, t in enumerate(texts)}),
+        "n",
+        window=window,
+        options=ALL_WORDS,
+        min_count=1,
+    )
+    got = dict(zip(out["collocate"], out["count"]))
+    nodes = [(d, i) for d, t in enumerate(texts) for i, w in enumerate(t) if w == "n"]
+    for word in ("a", "b", "c"):
+        tokens = [(d, i) for d, t in enumerate(texts) for i, w in enumerate(t) if w == word]
+        edges = [
+            (a, b)
+            for a, (dn, i) in enumerate(nodes)
+            for b, (dt, j) in enumerate(tokens)
+            if dn == dt and 0 < abs(i - j) <= window
+        ]
+        if not edges:
+            assert word not in got
+            continue
+        rows, cols = zip(*edges)
+        graph = csr_matrix(([1] * len(edges), (rows, cols)), shape=(len(nodes), len(tokens)))
+        expected = int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
+        assert got[word] == expected
+        assert got[word] <= min(len(nodes), len(tokens))
 
 
 def test_phrase_and_glob_nodes():
