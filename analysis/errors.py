@@ -100,6 +100,7 @@ class E(Enum):
         "Download UNGDC_1946-2024.tgz from its Harvard Dataverse page "
         "(doi:10.7910/DVN/0TJX8Y) and set ANALYSIS_UNGDC to the file's path.",
     )
+    E019 = (2, "{message}")
     E018 = (
         6,
         "the Russian NER model {model} is not installed. Install the package that ships it "
@@ -138,3 +139,32 @@ class AnalysisError(Exception):
     def exit_code(self) -> int:
         """The process exit code of the error's code."""
         return self.code.exit_code
+
+
+class OptionError(AnalysisError, ValueError):
+    """An option or argument that cannot be used (E019); the message names it and the fix."""
+
+    def __init__(self, message: str):
+        super().__init__(E.E019, message=message)
+
+
+class MissingColumnError(OptionError, KeyError):
+    """A metadata column that is not there (E019; also a KeyError, as pandas raises)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return Exception.__str__(self)
+
+
+def did_you_mean(value: object, allowed: list[str]) -> str:
+    """`` Did you mean 'europe'?`` for the closest allowed values (case ignored), or ``""``."""
+    import difflib
+
+    text = str(value)
+    folded = {a.casefold(): a for a in map(str, allowed)}
+    exact = folded.get(text.casefold())
+    found = (
+        [exact]
+        if exact
+        else [folded[m] for m in difflib.get_close_matches(text.casefold(), list(folded), n=3)]
+    )
+    return f" Did you mean {', '.join(map(repr, found))}?" if found else ""

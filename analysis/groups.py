@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import MissingColumnError, did_you_mean
+
 if TYPE_CHECKING:
     from analysis.framing.dictionary import FrameDictionary
 
@@ -90,9 +92,12 @@ def resolve_groups(
         if by == "year" and "date" in table.columns:
             years = pd.to_datetime(table["date"], errors="coerce").dt.year.astype("Int64")
             return years.astype(object).where(years.notna(), None)
-        raise KeyError(
-            f"no metadata column {by!r} (nor one of {DERIVED_GROUPS}); the columns "
-            f"are {list(table.columns)}. Pass a column name, a derived name, one "
+        columns = [c for c in table.columns if c != "text"]
+        raise MissingColumnError(
+            f"--by / by={by!r}: no metadata column {by!r} (nor one of {DERIVED_GROUPS});"
+            + f" the columns are {columns}."
+            + did_you_mean(by, columns)
+            + " Pass a column name, a derived name, one "
             "label a row, or a function of the table."
         )
     values = by(table) if callable(by) else by

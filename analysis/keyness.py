@@ -73,6 +73,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from analysis.errors import OptionError, did_you_mean
 from analysis.terms import By, Groups, as_dtm, group
 from analysis.tokens import DTM, TokenOptions
 
@@ -285,7 +286,11 @@ def _comparisons(groups: Groups, target: Any, reference: Any) -> list[tuple[int,
 
 def _index(labels: list[str], label: Any) -> int:
     if str(label) not in labels:
-        raise ValueError(f"no group {label!r}; the groups are {labels}")
+        raise OptionError(
+            f"no group {label!r} (--target/--reference)."
+            + did_you_mean(label, labels)
+            + f" The groups are {labels}."
+        )
     return labels.index(str(label))
 
 

@@ -44,6 +44,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from analysis.corpus import STANDARD_COLUMNS
+from analysis.errors import OptionError
 from analysis.inputs import as_docs, is_corpus
 from analysis.tokens import TokenOptions, token_spans, tokenize
 from analysis.tokens.languages import token_language
@@ -213,8 +214,8 @@ def query_pattern(
         try:
             return re.compile("|".join(f"(?:{q})" for q in queries), 0 if case else re.I)
         except re.error as err:
-            raise ValueError(
-                f"regex query {query!r} is not a valid Python regular expression "
+            raise OptionError(
+                f"--query {query!r} (--kind regex): not a valid Python regular expression "
                 f"({err}); escape special characters with re.escape or use "
                 "kind='phrase'."
             ) from err

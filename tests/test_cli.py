@@ -188,3 +188,25 @@ def test_named_ungdc_spec_loads_the_archive(shared_file, monkeypatch):
     assert analysis.get_settings().ungdc_path == archive
     reader, target = analysis.corpus._reader_for("ungdc", analysis.get_settings())
     assert target == archive and reader.__module__.endswith("general_debate")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["keyness", "factbook", "--by", "outlet"], ["--by", "'outlet'", "'region'"]),
+        (
+            ["keyness", "factbook", "--by", "region", "--target", "Europe"],
+            ["Did you mean 'europe'"],
+        ),
+        (["mentions", "factbook", "--actors", "CSTO,OTAN"], ["'OTAN' is a name of 'NATO'"]),
+        (["kwic", "factbook", "--query", "[unclosed", "--kind", "regex"], ["--query", "regular"]),
+    ],
+)
+def test_user_errors_print_one_coded_line(args, says, tmp_path):
+    out = [] if args[0] == "kwic" else ["--out", str(tmp_path / "out.csv")]
+    result = run(*args, *out)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error E019: "), result.stderr
+    for phrase in says:
+        assert phrase in lines[0]

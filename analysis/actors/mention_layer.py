@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.actors.registry import Registry, load_registry
 from analysis.actors.rules import document_mentions
 from analysis.cache import Cache, make_key
+from analysis.errors import OptionError, did_you_mean
 from analysis.inputs import text_table
 from analysis.settings import get_settings
 
@@ -133,9 +134,18 @@ def _report_map(
     asked = _asked(actors)
     unknown = [a for a in asked or () if a not in registry]
     if unknown:
-        raise ValueError(
-            f"unknown actor id(s) {unknown}; known ids: {', '.join(registry.ids)}. "
-            "Check the spelling or add the actor to your registry YAML."
+        forms = registry.forms()
+        named = dict(zip(forms["form"].astype(str).str.casefold(), forms["actor"].astype(str)))
+        hints = "".join(
+            f" {u!r} is a name of {named[u.casefold()]!r}: use the id."
+            if u.casefold() in named
+            else did_you_mean(u, registry.ids)
+            for u in unknown
+        )
+        raise OptionError(
+            f"--actors / actors: unknown actor id(s) {unknown}.{hints} Known ids: "
+            f"{', '.join(registry.ids)}. Check the spelling or add the actor to your "
+            "registry YAML."
         )
     if asked is None:
         return {a: (registry.root(a) if include_children else a) for a in registry.ids}
