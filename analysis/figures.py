@@ -3,7 +3,8 @@
 :func:`save_figure` writes ``<name>.png`` (300 dpi) and ``<name>.svg`` (optionally ``.pdf``),
 the table the figure was drawn from as ``<name>.csv``, and an entry in ``index.json``, from
 which ``index.md`` (a Markdown gallery) is rewritten. Files carry no dates or version strings,
-so the same inputs give byte-identical files. :func:`apply_style` gives every figure the same
+so the same inputs give byte-identical files; CSV floats are written with 10 significant
+digits (:data:`CSV_FLOAT_FORMAT`). :func:`apply_style` gives every figure the same
 readable, colour-blind-safe look, with a fixed colour per actor (:data:`ACTOR_COLORS`).
 """
 
@@ -22,6 +23,10 @@ from matplotlib.transforms import ScaledTranslation
 
 from analysis.atomic import atomic_path
 from analysis.settings import get_settings
+
+#: Floats in the figures' CSV files: 10 significant digits, so the last-digit differences
+#: of floating-point arithmetic between machines (BLAS, summation order) do not show.
+CSV_FLOAT_FORMAT = "%.10g"
 
 #: The Okabe & Ito (2008) palette, distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -399,7 +404,7 @@ def save_figure(
             written[fmt] = out / f"{name}.{fmt}"
     keep_index = not isinstance(data.index, pd.RangeIndex) or any(data.index.names)
     with atomic_path(out / f"{name}.csv") as tmp:
-        data.to_csv(tmp, index=keep_index, lineterminator="\n")
+        data.to_csv(tmp, index=keep_index, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
     written["csv"] = out / f"{name}.csv"
     _update_index(
         out,

@@ -3,14 +3,17 @@
 :func:`run_notebooks` executes ``notebooks/NN-*.ipynb`` in order with papermill, injecting
 ``corpus_spec`` and ``out_dir`` into each notebook's ``parameters`` cell (only the parameters
 a notebook declares), and writes the
-executed copies to ``notebooks/_executed/`` (git-ignored); the source notebooks are never
-overwritten. The jupytext percent script ``NN-name.py`` is the source of truth: when its
-``.ipynb`` is missing or older, the ``.ipynb`` is regenerated from it first (without outputs,
-with stable cell ids), so editing the script is enough.
+executed copies to ``<out_dir>/_executed/`` (beside the figures of that run; git-ignored
+for the default ``figures/``); the source notebooks are never overwritten. The jupytext
+percent script ``NN-name.py`` is the source of truth: when its ``.ipynb`` is missing or
+older, the ``.ipynb`` is regenerated from it first (without outputs, with stable cell
+ids), so editing the script is enough.
 
 A notebook about one particular corpus declares it as a further ``<name>_spec`` parameter
-(the case study's ``ungdc_spec = "ungdc"``); when that corpus cannot be found, the
-notebook is skipped with the reason printed, and the others still run.
+(the case study's ``ungdc_spec = "ungdc"``). It belongs to the built-in report: it runs
+when the report is on the built-in corpus (:data:`BUILTIN_REPORT`), and is skipped, with
+the reason printed, on any other corpus (its figures are not about that corpus) or when
+its own corpus cannot be found; the others still run.
 """
 
 from __future__ import annotations
@@ -117,6 +120,10 @@ def _missing_corpus(declared: dict, given: dict) -> str | None:
     return None
 
 
+#: The corpus of the built-in report, the only one notebooks about their own corpus run with.
+BUILTIN_REPORT = "factbook"
+
+
 def run_notebooks(
     corpus_spec: str | Path | Sequence[str | Path],
     out_dir: str | Path,
@@ -139,7 +146,7 @@ def run_notebooks(
     notebooks_dir : str or Path, optional
         Folder holding ``NN-name.py``/``.ipynb``; default the project's ``notebooks/``.
     executed_dir : str or Path, optional
-        Where executed copies go; default ``<notebooks_dir>/_executed``.
+        Where executed copies go; default ``<out_dir>/_executed``.
     kernel_name : str, default "python3"
         Jupyter kernel to run them in.
     parameters : dict, optional
@@ -161,7 +168,7 @@ def run_notebooks(
     from papermill.exceptions import PapermillExecutionError
 
     source = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
-    target = Path(executed_dir) if executed_dir else source / "_executed"
+    target = Path(executed_dir) if executed_dir else Path(out_dir) / "_executed"
     notebooks = find_notebooks(source)
     if not notebooks:
         raise AnalysisError(E.E010, path=source)
@@ -177,6 +184,14 @@ def run_notebooks(
         step = f"[{i}/{len(notebooks)}] {nb.name}"
         declared = papermill.inspect_notebook(nb)
         mine = {k: v for k, v in params.items() if k in declared}
+        own = [n for n in declared if n.endswith("_spec") and n != "corpus_spec"]
+        if own and corpus_spec != BUILTIN_REPORT:
+            print(
+                f"{step}: skipped, it reads its own corpus ({', '.join(own)}), not "
+                f"{corpus_spec!r}; it runs in the report on the built-in corpus (make report)",
+                flush=True,
+            )
+            continue
         missing = _missing_corpus(declared, mine)
         if missing:
             print(f"{step}: skipped, its corpus is missing: {missing}", flush=True)

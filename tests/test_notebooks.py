@@ -159,7 +159,7 @@ def test_run_notebooks_writes_the_figures(
 ):
     specs = [str(shared_file(p)) for p in SPECS.get(corpus, [])] or ["factbook"]
     spec = specs[0] if len(specs) == 1 else specs
-    # without the UN General Debate archive the case study is skipped, the rest still run
+    # the case study is skipped (no archive; or not the built-in corpus), the rest still run
     monkeypatch.setenv("ANALYSIS_UNGDC", str(tmp_path / "absent" / "UNGDC_1946-2024.tgz"))
     out = tmp_path / "figs"
     executed = run_notebooks(
@@ -170,7 +170,10 @@ def test_run_notebooks_writes_the_figures(
     assert all(p.parent == tmp_path / "exec" and p.is_file() for p in executed)
     printed = capsys.readouterr().out
     assert "done in" in printed
-    assert f"{CASE_STUDY}.ipynb: skipped, its corpus is missing: E017" in printed
+    if corpus == "factbook":  # the built-in report: it would run, but its corpus is absent
+        assert f"{CASE_STUDY}.ipynb: skipped, its corpus is missing: E017" in printed
+    else:  # another corpus: the case study is not about it
+        assert f"{CASE_STUDY}.ipynb: skipped, it reads its own corpus (ungdc_spec)" in printed
     _check_figures(out, EXPECTED[corpus])
     entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert sorted(entries) == sorted(EXPECTED[corpus])
@@ -256,3 +259,28 @@ def test_a_failing_cell_names_the_notebook_and_cell(tmp_path):
 def test_no_notebooks_is_an_error(tmp_path):
     with pytest.raises(AnalysisError, match="no numbered notebooks"):
         run_notebooks("factbook", tmp_path / "figs", notebooks_dir=tmp_path)
+
+
+@pytest.mark.notebooks
+def test_executed_copies_go_beside_the_figures_and_own_corpus_notebooks_stay_built_in(
+    tmp_path, capsys
+):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "01-tiny.py").write_text(
+        '# %% tags=["parameters"]\ncorpus_spec = "factbook"\nout_dir = None\n\n'
+        "# %%\nprint(corpus_spec)\n",
+        encoding="utf-8",
+    )
+    (folder / "02-own.py").write_text(
+        '# %% tags=["parameters"]\ncorpus_spec = "factbook"\nout_dir = None\n'
+        'other_spec = "factbook"\n\n# %%\nprint(other_spec)\n',
+        encoding="utf-8",
+    )
+    for spec, ran in (("factbook", ["01-tiny", "02-own"]), ("some/folder", ["01-tiny"])):
+        out = tmp_path / spec.replace("/", "-")
+        executed = run_notebooks(spec, out, notebooks_dir=folder)
+        assert [p.stem for p in executed] == ran
+        assert all(p.parent == out / "_executed" for p in executed)
+    assert "02-own.ipynb: skipped, it reads its own corpus (other_spec)" in capsys.readouterr().out
+    assert not (folder / "_executed").exists()
