@@ -401,6 +401,8 @@ def save_figure(
         for fmt in formats:
             with atomic_path(out / f"{name}.{fmt}") as tmp:
                 fig.savefig(tmp, format=fmt, bbox_inches="tight", **_SAVE[fmt])
+                if fmt == "svg":
+                    _number_svg_ids(tmp)
             written[fmt] = out / f"{name}.{fmt}"
     keep_index = not isinstance(data.index, pd.RangeIndex) or any(data.index.names)
     with atomic_path(out / f"{name}.csv") as tmp:
@@ -457,6 +459,25 @@ def _draw_caption(fig: Figure, caption: str, corpus: str) -> None:
         color="#555555",
         gid=_CAPTION_GID,
     )
+
+
+#: A hashed id where SVG defines or uses one: ``id="p1a2..."``, ``url(#p1a2...)``, ``href="#m..."``.
+_SVG_HASH_ID = re.compile(r'(?:(?<=id=")|(?<=#))([pm])([0-9a-f]{10})(?=[")])')
+
+
+def _number_svg_ids(path: Path) -> None:
+    """Replace matplotlib's hashed SVG ids (clip paths, markers) by numbers in order of use.
+
+    The hashes come from exact coordinates, so the last-digit float differences between
+    machines change them although nothing visible does; numbered ids keep the file the same.
+    """
+    text = path.read_text(encoding="utf-8")
+    names: dict[str, str] = {}
+
+    def number(m: re.Match) -> str:
+        return names.setdefault(m.group(0), f"{m.group(1)}{len(names):010d}")
+
+    path.write_text(_SVG_HASH_ID.sub(number, text), encoding="utf-8", newline="\n")
 
 
 def _update_index(out: Path, name: str, entry: dict) -> None:

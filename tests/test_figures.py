@@ -224,3 +224,21 @@ def test_style_is_colour_blind_safe_with_fixed_actor_colours():
     assert matplotlib.rcParams["savefig.dpi"] == 300
     cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     assert {c.upper() for c in cycle} <= {c.upper() for c in figures.OKABE_ITO.values()}
+
+
+def test_files_do_not_show_last_digit_float_differences(tmp_path, data):
+    """Values that differ in the 15th digit (another machine's BLAS) give the same files."""
+    import re
+
+    paths = {}
+    for run, jitter in (("a", 0.0), ("b", 1e-15)):
+        shifted = data.assign(share=data["share"] + jitter)
+        fig, ax = plt.subplots()
+        ax.plot(data["share"], data["n_docs"], "o-")
+        ax.set_position([0.125 + jitter, 0.11, 0.775, 0.77])  # moves the clip box, not a pixel
+        out = tmp_path / run
+        paths[run] = save_figure(fig, "x", data=shifted, caption="c", out_dir=out)
+    for ext in ("csv", "svg"):
+        assert sha(paths["a"][ext]) == sha(paths["b"][ext]), ext
+    svg = paths["a"]["svg"].read_text(encoding="utf-8")
+    assert not re.search(r'id="[pm](?!\d{10}")[0-9a-f]{10}"', svg)  # numbered, not hashed
