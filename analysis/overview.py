@@ -36,7 +36,8 @@ def group_field(corpus, preferred: str) -> str:
     Returns
     -------
     str
-        The column name (``preferred`` itself when nothing splits the corpus).
+        The column name; when nothing splits the corpus, ``preferred`` if it exists, else
+        ``"lang"`` (a column every corpus has: one group).
 
     Examples
     --------
@@ -48,7 +49,9 @@ def group_field(corpus, preferred: str) -> str:
     for name in (preferred, *GROUP_FALLBACKS):
         if name in docs.columns and docs[name].nunique(dropna=True) >= 2:
             return name
-    return preferred
+    if preferred in docs.columns or "lang" not in docs.columns:
+        return preferred
+    return "lang"  # every corpus has it: one group, but a column that exists
 
 
 def by_group(corpus, field: str, *, top: int | None = None) -> pd.DataFrame:

@@ -267,56 +267,67 @@ top
 # about): that shows the method works; it is not yet a finding.
 
 # %%
-named_most = by_group[by_group["actor"] == focus].sort_values("n_mentions", ascending=False)
-target = keyness_target if keyness_target is not None else named_most[field].iloc[0]
-key = keyness.keyness(readable, by=field, target=target, top=10)
-print(f"Target: {field} = {target!r}, against the other {corpus.docs[field].nunique() - 1} groups.")
-key[["term", "count_target", "count_reference", "g2", "p_adj", "log_ratio"]]
-
-# %%
-pick = key[key["term"] == focus.lower()]  # the organization's own token, if it is key here
-ex = (pick if len(pick) else key).iloc[0]
-n_both = ex.count_target + ex.count_reference
-expected = n_both * ex.total_target / (ex.total_target + ex.total_reference)
-print(
-    textwrap.fill(
-        f"Worked example. '{ex.term}' occurs {ex.count_target} times in {target} (out of "
-        f"{ex.total_target:,} words: {1e4 * ex.count_target / ex.total_target:.1f} per 10,000) "
-        f"against {ex.count_reference} in the rest ({ex.total_reference:,} words: "
-        f"{1e4 * ex.count_reference / ex.total_reference:.1f} per 10,000). If it were spread at "
-        f"the same rate everywhere, we would expect {expected:.1f} of its {n_both} occurrences in "
-        f"{target}. G² = {ex.g2:.1f} says how far {ex.count_target} is from that expectation "
-        f"(adjusted p = {ex.p_adj:.2g}); the log ratio {ex.log_ratio:.1f} says it is about "
-        f"{2**ex.log_ratio:,.1f} times as frequent in {target}.",
-        100,
+can_compare = readable.docs[field].nunique() >= 2
+if not can_compare:
+    print(
+        f"Keyness compares groups, and '{field}' gives these documents one group: "
+        "the keyness example is left out."
     )
-)
+else:
+    named_most = by_group[by_group["actor"] == focus].sort_values("n_mentions", ascending=False)
+    target = keyness_target if keyness_target is not None else named_most[field].iloc[0]
+    key = keyness.keyness(readable, by=field, target=target, top=10)
+    print(
+        f"Target: {field} = {target!r}, against the other {corpus.docs[field].nunique() - 1} groups."
+    )
+    display(key[["term", "count_target", "count_reference", "g2", "p_adj", "log_ratio"]])
 
 # %%
-fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(key) + 1.5))
-figures.barh(
-    ax,
-    key["term"],
-    key["log_ratio"],
-    colors=figures.OKABE_ITO["blue"],
-    value_labels=[
-        f"{lr:.1f}  ({a} vs {b})"
-        for lr, a, b in zip(key["log_ratio"], key["count_target"], key["count_reference"])
-    ],
-    xlabel="log ratio (1 = twice as frequent as in the rest)",
-    title=f"Key words of {target} against the rest",
-)
-figures.save_figure(
-    fig,
-    "walkthrough-keyness",
-    data=key,
-    corpus=corpus,
-    notebook=NOTEBOOK,
-    out_dir=out_dir,
-    caption=f"The ten words with the highest G² (strongest "
-    f"first) for {target} against all other {field} groups; bar = log ratio, in "
-    "brackets the counts in the target and in the rest.",
-)
+if can_compare:
+    pick = key[key["term"] == focus.lower()]  # the organization's own token, if it is key here
+    ex = (pick if len(pick) else key).iloc[0]
+    n_both = ex.count_target + ex.count_reference
+    expected = n_both * ex.total_target / (ex.total_target + ex.total_reference)
+    print(
+        textwrap.fill(
+            f"Worked example. '{ex.term}' occurs {ex.count_target} times in {target} (out of "
+            f"{ex.total_target:,} words: {1e4 * ex.count_target / ex.total_target:.1f} per 10,000) "
+            f"against {ex.count_reference} in the rest ({ex.total_reference:,} words: "
+            f"{1e4 * ex.count_reference / ex.total_reference:.1f} per 10,000). If it were spread at "
+            f"the same rate everywhere, we would expect {expected:.1f} of its {n_both} occurrences in "
+            f"{target}. G² = {ex.g2:.1f} says how far {ex.count_target} is from that expectation "
+            f"(adjusted p = {ex.p_adj:.2g}); the log ratio {ex.log_ratio:.1f} says it is about "
+            f"{2**ex.log_ratio:,.1f} times as frequent in {target}.",
+            100,
+        )
+    )
+
+# %%
+if can_compare:
+    fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(key) + 1.5))
+    figures.barh(
+        ax,
+        key["term"],
+        key["log_ratio"],
+        colors=figures.OKABE_ITO["blue"],
+        value_labels=[
+            f"{lr:.1f}  ({a} vs {b})"
+            for lr, a, b in zip(key["log_ratio"], key["count_target"], key["count_reference"])
+        ],
+        xlabel="log ratio (1 = twice as frequent as in the rest)",
+        title=f"Key words of {target} against the rest",
+    )
+    figures.save_figure(
+        fig,
+        "walkthrough-keyness",
+        data=key,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption=f"The ten words with the highest G² (strongest "
+        f"first) for {target} against all other {field} groups; bar = log ratio, in "
+        "brackets the counts in the target and in the rest.",
+    )
 
 # %% [markdown]
 # ## 5. The company a word keeps: collocates and concordance

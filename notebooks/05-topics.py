@@ -41,6 +41,8 @@ max_docs = 2000
 seed = 0
 
 # %%
+from IPython.display import display
+
 import analysis
 from analysis import figures, overview, topics
 
@@ -133,32 +135,42 @@ stable.mean_match
 # document's paragraphs are averaged first, so a long document counts once).
 
 # %%
-prev = topics.prevalence(model, by=field, random_state=seed)
-largest = corpus.docs[field].value_counts().index[:6]
-shown = prev[prev["group"].isin(largest)]
-fig = figures.panels(
-    shown.assign(share=100 * shown["mean"], low=100 * shown["ci_low"], high=100 * shown["ci_high"]),
-    facet="label",
-    label="group",
-    value="share",
-    low="low",
-    high="high",
-    ncols=4,
-    fmt="{:.0f}",
-    xlabel="mean share (%)",
-    title=f"Topic shares by {field}",
-)
-figures.save_figure(
-    fig,
-    "topics-prevalence",
-    data=shown,
-    corpus=corpus,
-    notebook=NOTEBOOK,
-    out_dir=out_dir,
-    caption=f"Mean topic share of the documents of the six "
-    f"largest {field} groups, with 95 % intervals from resampling documents.",
-)
-shown.head(12)
+groups = corpus.docs[field].nunique() if field in corpus.docs.columns else 0
+if groups < 2:
+    print(
+        f"No metadata field splits these documents into groups ({field!r}: {groups} "
+        "values): the topic shares by group are left out."
+    )
+else:
+    prev = topics.prevalence(model, by=field, random_state=seed)
+    largest = corpus.docs[field].value_counts().index[:6]
+    shown = prev[prev["group"].isin(largest)]
+    fig = figures.panels(
+        shown.assign(
+            share=100 * shown["mean"], low=100 * shown["ci_low"], high=100 * shown["ci_high"]
+        ),
+        facet="label",
+        label="group",
+        value="share",
+        low="low",
+        high="high",
+        ncols=4,
+        fmt="{:.0f}",
+        xlabel="mean share (%)",
+        title=f"Topic shares by {field}",
+    )
+    figures.save_figure(
+        fig,
+        "topics-prevalence",
+        data=shown,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption="Mean topic share of the documents of the "
+        + ("six" if len(largest) == 6 else str(len(largest)))
+        + f" largest {field} groups, with 95 % intervals from resampling documents.",
+    )
+    display(shown.head(12))
 
 # %% [markdown]
 # ## Other languages
@@ -170,6 +182,12 @@ shown.head(12)
 for lang in languages.index[1:]:
     other = readable.in_languages(lang)
     other_units = topics.units(other, unit)
+    if len(other_units) < 10:
+        print(
+            f"The {len(other)} document(s) in {lang!r} ({len(other_units)} {unit}s) are too "
+            "few for a topic model of their own: left out."
+        )
+        continue
     other_k = min(k, max(2, len(other_units) // 5))  # a small corpus cannot carry k topics
     other_model = topics.TopicModel(other_k, random_state=seed).fit(
         topics.sample_documents(other_units, max_docs, random_state=seed)

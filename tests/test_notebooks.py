@@ -284,3 +284,52 @@ def test_executed_copies_go_beside_the_figures_and_own_corpus_notebooks_stay_bui
         assert all(p.parent == out / "_executed" for p in executed)
     assert "02-own.ipynb: skipped, it reads its own corpus (other_spec)" in capsys.readouterr().out
     assert not (folder / "_executed").exists()
+
+
+def _excerpt_folder(folder: Path, shared_file, picks: dict[str, str], metadata: str | None):
+    """A tiny corpus folder of excerpts of the shared articles (written to a temp folder)."""
+    folder.mkdir()
+    for name, rel in picks.items():
+        text = shared_file(rel).read_text(encoding="utf-8")[:3000]
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    if metadata is not None:
+        (folder / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return folder
+
+
+SHAPES = {
+    # a few .txt files, no metadata.csv, English and Russian mixed
+    "no-metadata": (
+        {
+            "a": "corpora/articles/031.txt",
+            "b": "corpora/articles/040.txt",
+            "c": "corpora/articles-ru/030.txt",
+        },
+        None,
+    ),
+    "one-document": ({"a": "corpora/articles/031.txt"}, None),
+    # only one document has a source; the others belong to no group
+    "partial-metadata": (
+        {
+            "a": "corpora/articles/031.txt",
+            "b": "corpora/articles/040.txt",
+            "c": "corpora/articles/045.txt",
+        },
+        "doc_id,source\na,tass.com\n",
+    ),
+}
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_report_runs_on_any_corpus_shape(shape, tmp_path, shared_file, monkeypatch):
+    picks, metadata = SHAPES[shape]
+    folder = _excerpt_folder(tmp_path / shape, shared_file, picks, metadata)
+    monkeypatch.setenv("ANALYSIS_UNGDC", str(tmp_path / "absent" / "UNGDC_1946-2024.tgz"))
+    out = tmp_path / "figs"
+    executed = run_notebooks(str(folder), out, executed_dir=tmp_path / "exec")
+    assert [p.stem for p in executed] == [s.stem for s in SCRIPTS if s.stem != CASE_STUDY]
+    entries = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert {"walkthrough-mentions", "terms-top", "framing-profile"} <= set(entries)
+    walk = _printed(executed[0])
+    assert f"{len(picks)} read" in walk

@@ -113,4 +113,6 @@ def test_group_field_falls_back_to_a_column_that_splits_the_corpus():
     assert overview.group_field(docs, "country") == "country"
     assert overview.group_field(docs, "region") == "country"  # no region; one source
     assert overview.group_field(docs, "source") == "country"  # a single source splits nothing
-    assert overview.group_field(docs.drop(columns="country"), "region") == "region"  # nothing does
+    # nothing splits: a column that exists (one group), never a missing one
+    assert overview.group_field(docs.drop(columns="country"), "source") == "source"
+    assert overview.group_field(docs.drop(columns="country"), "region") == "lang"
