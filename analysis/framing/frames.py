@@ -310,6 +310,6 @@ def frame_columns(contexts: pd.DataFrame) -> list[str]:
     return [c for c in cols if c in contexts.columns]
 
 
-def _scored(contexts: pd.DataFrame, frames=None) -> pd.DataFrame:
+def scored_contexts(contexts: pd.DataFrame, frames=None) -> pd.DataFrame:
     """The contexts as they are if they carry ``frame_*`` columns, else :func:`score_frames`."""
     return contexts if frame_columns(contexts) else score_frames(contexts, frames=frames)

@@ -23,7 +23,7 @@ from scipy import sparse
 
 from analysis.groups import DERIVED_GROUPS, resolve_groups
 from analysis.stats import resample_counts
-from analysis.topics.text_units import _UNIT_COLUMNS
+from analysis.topics.text_units import UNIT_COLUMNS
 
 if TYPE_CHECKING:
     from analysis.topics.model import TopicModel
@@ -56,7 +56,7 @@ def group_keys(model: TopicModel, by: str | None) -> tuple[np.ndarray, pd.Series
         named = named[named != ""]
         return named.index.to_numpy(np.int64), named.reset_index(drop=True).astype(object)
     if by not in table and by not in DERIVED_GROUPS:
-        meta = [c for c in table.columns if c not in _UNIT_COLUMNS]
+        meta = [c for c in table.columns if c not in UNIT_COLUMNS]
         raise ValueError(
             f"no column {by!r} to group by; the units have {meta} "
             "(or 'actor' for the actors named)."

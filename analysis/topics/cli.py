@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.atomic import atomic_path
 from analysis.topics.compare import prevalence
 from analysis.topics.model import TopicModel
-from analysis.topics.text_units import _UNIT_COLUMNS, DEFAULT_ACTORS, units
+from analysis.topics.text_units import DEFAULT_ACTORS, UNIT_COLUMNS, units
 
 #: Metadata tried first when the CLI picks a field to group prevalence by.
 _PREFERRED_FIELDS = ("source", "corpus", "region", "year", "session", "kind", "lang")
@@ -33,7 +33,7 @@ def default_group(table: pd.DataFrame, *, max_groups: int = 100) -> str | None:
         c for c in table.columns if c not in _PREFERRED_FIELDS
     ]
     for col in candidates:
-        if col in _UNIT_COLUMNS or col in _NOT_GROUPS:
+        if col in UNIT_COLUMNS or col in _NOT_GROUPS:
             continue
         per_doc = table.drop_duplicates("doc_id")[col]
         n = per_doc.nunique(dropna=True)

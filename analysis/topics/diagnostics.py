@@ -3,7 +3,7 @@
 All take a topic-term matrix (rows: topics, columns: terms; rows summing to 1) or the
 column indices of each topic's top terms, so they work on any fitted model, not only a
 :class:`~analysis.topics.TopicModel`. Held-out perplexity by document completion
-(:func:`_halves`, :func:`_perplexity`) is here too; :meth:`TopicModel.perplexity
+(:func:`split_halves`, :func:`held_out_perplexity`) is here too; :meth:`TopicModel.perplexity
 <analysis.topics.TopicModel.perplexity>` and :func:`~analysis.topics.sweep` use it.
 
 References
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from analysis.topics.model import TopicModel
 
 
-def _top_indices(scores: np.ndarray, n: int) -> np.ndarray:
+def top_indices(scores: np.ndarray, n: int) -> np.ndarray:
     """Column indices of the ``n`` highest scores of each row, best first (ties: lower index)."""
     n = min(int(n), scores.shape[1])
     return np.argsort(-scores, axis=1, kind="stable")[:, :n]
@@ -69,7 +69,7 @@ def exclusivity(topic_term: np.ndarray, *, n: int = 10) -> np.ndarray:
     1 when no other topic uses the topic's top terms; ``1/k`` when all topics share them.
     """
     excl = _exclusivity_matrix(topic_term)
-    top = _top_indices(topic_term, n)
+    top = top_indices(topic_term, n)
     return np.take_along_axis(excl, top, axis=1).mean(axis=1)
 
 
@@ -81,7 +81,7 @@ def _exclusivity_matrix(topic_term: np.ndarray) -> np.ndarray:
 
 def diversity(topic_term: np.ndarray, *, n: int = 25) -> float:
     """Topic diversity [6]_: unique terms among all topics' top ``n`` / (n * k)."""
-    top = _top_indices(topic_term, n)
+    top = top_indices(topic_term, n)
     return float(len(np.unique(top)) / top.size)
 
 
@@ -136,14 +136,14 @@ def auto_labels(model: TopicModel, *, n: int = 3, lambda_: float = 0.6) -> dict[
     A label that repeats gets its topic number appended.
     """
     scores = relevance(model.topic_term_, model.term_frequency_, lambda_)
-    top = _top_indices(scores, n)
+    top = top_indices(scores, n)
     labels = [" · ".join(model.terms_[row].astype(str)) for row in top]
     counts = pd.Series(labels).value_counts()
     return {t: (f"{lab} ({t})" if counts[lab] > 1 else lab) for t, lab in enumerate(labels)}
 
 
 # -- perplexity by document completion -------------------------------------------------------
-def _halves(X: sparse.csr_matrix, random_state: int) -> tuple[sparse.csr_matrix, ...]:
+def split_halves(X: sparse.csr_matrix, random_state: int) -> tuple[sparse.csr_matrix, ...]:
     """Split every count at random into two halves (binomial, p = 1/2)."""
     rng = np.random.default_rng(random_state)
     first = X.copy()
@@ -155,7 +155,7 @@ def _halves(X: sparse.csr_matrix, random_state: int) -> tuple[sparse.csr_matrix,
     return first, second
 
 
-def _perplexity(
+def held_out_perplexity(
     X: sparse.csr_matrix, theta: np.ndarray, phi: np.ndarray, block: int = 1_000_000
 ) -> float:
     """``exp(-sum_dw n_dw log(theta_d . phi_w) / sum n)``, in blocks of non-zeros.

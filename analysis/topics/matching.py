@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from analysis.topics.diagnostics import _top_indices
+from analysis.topics.diagnostics import top_indices
 from analysis.topics.model import TopicModel
-from analysis.topics.text_units import _as_units
+from analysis.topics.text_units import as_units
 
 
 @dataclass
@@ -63,7 +63,7 @@ class Stability:
 
 def _term_sets(run, n: int) -> list[set[str]]:
     if isinstance(run, TopicModel):
-        top = _top_indices(run.topic_term_, n)
+        top = top_indices(run.topic_term_, n)
         return [set(run.terms_[row].astype(str)) for row in top]
     return [set(list(terms)[:n]) for terms in run]
 
@@ -198,7 +198,7 @@ def stability(
     """
     from tqdm.auto import tqdm
 
-    table = _as_units(units)
+    table = as_units(units)
     models = [
         TopicModel(k, random_state=s, **params).fit(table)
         for s in tqdm(list(seeds), desc=f"stability k={k}", leave=False, disable=len(table) < 2000)

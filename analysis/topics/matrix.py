@@ -1,8 +1,8 @@
 """The document-term matrix of a units table, and the weighting NMF is fitted on.
 
 :func:`unit_dtm` counts terms with :func:`analysis.tokens.dtm` (same tokenizer, same NPZ
-cache), one row a unit; :func:`_align` re-indexes counts of new units to a fitted model's
-vocabulary; :func:`_idf` and :func:`_tfidf` weight counts as scikit-learn's
+cache), one row a unit; :func:`align_vocabulary` re-indexes counts of new units to a fitted model's
+vocabulary; :func:`smoothed_idf` and :func:`tfidf_rows` weight counts as scikit-learn's
 ``TfidfTransformer`` does.
 """
 
@@ -16,7 +16,7 @@ from scipy import sparse
 
 from analysis.settings import Settings
 from analysis.tokens import DTM, TokenOptions, dtm
-from analysis.topics.text_units import _as_units
+from analysis.topics.text_units import as_units
 
 
 def _units_hash(table: pd.DataFrame) -> str:
@@ -44,7 +44,7 @@ def unit_dtm(
     """
     from analysis.corpus import Corpus
 
-    table = _as_units(table)
+    table = as_units(table)
     n = len(table)
     blank = pd.Series([None] * n, dtype=object)
     docs = pd.DataFrame(
@@ -63,7 +63,8 @@ def unit_dtm(
     return dtm(pseudo, options, min_df=min_df, max_df=max_df, cache=cache, settings=settings)
 
 
-def _matrix_hash(m: DTM) -> str:
+def matrix_hash(m: DTM) -> str:
+    """Hash of a DTM's terms and counts (a cache key part)."""
     h = hashlib.blake2b(digest_size=16)
     h.update("\x1f".join(map(str, m.terms)).encode("utf-8"))
     for arr in (m.matrix.indptr, m.matrix.indices, m.matrix.data):
@@ -71,7 +72,7 @@ def _matrix_hash(m: DTM) -> str:
     return h.hexdigest()
 
 
-def _align(m: DTM, terms: np.ndarray) -> sparse.csr_matrix:
+def align_vocabulary(m: DTM, terms: np.ndarray) -> sparse.csr_matrix:
     """``m``'s counts re-indexed to the columns ``terms`` (unknown terms dropped)."""
     col = pd.Index(terms).get_indexer(pd.Index(m.terms))
     coo = m.matrix.tocoo()
@@ -82,13 +83,14 @@ def _align(m: DTM, terms: np.ndarray) -> sparse.csr_matrix:
     )
 
 
-def _idf(X: sparse.csr_matrix) -> np.ndarray:
+def smoothed_idf(X: sparse.csr_matrix) -> np.ndarray:
     """Smoothed inverse document frequency, as scikit-learn's ``TfidfTransformer``."""
     df = np.bincount(X.indices, minlength=X.shape[1])
     return np.log((1 + X.shape[0]) / (1 + df)) + 1.0
 
 
-def _tfidf(X: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+def tfidf_rows(X: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Rows of ``X`` weighted by ``idf`` and l2-normalized (the NMF input)."""
     from sklearn.preprocessing import normalize
 
     return normalize(sparse.csr_matrix(X @ sparse.diags(idf)), norm="l2")

@@ -25,17 +25,17 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from analysis.cache import Cache, make_key
 from analysis.tokens import TokenOptions
 from analysis.topics.diagnostics import (
-    _halves,
-    _perplexity,
-    _top_indices,
     auto_labels,
     coherence,
     exclusivity,
+    held_out_perplexity,
+    split_halves,
+    top_indices,
 )
-from analysis.topics.matrix import _align, _idf, _matrix_hash, _tfidf, unit_dtm
-from analysis.topics.store import _Persistence, _read_state, _write_state
-from analysis.topics.tables import _Tables
-from analysis.topics.text_units import _as_units, _unit_kind
+from analysis.topics.matrix import align_vocabulary, matrix_hash, smoothed_idf, tfidf_rows, unit_dtm
+from analysis.topics.store import Persistence, read_state, write_state
+from analysis.topics.tables import TopicTables
+from analysis.topics.text_units import as_units, unit_kind
 
 #: Models :class:`TopicModel` fits.
 MODELS = ("lda", "nmf")
@@ -58,7 +58,7 @@ class _LDA(LatentDirichletAllocation):
         return out
 
 
-class TopicModel(_Tables, _Persistence, BaseEstimator):
+class TopicModel(TopicTables, Persistence, BaseEstimator):
     """A topic model (LDA or NMF) over units of text, with labels, diagnostics and tables.
 
     Parameters
@@ -172,7 +172,7 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         self
         """
         self._check()
-        table = _as_units(units)
+        table = as_units(units)
         warn_mixed_languages(table)
         counts = unit_dtm(
             table, self._options(), min_df=self.min_df, max_df=self.max_df, cache=self.cache
@@ -188,21 +188,21 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
             "topics",
             {
                 "units": counts.params.get("fingerprint"),
-                "unit": _unit_kind(table),
-                "dtm": _matrix_hash(counts),
+                "unit": unit_kind(table),
+                "dtm": matrix_hash(counts),
                 "n_units": int(keep.sum()),
                 **self._key_params(),
             },
         )
         store = Cache("topics")
-        state = _read_state(store.root / key) if self.cache and store.enabled else None
+        state = read_state(store.root / key) if self.cache and store.enabled else None
         if state is not None and state["doc_topic"].shape != (X.shape[0], int(self.k)):
             state = None  # not this model's entry: refit and overwrite it
         self.from_cache_ = state is not None
         if state is None:
             state = self._fit_arrays(X, counts.terms)
             if self.cache and store.enabled:
-                _write_state(store.root / key, state)
+                write_state(store.root / key, state)
         self._set_state(state)
         self.units_ = table[keep].reset_index(drop=True)
         self.skipped_ = table.loc[~keep, "unit_id"].astype(str).tolist()
@@ -263,17 +263,17 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
             )
             idf = np.zeros(0)
         else:
-            idf = _idf(X)
-            distr = est.fit_transform(_tfidf(X, idf))
+            idf = smoothed_idf(X)
+            distr = est.fit_transform(tfidf_rows(X, idf))
             info.update(reconstruction_err=float(est.reconstruction_err_))
         doc_topic = _normalize_rows(np.asarray(distr, dtype=np.float64))
         order = np.argsort(-doc_topic.mean(axis=0), kind="stable")
         components = np.asarray(est.components_, dtype=np.float64)[order]
         doc_topic = doc_topic[:, order]
         freq = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
-        top = _top_indices(_normalize_rows(components), 10)
+        top = top_indices(_normalize_rows(components), 10)
         if self.model == "lda":
-            info["perplexity"] = _perplexity(X, doc_topic, _normalize_rows(components))
+            info["perplexity"] = held_out_perplexity(X, doc_topic, _normalize_rows(components))
         return {
             "components": components,
             "doc_topic": doc_topic,
@@ -314,7 +314,7 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
         """Topic shares of new units, shape (n_units, k) (units without known terms: 1/k)."""
         X = self._counts(units)
         est = self._restored()
-        distr = est.transform(X if self.model == "lda" else _tfidf(X, self.idf_))
+        distr = est.transform(X if self.model == "lda" else tfidf_rows(X, self.idf_))
         return _normalize_rows(np.asarray(distr, dtype=np.float64))
 
     def perplexity(self, units, *, completion: bool = True, random_state: int = 0) -> float:
@@ -348,13 +348,15 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
             )
         X = self._counts(units)
         X = X[np.diff(X.indptr) > 0]
-        seen, scored = _halves(X, random_state) if completion else (X, X)
+        seen, scored = split_halves(X, random_state) if completion else (X, X)
         theta = _normalize_rows(self._restored().transform(seen))
-        return _perplexity(scored, theta, self.topic_term_)
+        return held_out_perplexity(scored, theta, self.topic_term_)
 
     def _counts(self, units) -> sparse.csr_matrix:
         self._fitted()
-        return _align(unit_dtm(_as_units(units), self._options(), cache=self.cache), self.terms_)
+        return align_vocabulary(
+            unit_dtm(as_units(units), self._options(), cache=self.cache), self.terms_
+        )
 
     def _restored(self):
         """The scikit-learn estimator rebuilt from the stored arrays (no pickle needed)."""
@@ -374,8 +376,8 @@ class TopicModel(_Tables, _Persistence, BaseEstimator):
             est.reconstruction_err_ = self.reconstruction_err_
         return est
 
-    # -- tables (top_terms, doc_topics...): _Tables in analysis.topics.tables; save and load:
-    # -- _Persistence in analysis.topics.store ----------------------------------------------
+    # -- tables (top_terms, doc_topics...): TopicTables in analysis.topics.tables; save and load:
+    # -- Persistence in analysis.topics.store ----------------------------------------------
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "components_")
 

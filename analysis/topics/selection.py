@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.topics.diagnostics import _top_indices, coherence, diversity, exclusivity
+from analysis.topics.diagnostics import coherence, diversity, exclusivity, top_indices
 from analysis.topics.matching import compare_runs
-from analysis.topics.matrix import _align, unit_dtm
+from analysis.topics.matrix import align_vocabulary, unit_dtm
 from analysis.topics.model import TopicModel
-from analysis.topics.text_units import _as_units
+from analysis.topics.text_units import as_units
 
 
 def sweep(
@@ -56,7 +56,7 @@ def sweep(
     """
     from tqdm.auto import tqdm
 
-    table = _as_units(units)
+    table = as_units(units)
     train, test = _split(table, holdout if model == "lda" else 0.0)
     rows = []
     jobs = [(k, s) for k in ks for s in seeds]
@@ -96,8 +96,8 @@ def _fit_metrics(tm: TopicModel, n: int, test: pd.DataFrame) -> dict:
         umass, npmi = tm.umass_, tm.npmi_
     else:
         X = unit_dtm(tm.units_, tm._options(), cache=tm.cache)
-        X = _align(X, tm.terms_)
-        top = _top_indices(phi, n)
+        X = align_vocabulary(X, tm.terms_)
+        top = top_indices(phi, n)
         umass, npmi = coherence(top, X, measure="umass"), coherence(top, X, measure="npmi")
     if tm.model == "lda":
         perplexity = tm.perplexity(test) if len(test) else tm.perplexity_

@@ -30,7 +30,7 @@ def _text_array(items: Iterable) -> np.ndarray:
     return np.frombuffer("\x1f".join(map(str, items)).encode("utf-8"), dtype=np.uint8)
 
 
-def _write_state(folder: Path, state: dict) -> None:
+def write_state(folder: Path, state: dict) -> None:
     """``model.npz`` and ``model.json`` in ``folder``, written to a temp folder then renamed."""
     with atomic_dir(folder, merge=True) as tmp:
         arrays = {name: np.asarray(state[name]) for name in _ARRAYS}
@@ -48,7 +48,7 @@ def _write_state(folder: Path, state: dict) -> None:
         )
 
 
-def _read_state(folder: Path) -> dict | None:
+def read_state(folder: Path) -> dict | None:
     """The stored state, or None when absent or unreadable (then the model is refitted)."""
     try:
         info = json.loads((Path(folder) / "model.json").read_text(encoding="utf-8"))
@@ -66,7 +66,7 @@ def _read_state(folder: Path) -> dict | None:
     return state
 
 
-class _Persistence:
+class Persistence:
     """:class:`~analysis.topics.TopicModel`'s ``save`` and ``load`` (a mixin)."""
 
     def save(self, path: str | Path) -> Path:
@@ -76,7 +76,7 @@ class _Persistence:
         """
         self._fitted()
         path = Path(path)
-        _write_state(
+        write_state(
             path,
             {
                 **self._state(),
@@ -93,7 +93,7 @@ class _Persistence:
     def load(cls, path: str | Path) -> TopicModel:
         """A model saved by :meth:`save`."""
         path = Path(path)
-        state = _read_state(path)
+        state = read_state(path)
         if state is None:
             raise ValueError(
                 f"{path}: no readable model.npz/model.json; save one with TopicModel.save(path)."

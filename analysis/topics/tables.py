@@ -19,15 +19,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.tokens import TokenOptions, tokenize
-from analysis.topics.diagnostics import _top_indices, diversity, frex, relevance
-from analysis.topics.text_units import _UNIT_COLUMNS, _sentence_starts, _unit_kind
+from analysis.topics.diagnostics import diversity, frex, relevance, top_indices
+from analysis.topics.text_units import UNIT_COLUMNS, unit_kind, unit_sentence_starts
 
 #: Columns of :meth:`TopicModel.top_terms`.
 TERM_COLUMNS = ["topic", "label", "rank", "term", "weight", "relevance", "frex"]
 _SPACES = re.compile(r"\s+")
 
 
-class _Tables:
+class TopicTables:
     """:class:`~analysis.topics.TopicModel`'s tables (a mixin)."""
 
     def top_terms(
@@ -61,7 +61,7 @@ class _Tables:
             "relevance": relevance(phi, self.term_frequency_, lambda_),
             "frex": frex(phi, frex_weight),
         }
-        idx = _top_indices(scores[sort], n)
+        idx = top_indices(scores[sort], n)
         topic = np.repeat(np.arange(phi.shape[0]), idx.shape[1])
         flat = idx.ravel()
         out = pd.DataFrame(
@@ -102,7 +102,7 @@ class _Tables:
         cols = [
             c
             for c in meta.columns
-            if c not in _UNIT_COLUMNS or c == "doc_id" or (c == "unit_id" and level == "unit")
+            if c not in UNIT_COLUMNS or c == "doc_id" or (c == "unit_id" and level == "unit")
         ]
         out = meta[cols].copy()
         top = shares.argmax(axis=1)
@@ -197,7 +197,7 @@ class _Tables:
             "k": int(self.k),
             "model": self.model,
             "seed": self.random_state,
-            "unit": _unit_kind(self.units_) if hasattr(self, "units_") else None,
+            "unit": unit_kind(self.units_) if hasattr(self, "units_") else None,
         }
 
 
@@ -208,7 +208,7 @@ def _group_mean(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndar
 
 
 def _snippet(text: str, weights: dict[str, float], options: TokenOptions, width: int) -> str:
-    starts = _sentence_starts(text)
+    starts = unit_sentence_starts(text)
     ends = starts[1:] + [len(text)]
     best, best_score = (0, len(text)), -1.0
     for s, e in zip(starts, ends):

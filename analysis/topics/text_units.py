@@ -2,7 +2,7 @@
 
 :func:`units` cuts a corpus into one row a unit (``doc_id`` and the corpus' metadata kept,
 the actors each unit names in ``actors``). Every other module of :mod:`analysis.topics`
-reads its input through :func:`_as_units`, which also takes a corpus or any table with
+reads its input through :func:`as_units`, which also takes a corpus or any table with
 ``doc_id`` and ``text``.
 """
 
@@ -23,7 +23,7 @@ DEFAULT_ACTORS = ("CSTO", "NATO", "UN")
 #: Columns of the documents table that do not describe a unit.
 _DOC_ONLY = ("text", "n_chars", "n_words", "lang_detected", "lang_confidence")
 #: Unit columns that are not metadata (left out of output tables).
-_UNIT_COLUMNS = (
+UNIT_COLUMNS = (
     "unit_id",
     "doc_id",
     "unit",
@@ -187,7 +187,7 @@ def _context_spans(
     spans: list[tuple[int, int, int, str]] = []
     for (doc, actor), group in found.groupby(["doc_id", "actor"], sort=False):
         i = row_of[doc]
-        starts = _sentence_starts(texts[i])
+        starts = unit_sentence_starts(texts[i])
         ends = starts[1:] + [len(texts[i])]
         current: list[int] | None = None
         for sent in sorted(set(group["sentence_id"])):
@@ -202,7 +202,8 @@ def _context_spans(
     return sorted(spans, key=lambda s: (s[0], s[1], s[3]))
 
 
-def _sentence_starts(text: str) -> list[int]:
+def unit_sentence_starts(text: str) -> list[int]:
+    """Sentence starts of a text, as the mention layer finds them."""
     from analysis.actors import sentence_starts
 
     return sentence_starts(text)
@@ -265,13 +266,14 @@ def _actors_in(table: pd.DataFrame, found: pd.DataFrame) -> list[str]:
     return [names.get(i, "") for i in range(len(table))]
 
 
-def _unit_kind(table: pd.DataFrame) -> str:
+def unit_kind(table: pd.DataFrame) -> str:
+    """The kind of unit a units table holds ("document", "paragraph", "actor_context")."""
     if "unit" in table and len(table):
         return str(table["unit"].iloc[0])
     return str(table.attrs.get("unit", "document"))
 
 
-def _as_units(data) -> pd.DataFrame:
+def as_units(data) -> pd.DataFrame:
     """A units table from a units table, a corpus or any table with doc_id and text."""
     if is_corpus(data):
         return units(data, "document", actors=())
