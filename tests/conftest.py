@@ -24,6 +24,31 @@ UNGDC = "corpora/UNGDC_1946-2024.tgz"
 SPEAKERS = "corpora/UNGDC_Speakers_by_session.xlsx"
 
 
+def make_corpus(texts, *, name: str | None = None, **columns) -> analysis.corpus.Corpus:
+    """The one test corpus factory: plain texts as documents d0, d1, ... (English, source "s").
+
+    Any standard or metadata column can be given as a list (or one value for all):
+    ``make_corpus(texts, source=["a", "b"], lang=["en", "ru"])``.
+    """
+    import pandas as pd
+
+    n = len(texts)
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(n)],
+            "text": texts,
+            "title": [None] * n,
+            "date": pd.NaT,
+            "source": ["s"] * n,
+            "author": [None] * n,
+            "url": [None] * n,
+            "lang": ["en"] * n,
+            **columns,
+        }
+    )
+    return analysis.corpus.Corpus(docs, **({"name": name} if name else {}))
+
+
 def shared_path(relpath: str) -> Path:
     """Path of ``relpath`` under ``../shared``; fail in CI, skip elsewhere, when it is missing."""
     path = SHARED / relpath

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import UNGDC, shared_path
+from conftest import make_corpus as shared_factory
 from scipy import stats
 
 import analysis
@@ -111,21 +112,7 @@ def test_bad_measure_or_correction():
 
 # -- the table ---------------------------------------------------------------------------------
 def make_corpus(texts, groups) -> Corpus:
-    n = len(texts)
-    return Corpus(
-        pd.DataFrame(
-            {
-                "doc_id": [f"d{i}" for i in range(n)],
-                "text": texts,
-                "title": [None] * n,
-                "date": pd.NaT,
-                "source": groups,
-                "author": [None] * n,
-                "url": [None] * n,
-                "lang": ["en"] * n,
-            }
-        )
-    )
+    return shared_factory(texts, source=groups)
 
 
 @pytest.fixture

@@ -5,29 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_corpus
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis import groups, terms
-from analysis.corpus import Corpus
 from analysis.tokens import TokenOptions, dtm
-
-
-def make_corpus(texts, *, source=None, **meta) -> Corpus:
-    n = len(texts)
-    docs = pd.DataFrame(
-        {
-            "doc_id": [f"d{i}" for i in range(n)],
-            "text": texts,
-            "title": [None] * n,
-            "date": pd.NaT,
-            "source": source or ["s"] * n,
-            "author": [None] * n,
-            "url": [None] * n,
-            "lang": ["en"] * n,
-            **meta,
-        }
-    )
-    return Corpus(docs)
 
 
 @pytest.fixture

@@ -7,36 +7,17 @@ import sys
 from collections import Counter
 
 import numpy as np
-import pandas as pd
 import pytest
+from conftest import make_corpus
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from analysis import tokens
-from analysis.corpus import Corpus
 from analysis.tokens import DTM, Token, TokenOptions, dtm, token_spans, tokenize
 
 BARE = TokenOptions(stopwords=None, domain_stopwords=False, min_length=1, numbers=True)
-
-
-def make_corpus(texts, **meta) -> Corpus:
-    n = len(texts)
-    docs = pd.DataFrame(
-        {
-            "doc_id": [f"d{i}" for i in range(n)],
-            "text": texts,
-            "title": [None] * n,
-            "date": pd.NaT,
-            "source": ["s"] * n,
-            "author": [None] * n,
-            "url": [None] * n,
-            "lang": ["en"] * n,
-            **meta,
-        }
-    )
-    return Corpus(docs)
 
 
 # -- options ----------------------------------------------------------------------------------

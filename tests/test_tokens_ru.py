@@ -7,9 +7,9 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from conftest import make_corpus
 
 from analysis import kwic, tokens
-from analysis.corpus import Corpus
 from analysis.tokens import TokenOptions, dtm, token_spans, tokenize
 from analysis.tokens.languages import token_language
 
@@ -34,23 +34,6 @@ TOKENS_009 = [
     "секретарь",
     "csto",
 ]
-
-
-def make_corpus(texts, langs) -> Corpus:
-    n = len(texts)
-    docs = pd.DataFrame(
-        {
-            "doc_id": [f"d{i}" for i in range(n)],
-            "text": texts,
-            "title": [None] * n,
-            "date": pd.NaT,
-            "source": ["s"] * n,
-            "author": [None] * n,
-            "url": [None] * n,
-            "lang": langs,
-        }
-    )
-    return Corpus(docs)
 
 
 def test_russian_sentence_tokens_by_hand():
@@ -138,7 +121,7 @@ def test_dtm_counts_each_document_in_its_own_language(tmp_path):
         "The CSTO exercises in Armenia.",
         "Армения и ОДКБ",
     ]
-    corpus = make_corpus(texts, ["ru", "en", "ru"])
+    corpus = make_corpus(texts, lang=["ru", "en", "ru"])
     m = dtm(corpus, settings=analysis.get_settings(cache_dir=tmp_path))
     for row, (text, lang) in enumerate(zip(texts, ["ru", "en", "ru"])):
         expected = Counter(tokenize(text, lang=lang))
