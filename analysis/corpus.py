@@ -169,12 +169,10 @@ class Corpus:
         (:data:`analysis.tokens.languages.LANGUAGES`); ``in_languages("ru")`` Russian only.
         A language code matches its regional variants ("ru" keeps "ru-RU").
         """
-        from analysis.tokens.languages import LANGUAGES
+        from analysis.tokens.languages import LANGUAGES, base_language
 
         wanted = set(langs or LANGUAGES)
-        base = self._docs["lang"].map(
-            lambda v: str(v).split("-")[0].lower() if isinstance(v, str) else None
-        )
+        base = self._docs["lang"].map(base_language)
         keep = base.isin(wanted)
         present = sorted(set(base[keep])) or sorted(wanted)
         return self.filter(keep.to_numpy(), name=f"{self.name} [{'+'.join(present)}]")

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from analysis.patterns import form_key
 from analysis.text import fold_lookalikes
+from analysis.tokens.languages import base_language
 
 if TYPE_CHECKING:
     from analysis.actors.matcher import ActorMatcher
@@ -136,7 +137,7 @@ def _merge_adjacent(text: str, hits: list[_Hit]) -> list[_Hit]:
 def _caps_word(text: str, hit: _Hit, lang: str | None, registry: Registry) -> bool:
     """An all-caps alias that is a word of the document's language, inside all-caps text."""
     langs = registry.caps_words.get(hit.surface)
-    if not langs or not lang or str(lang).split("-")[0].lower() not in langs:
+    if not langs or base_language(lang) not in langs:
         return False
     before = re.search(r"([^\W\d_]+)[^\w]*$", text[max(0, hit.start - 40) : hit.start])
     after = re.match(r"[^\w]*([^\W\d_]+)", text[hit.end : hit.end + 40])

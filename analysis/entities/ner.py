@@ -27,9 +27,11 @@ from analysis.entities.countries import COUNTRY_LABELS, country_code
 from analysis.entities.parse import parse_documents
 from analysis.entities.pipeline import model_info
 from analysis.entities.ruler import ACTOR_LABEL
+from analysis.entities.russian import russian_country_code
 from analysis.entities.store import EntityStore, concat_stored
 from analysis.inputs import text_table
 from analysis.settings import Settings, get_settings
+from analysis.tokens.languages import base_language
 
 #: Columns of the table :func:`entities` returns.
 ENTITY_COLUMNS = ["doc_id", "start", "end", "text", "label", "ent_id", "sentence_id"]
@@ -192,9 +194,7 @@ def _by_language(docs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[d
 
     A missing ``lang`` (plain tables, lists of texts) counts as English.
     """
-    lang = docs["lang"].map(
-        lambda v: str(v).split("-")[0].lower() if isinstance(v, str) and v else "en"
-    )
+    lang = docs["lang"].map(lambda v: base_language(v) or "en")
     has_text = docs["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
     english, russian = has_text & lang.eq("en"), has_text & lang.eq("ru")
     keep = english | russian
@@ -282,13 +282,7 @@ def _assemble(
     ent_id = np.array(out["actor"].fillna("").tolist(), dtype=object)
     is_country = out["label"].isin(COUNTRY_LABELS).to_numpy()
     if is_country.any():
-        code = country_code if language == "en" else _russian_country_code()
+        code = country_code if language == "en" else russian_country_code
         ent_id[is_country] = out.loc[is_country, "text"].map(code).to_numpy()
     out["ent_id"] = pd.Series(ent_id, dtype="string")
     return out[ENTITY_COLUMNS]
-
-
-def _russian_country_code():
-    from analysis.entities.russian import russian_country_code
-
-    return russian_country_code

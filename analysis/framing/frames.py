@@ -185,26 +185,19 @@ def text_languages(texts: Any, values: list, frames: FrameDictionary) -> list[st
 
     A table's ``lang`` column decides ("ru", "ru-RU" -> "ru"; "fr" -> None when the
     dictionary has no French terms); without it (or where it is missing) the script of the
-    text does (:func:`analysis.tokens.languages.token_language`).
+    text does (:func:`analysis.tokens.languages.text_languages`).
     """
-    from analysis.tokens.languages import token_language
+    from analysis.tokens.languages import text_languages as languages_of
 
     known = set(frames.languages)
-    given = (
-        texts["lang"].tolist()
-        if isinstance(texts, pd.DataFrame) and "lang" in texts.columns
-        else [None] * len(values)
-    )
-    out: list[str | None] = []
-    for lang, text in zip(given, values):
-        if not isinstance(text, str):
-            out.append(None)
-        elif isinstance(lang, str) and lang.strip():
-            base = lang.strip().lower().split("-")[0]
-            out.append(base if base in known else None)
-        else:
-            out.append(token_language(None, text))
-    return out
+    return [lang if lang in known else None for lang in languages_of(lang_column(texts), values)]
+
+
+def lang_column(texts: Any) -> list | None:
+    """The ``lang`` column of a table of texts, or None (plain texts, or no such column)."""
+    if isinstance(texts, pd.DataFrame) and "lang" in texts.columns:
+        return texts["lang"].tolist()
+    return None
 
 
 def context_texts(texts: Any) -> list:

@@ -62,9 +62,10 @@ import pandas as pd
 
 from analysis.framing.batches import cached_scores
 from analysis.framing.compare import comparison_pairs
-from analysis.framing.frames import context_texts
+from analysis.framing.frames import context_texts, lang_column
 from analysis.groups import by_label
 from analysis.stats import Bootstrap, cluster_bootstrap, p_boot
+from analysis.tokens.languages import text_languages
 
 #: Compound scores inside (-0.05, 0.05) are neutral (Hutto & Gilbert's convention).
 NEUTRAL_BAND = 0.05
@@ -156,32 +157,11 @@ def score(texts: Any, *, workers: int | None = None, cache: bool = True) -> np.n
     True
     """
     values = context_texts(texts)
-    english = [lang == "en" for lang in _languages(texts, values)]
+    english = [lang == "en" for lang in text_languages(lang_column(texts), values)]
     values = [t if ok else None for t, ok in zip(values, english)]
     return cached_scores(
         "tone", ["vader", _vader_version()], values, partial(_tone_batch), workers, cache
     )[:, 0]
-
-
-def _languages(texts: Any, values: list) -> list[str | None]:
-    """Each text's language: a table's ``lang`` column, else the text's script."""
-    from analysis.tokens.languages import token_language
-
-    given = (
-        texts["lang"].tolist()
-        if isinstance(texts, pd.DataFrame) and "lang" in texts.columns
-        else [None] * len(values)
-    )
-    return [
-        (
-            lang.strip().lower().split("-")[0]
-            if isinstance(lang, str) and lang.strip()
-            else token_language(None, t)
-            if isinstance(t, str)
-            else None
-        )
-        for lang, t in zip(given, values)
-    ]
 
 
 def _vader_version() -> str:

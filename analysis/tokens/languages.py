@@ -26,7 +26,7 @@ languages. In *Analysis of Images, Social Networks and Texts* (pp. 320-332). Spr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.resources import files
 
@@ -61,14 +61,44 @@ def token_language(lang: object = None, text: str | None = None) -> str:
     >>> token_language("ru-RU"), token_language("fr"), token_language(None, "Совет ООН")
     ('ru', 'en', 'ru')
     """
-    if isinstance(lang, str) and lang.strip():
-        return "ru" if lang.strip().lower().split("-")[0].split("_")[0] == "ru" else "en"
+    base = base_language(lang)
+    if base is not None:
+        return "ru" if base == "ru" else "en"
     if text:
         letters = _LETTER.findall(text[:4000])[:2000]
         cyrillic = sum(1 for ch in letters if _CYRILLIC.match(ch))
         if letters and cyrillic * 2 > len(letters):
             return "ru"
     return "en"
+
+
+def base_language(lang: object) -> str | None:
+    """The base code of a language code ("ru-RU", "RU", "ru_RU" -> "ru"); None if missing.
+
+    Examples
+    --------
+    >>> base_language("ru-RU"), base_language(" EN "), base_language(float("nan"))
+    ('ru', 'en', None)
+    """
+    if not isinstance(lang, str) or not lang.strip():
+        return None
+    return lang.strip().lower().split("-")[0].split("_")[0]
+
+
+def text_languages(langs: Sequence | None, texts: Sequence) -> list[str | None]:
+    """Each text's base language: its given code, else its script ("ru"/"en"); None if no text.
+
+    Parameters
+    ----------
+    langs : sequence, optional
+        The texts' language codes (a ``lang`` column), or None when there are none.
+    texts : sequence
+    """
+    given = list(langs) if langs is not None else [None] * len(texts)
+    return [
+        None if not isinstance(t, str) else base_language(lang) or token_language(None, t)
+        for lang, t in zip(given, texts)
+    ]
 
 
 def _read_list(name: str) -> frozenset[str]:
