@@ -13,7 +13,8 @@ Commands
 ``mentions SPEC [--actors CSTO,NATO,UN] --out FILE.csv``
     Every mention of the registry's actors: ``doc_id, actor, start, end, surface,
     sentence_id`` (character offsets into the cleaned text).
-``framing SPEC [--actors CSTO,NATO,UN] [--by FIELD] --out DIR``
+``framing SPEC [--actors CSTO,NATO,UN] [--by FIELD] [--method auto|stance|vader]
+[--labels CSV] --out DIR``
     Actor contexts, frame profiles and differences with bootstrap intervals, tone toward
     each actor (``tone_by_doc.csv``...), key words of each actor's contexts.
 ``terms SPEC [--by FIELD] [--top N] --out FILE.csv``, ``keyness SPEC --by FIELD
@@ -133,6 +134,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     framing.add_argument("--frames", help="your own frame dictionary (YAML)")
     framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    framing.add_argument(
+        "--method",
+        default="auto",
+        choices=["auto", "stance", "vader"],
+        help="tone scorer: target-scoped stance, the VADER baseline, or auto (per language "
+        "the one that agreed best with held-out hand labels)",
+    )
+    framing.add_argument(
+        "--labels",
+        help="a CSV of hand labels (doc_id,actor,label -1/0/+1): also write validation.csv "
+        "(Spearman with bootstrap CI, sign accuracy per actor and language) and confusion.csv",
+    )
     framing.add_argument("--out", required=True, help="folder for the tables")
 
     terms = commands.add_parser("terms", help="term frequencies (overall or by group)")
@@ -273,6 +286,8 @@ def _framing(args: argparse.Namespace) -> int:
         out_dir=args.out,
         frames=args.frames,
         n_boot=args.n_boot,
+        method=args.method,
+        labels=args.labels,
     )
     for name, path in written.items():
         print(f"{name:22} {path}")

@@ -75,3 +75,20 @@ def text_table(data: Any, *, what: str = "this step") -> pd.DataFrame:
             "lang": lang.to_numpy(),
         }
     )
+
+
+def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
+    """``value`` if it is one of ``allowed``, else an :class:`~analysis.errors.OptionError`.
+
+    The message names the option, the closest allowed values and all of them::
+
+        E019 ... method='vadr' is not one of 'stance', 'vader'. Did you mean 'vader'?
+    """
+    from analysis.errors import OptionError, did_you_mean
+
+    if value not in allowed:
+        raise OptionError(
+            f"{name}={value!r} is not one of {', '.join(map(repr, allowed))}."
+            + did_you_mean(value, list(allowed))
+        )
+    return value

@@ -12,7 +12,9 @@ The research question of the package, step by step::
     framing.frame_profile(ctx, by="origin")                  # Russian vs Western outlets...
     framing.key_terms(ctx)                                   # distinctive words of each actor
     framing.co_mention_network(ctx)                          # who is named with whom
-    tone.tone_by_actor(ctx)                                  # lexicon tone (framing.tone)
+    tone.tone_by_actor(tone.score_tone(ctx))                 # tone toward each actor
+    tone.tone_by_actor(tone.score_tone(ctx), by="voice")     # outlet vs reported speakers
+    framing.footing(ctx, [("CSTO", "NATO")], by="year")      # how alike two are framed
 
 Contexts
 --------
@@ -77,7 +79,11 @@ is the way to call it.
 :mod:`~analysis.framing.compare`           :func:`frame_profile`, :func:`frame_differences`
 :mod:`~analysis.framing.vocabulary`        :func:`key_terms`
 :mod:`~analysis.framing.network`           :func:`co_mention_network`
-:mod:`~analysis.framing.tone`              tone toward each actor (``framing.tone.*``)
+:mod:`~analysis.framing.tone`              tone toward each actor (``framing.tone.*``),
+                                           validation against hand labels
+:mod:`~analysis.framing.stance`            the target-scoped stance scorer
+:mod:`~analysis.framing.attribution`       :func:`attribute` (voice, speaker, country)
+:mod:`~analysis.framing.same_footing`      :func:`footing` ("same footing" distances)
 :mod:`~analysis.framing.plots`             ``plot_*``
 :mod:`~analysis.framing.cli`               :func:`run_cli`
 =========================================  ==================================================
@@ -87,6 +93,7 @@ from __future__ import annotations
 
 from analysis.framing import tone  # noqa: E402  (after the modules it uses)
 from analysis.framing.actor_contexts import CONTEXT_COLUMNS, DEFAULT_ACTORS, UNITS, contexts
+from analysis.framing.attribution import VOICE_COLUMNS, attribute
 from analysis.framing.batches import MIN_PARALLEL, cached_scores
 from analysis.framing.cli import run_cli
 from analysis.framing.compare import (
@@ -104,6 +111,7 @@ from analysis.framing.dictionary import (
     Negation,
     load_frames,
 )
+from analysis.framing.same_footing import FOOTING_COLUMNS, footing, js_distance
 from analysis.framing.frames import (
     FRAME_PREFIX,
     context_texts,
@@ -114,6 +122,7 @@ from analysis.framing.frames import (
 from analysis.framing.network import EDGE_COLUMNS, co_mention_network
 from analysis.framing.plots import (
     plot_differences,
+    plot_footing,
     plot_frame_profile,
     plot_key_terms,
     plot_network,
@@ -127,14 +136,17 @@ __all__ = [
     "DEFAULT_ACTORS",
     "DIFFERENCE_COLUMNS",
     "EDGE_COLUMNS",
+    "FOOTING_COLUMNS",
     "FRAME_PREFIX",
     "MIN_PARALLEL",
     "PROFILE_COLUMNS",
     "UNITS",
+    "VOICE_COLUMNS",
     "Category",
     "FrameDictionary",
     "FrameDictionaryError",
     "Negation",
+    "attribute",
     "cached_scores",
     "co_mention_network",
     "comparison_pairs",
@@ -144,10 +156,13 @@ __all__ = [
     "frame_differences",
     "frame_hits",
     "frame_profile",
+    "footing",
     "frame_trend",
+    "js_distance",
     "key_terms",
     "load_frames",
     "plot_differences",
+    "plot_footing",
     "plot_frame_profile",
     "plot_key_terms",
     "plot_network",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.atomic import atomic_path
@@ -27,6 +28,8 @@ def run_cli(
     n_boot: int = 1000,
     random_state: int = 0,
     top: int = 30,
+    method: str = "auto",
+    labels: str | Path | None = None,
 ) -> dict[str, Path]:
     """The framing pipeline on a corpus spec, written as CSV tables.
 
@@ -50,6 +53,13 @@ def run_cli(
         Bootstrap settings.
     top : int
         Key terms per actor.
+    method : {"auto", "stance", "vader"}
+        The tone scorer (:func:`analysis.framing.tone.score_tone`).
+    labels : path, optional
+        A CSV of hand labels (``doc_id, actor, label`` -1/0/+1; see
+        :func:`analysis.framing.tone.read_labels`): also writes ``validation.csv``
+        (:func:`~analysis.framing.tone.validate`) and ``confusion.csv`` for the labelled
+        documents of this corpus.
 
     Returns
     -------
@@ -66,11 +76,12 @@ def run_cli(
     from analysis.readers.general_debate import SOURCE as UNGDC_SOURCE
 
     corpus = spec if is_corpus(spec) else load(spec)
+    given = tone.read_labels(labels) if labels is not None else None
     sources = set(corpus.docs["source"].dropna().unique())
     ctx = contexts(
         corpus, list(actors), unit=unit, context_actors=["UN"] if sources == {UNGDC_SOURCE} else ()
     )
-    ctx = tone.score_tone(score_frames(ctx, frames=frames))
+    ctx = tone.score_tone(score_frames(ctx, frames=frames), method=method)
     tables = {
         "contexts": ctx,
         "frames_by_actor": frame_profile(
@@ -85,7 +96,23 @@ def run_cli(
         if ctx["actor"].nunique() > 1
         else pd.DataFrame(),
     }
+    if given is not None:
+        here = _labels_of(given, corpus.docs, actors)
+        tables["validation"] = tone.validate(here, tables["tone_by_doc"], n_boot=n_boot)
+        tables["confusion"] = tone.confusion(here, tables["tone_by_doc"]).reset_index()
     return _write_tables(tables, Path(out_dir))
+
+
+def _labels_of(labels: pd.DataFrame, docs: pd.DataFrame, actors: Sequence[str]) -> pd.DataFrame:
+    """The labels of this corpus's documents and of the actors scored.
+
+    A document is matched by ``doc_id``, and by ``lang`` too when both tables have it (a
+    labels file may label several corpora whose ids repeat).
+    """
+    keys = ["doc_id", "lang"] if "lang" in labels.columns and "lang" in docs.columns else ["doc_id"]
+    ours = set(map(tuple, docs[keys].astype(str).to_numpy()))
+    mine = [tuple(k) in ours for k in labels[keys].astype(str).to_numpy()]
+    return labels[np.array(mine, dtype=bool) & labels["actor"].isin(list(actors)).to_numpy()]
 
 
 def _write_tables(tables: dict[str, pd.DataFrame], out: Path) -> dict[str, Path]:

@@ -46,6 +46,8 @@ class Category:
     on_negation: str = "void"
     #: Russian terms, written as lemmas (see the top of ``frames.yml``).
     terms_ru: tuple[str, ...] = ()
+    #: Signed weight of a hit in a stance lexicon (``stance.yml``); 0 in a frame dictionary.
+    polarity: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,10 @@ class FrameDictionary:
     @property
     def signature(self) -> str:
         """Hash of the categories and negation rules (a cache key part)."""
-        parts: list = [[c.id, c.terms, c.on_negation] for c in self.categories.values()] + [
+        parts: list = [
+            [c.id, c.terms, c.on_negation] + ([c.polarity] if c.polarity else [])
+            for c in self.categories.values()
+        ] + [
             self.negation.window,
             self.negation.default,
             self.negation.negators,
@@ -313,6 +318,12 @@ def _parse_category(cid: str, data: Any, default: str, source: str) -> Category:
             f"{{flip: <category>}}, not {action!r}."
         )
     literature = data.get("literature") or ()
+    polarity = data.get("polarity", 0)
+    if isinstance(polarity, bool) or not isinstance(polarity, (int, float)):
+        raise FrameDictionaryError(
+            f"{source}: {where}: polarity must be a number (+1 favourable, -1 unfavourable), "
+            f"not {polarity!r}."
+        )
     return Category(
         cid,
         str(data.get("label") or cid),
@@ -321,6 +332,7 @@ def _parse_category(cid: str, data: Any, default: str, source: str) -> Category:
         terms,
         str(action),
         tuple(" ".join(_russian_words(t, source, f"{where} (ru)")) for t in data.get("ru") or ()),
+        float(polarity),
     )
 
 

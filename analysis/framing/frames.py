@@ -65,22 +65,27 @@ def _matcher(frames: FrameDictionary) -> _Matcher:
 
 
 @lru_cache(maxsize=1)
-def _token_options():
+def match_options():
+    """The token options dictionary terms are matched on: every word, no stop words."""
     from analysis.tokens import TokenOptions
 
     return TokenOptions(stopwords=None, domain_stopwords=False, min_length=1, numbers=True)
 
 
-def _text_hits(text: str, frames: FrameDictionary, language: str = "en") -> list[tuple]:
+def text_hits(
+    text: str, frames: FrameDictionary, language: str = "en", tokens: list | None = None
+) -> list[tuple]:
     """``(frame, term, start, end, negated, negator, counted_as)`` of one text.
 
     ``language`` ("en" or "ru") chooses the terms and negators; Russian tokens are lemmas.
+    ``tokens`` are the text's :func:`analysis.tokens.token_spans` under
+    :func:`match_options`, when the caller has them already.
     """
     from analysis.tokens import token_spans
 
     frames = frames.for_language(language)
     matcher = _matcher(frames)
-    toks = token_spans(text, _token_options(), lang=language)
+    toks = tokens if tokens is not None else token_spans(text, match_options(), lang=language)
     words = [t.token.replace("’", "'") for t in toks]
     hits = []
     for (cid, i), (j, term) in sorted(
@@ -165,7 +170,7 @@ def frame_hits(texts: Any, *, frames: str | Path | FrameDictionary | None = None
         (r, *h)
         for r, (t, lang) in enumerate(zip(values, langs))
         if isinstance(t, str) and lang is not None
-        for h in _text_hits(t, frames, lang)
+        for h in text_hits(t, frames, lang)
     ]
     out = pd.DataFrame(
         rows, columns=["row", "frame", "term", "start", "end", "negated", "negator", "counted_as"]
@@ -215,9 +220,7 @@ def context_texts(texts: Any) -> list:
 
 
 def _frame_row(text: Any, frames: FrameDictionary, language: str) -> list[bool]:
-    counted = (
-        {h[-1] for h in _text_hits(text, frames, language)} if isinstance(text, str) else set()
-    )
+    counted = {h[-1] for h in text_hits(text, frames, language)} if isinstance(text, str) else set()
     return [cid in counted for cid in frames.ids]
 
 

@@ -167,10 +167,84 @@ def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
     ax.set_yticks(range(len(groups)), groups)
     ax.invert_yaxis()
     ax.set(
-        xlabel="mean VADER compound of the actor's contexts (95% CI)",
+        xlabel=f"mean {tone_label(table.attrs.get('tone_methods', ['vader']))} of the "
+        "actor's contexts (95% CI)",
         title=title or "Tone toward each actor",
     )
     ax.legend(loc="lower right")
+    return fig
+
+
+def tone_label(methods) -> str:
+    """What a tone axis shows, from the methods that scored it."""
+    names = {"vader": "VADER compound", "stance": "stance score"}
+    methods = [m for m in methods if m]
+    if len(methods) == 1:
+        return names.get(methods[0], methods[0])
+    return "tone (" + ", ".join(names.get(m, m) for m in methods) + ")"
+
+
+def plot_footing(table: pd.DataFrame, *, title: str = ""):
+    """Distances between the framing of two organizations per group, with CIs and the null.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`~analysis.framing.same_footing`: one panel per measure, groups on
+        the x axis, one line per pair (the colour of its second organization); the hollow
+        marks are each pair's ``null_distance``, the distance two samples of the same
+        framing would show.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import actor_color
+
+    measures = list(dict.fromkeys(table["measure"]))
+    groups = list(dict.fromkeys(table["group"].fillna("all").astype(str)))
+    pairs = list(dict.fromkeys(zip(table["a"], table["b"])))
+    fig, axes = plt.subplots(
+        1, len(measures), figsize=(3.6 * len(measures) + 0.8, 3.4), sharey=True, squeeze=False
+    )
+    labels = {"frames": "frame profiles", "vocabulary": "context vocabulary"}
+    for ax, measure in zip(axes[0], measures):
+        for k, (a, b) in enumerate(pairs):
+            rows = table[(table["measure"] == measure) & (table["a"] == a) & (table["b"] == b)]
+            xs = np.array([groups.index(g) for g in rows["group"].fillna("all").astype(str)])
+            xs = xs + _dodge(k, len(pairs)) * 0.5
+            color = actor_color(b)
+            ax.errorbar(
+                xs,
+                rows["distance"],
+                yerr=np.clip(
+                    np.vstack(
+                        [rows["distance"] - rows["ci_low"], rows["ci_high"] - rows["distance"]]
+                    ),
+                    0,
+                    None,
+                ),
+                fmt="o-",
+                ms=5,
+                capsize=2,
+                color=color,
+                label=f"{a} vs {b}",
+            )
+            ax.plot(xs, rows["null_distance"], "o", mfc="none", color=color, ms=6, alpha=0.8)
+        ax.plot([], [], "o", mfc="none", color="#666666", label="if framed alike (null)")
+        ax.set_xticks(range(len(groups)), groups)
+        ax.set_xlim(-0.6, len(groups) - 0.4)
+        ax.set_ylim(0, 1)
+        ax.set_title(labels.get(measure, measure))
+        ax.grid(axis="y", alpha=0.3)
+    axes[0][0].set_ylabel("Jensen-Shannon distance (95% CI)")
+    handles, names = axes[0][-1].get_legend_handles_labels()
+    keep = dict(zip(names, handles))
+    axes[0][-1].legend(keep.values(), keep.keys(), loc="upper right", fontsize=8)
+    fig.suptitle(title or "How far apart two organizations are framed")
+    fig.tight_layout()
     return fig
 
 
