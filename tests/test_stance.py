@@ -22,7 +22,6 @@ import pandas as pd
 import pytest
 from conftest import ARTICLES, ARTICLES_RU, UNGDC, shared_path
 
-import analysis
 from analysis import framing
 from analysis.errors import OptionError
 from analysis.framing import attribution, same_footing, stance, tone
@@ -250,56 +249,33 @@ def test_labels_file_is_complete_and_split():
     assert not labels.duplicated(["corpus", "doc_id", "actor"]).any()
 
 
-_SOURCES = {"articles": ARTICLES, "articles-ru": ARTICLES_RU}
+_CORPORA = {"articles": ARTICLES, "articles-ru": ARTICLES_RU, "ungdc": UNGDC}
 
 
 @pytest.fixture(scope="module")
-def labelled(tmp_path_factory):
-    """Every labelled pair's contexts, scored by both methods (the speeches too)."""
-    labels = _labels()
-    tables = []
+def agreement(tmp_path_factory):
+    """Both scorers against every hand label, per language and half."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_CACHE_DIR", str(tmp_path_factory.mktemp("stance-cache")))
-        for name, rel in [*_SOURCES.items(), ("ungdc", UNGDC)]:
-            corpus = analysis.load(shared_path(rel))
-            wanted = labels[labels["corpus"] == name]
-            corpus = corpus.filter(corpus.docs["doc_id"].isin(set(wanted["doc_id"])))
-            ctx = framing.contexts(
-                corpus, actors=None, context_actors=["UN"] if name == "ungdc" else ()
-            )
-            ctx = ctx[ctx["lang"].isin(["en", "ru"])]
-            tables.append((name, wanted, ctx))
-    return tables
+        corpora = {name: shared_path(rel) for name, rel in _CORPORA.items()}
+        table = tone.validate_corpora(tone.read_labels(LABELS), corpora, n_boot=200)
+    return table
 
 
-def test_labels_cover_every_pair_the_tool_finds(labelled):
-    for name, wanted, ctx in labelled:
-        found = set(zip(ctx["doc_id"], ctx["actor"]))
-        if name == "ungdc":
-            found = {p for p in found if p[1] in ("CSTO", "NATO")}
-        assert set(zip(wanted["doc_id"], wanted["actor"])) == found, name
+def _rows(agreement, method: str) -> pd.DataFrame:
+    return agreement[agreement["method"] == method].set_index("value")
 
 
-def _agreement(labelled, method: str) -> pd.DataFrame:
-    """Validation rows per language and half (doc ids prefixed by corpus: they repeat)."""
-    labels, scores = [], []
-    for name, wanted, ctx in labelled:
-        by_doc = tone.tone_by_doc(tone.score_tone(ctx, method=method))
-        scores.append(by_doc.assign(doc_id=name + ":" + by_doc["doc_id"]))
-        labels.append(
-            wanted.assign(
-                doc_id=name + ":" + wanted["doc_id"], lang=wanted["lang"] + "/" + wanted["half"]
-            )
-        )
-    by_doc = pd.concat(scores, ignore_index=True)
-    by_doc.attrs["tone"] = method
-    table = tone.validate(pd.concat(labels, ignore_index=True), by_doc, n_boot=200)
-    return table[table["scope"] == "lang"].set_index("value")
+def test_labels_cover_every_pair_the_tool_finds(agreement):
+    scored = agreement.attrs["scores"]["stance"]
+    assert scored["tone"].notna().all()  # every labelled pair has contexts
+    found = scored.groupby("corpus").size()
+    assert found.sum() == len(_labels())
 
 
-def test_stance_agrees_with_held_out_labels(labelled):
+def test_stance_agrees_with_held_out_labels(agreement):
     """Floors a little under what the held-out half gave (benchmarks/bench_stance.py)."""
-    got = _agreement(labelled, "stance")
+    got = _rows(agreement, "stance")
     print(
         "\n" + got[["n", "spearman", "ci_low", "ci_high", "sign_accuracy", "accuracy"]].to_string()
     )
@@ -310,10 +286,12 @@ def test_stance_agrees_with_held_out_labels(labelled):
     assert got.loc["en/tune", "spearman"] > 0.65  # what it was tuned to
 
 
-def test_vader_baseline_on_the_same_labels(labelled):
-    got = _agreement(labelled, "vader")
+def test_vader_baseline_on_the_same_labels(agreement):
+    got = _rows(agreement, "vader")
     assert got.loc["en/held", "spearman"] > 0.45
-    assert got.loc["ru/held", "n"] == 0  # VADER scores no Russian: NaN, never 0.0
+    assert got.loc["ru/held", "n"] == 0 and got.loc["ru/held", "n_missing"] == 42  # NaN, not 0.0
+    conf = tone.confusion(agreement.attrs["scores"]["vader"])
+    assert conf.to_numpy().sum() == len(_labels())
 
 
 # -- same footing -----------------------------------------------------------------------------
@@ -352,7 +330,9 @@ def test_footing_distances_and_null():
         [(f"d{i}", "CSTO", "peacekeeping troops deployed", {"peacekeeping"}) for i in range(6)]
         + [(f"e{i}", "NATO", "expansion threatens borders", {"threat"}) for i in range(6)]
     )
-    got = same_footing.footing(apart, [("CSTO", "NATO")], n_boot=100, n_perm=200).set_index("measure")
+    got = same_footing.footing(apart, [("CSTO", "NATO")], n_boot=100, n_perm=200).set_index(
+        "measure"
+    )
     assert got.loc["frames", "distance"] == pytest.approx(1.0)
     assert got.loc["frames", "null_distance"] < 0.9 and got.loc["frames", "p_perm"] < 0.05
     assert sorted(got.reset_index().columns) == sorted(same_footing.FOOTING_COLUMNS)

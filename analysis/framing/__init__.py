@@ -111,7 +111,6 @@ from analysis.framing.dictionary import (
     Negation,
     load_frames,
 )
-from analysis.framing.same_footing import FOOTING_COLUMNS, footing, js_distance
 from analysis.framing.frames import (
     FRAME_PREFIX,
     context_texts,
@@ -129,6 +128,7 @@ from analysis.framing.plots import (
     plot_tone,
     plot_trend,
 )
+from analysis.framing.same_footing import FOOTING_COLUMNS, footing, js_distance
 from analysis.framing.vocabulary import key_terms
 
 __all__ = [

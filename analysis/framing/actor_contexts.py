@@ -46,6 +46,18 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _Spans = dict[tuple[str, int], tuple[int, int, int]]
 
 
+def corpus_context_actors(docs: pd.DataFrame) -> list[str]:
+    """``["UN"]`` for a corpus whose every document is a UN General Debate speech, else ``[]``.
+
+    There "the Security Council" and "the General Assembly" are the UN's (the
+    ``context_actors`` of :func:`analysis.actors.mentions`).
+    """
+    from analysis.readers.general_debate import SOURCE
+
+    sources = set(docs["source"].dropna().unique()) if "source" in docs.columns else set()
+    return ["UN"] if sources == {SOURCE} else []
+
+
 def contexts(
     corpus: Any,
     actors: Sequence[str] | None = DEFAULT_ACTORS,

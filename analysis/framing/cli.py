@@ -73,13 +73,12 @@ def run_cli(
     """
     from analysis import load
     from analysis.framing import tone
-    from analysis.readers.general_debate import SOURCE as UNGDC_SOURCE
+    from analysis.framing.actor_contexts import corpus_context_actors
 
     corpus = spec if is_corpus(spec) else load(spec)
     given = tone.read_labels(labels) if labels is not None else None
-    sources = set(corpus.docs["source"].dropna().unique())
     ctx = contexts(
-        corpus, list(actors), unit=unit, context_actors=["UN"] if sources == {UNGDC_SOURCE} else ()
+        corpus, list(actors), unit=unit, context_actors=corpus_context_actors(corpus.docs)
     )
     ctx = tone.score_tone(score_frames(ctx, frames=frames), method=method)
     tables = {
