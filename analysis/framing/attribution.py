@@ -42,12 +42,10 @@ VOICE_COLUMNS = ["voice", "speaker", "speaker_country"]
 #: Tokens (English word forms, Russian lemmas) and phrases that report speech.
 SPEECH = {
     "en": frozenset(
-        "said says say told tells stated states stressed stresses noted notes added adds "
-        "argued argues claimed claims warned warns insisted insists emphasised emphasized "
-        "emphasises emphasizes declared declares announced announces asserted asserts "
-        "explained explains acknowledged acknowledges admitted admits complained complains "
-        "accused accuses urged urges believes believed recalled recalls remarked observed "
-        "wrote writes suggested suggests called".split()
+        "said says told tells stated stressed stresses noted added argued argues claimed "
+        "warned warns insisted insists emphasised emphasized emphasises emphasizes declared "
+        "announced asserted asserts explained explains acknowledged admitted complained "
+        "accused urged believes recalled remarked wrote suggested".split()
     ),
     "ru": frozenset(
         "заявить заявлять сказать говорить отметить отмечать подчеркнуть подчеркивать "
@@ -99,16 +97,24 @@ _QUOTE = re.compile(r"[\"“«„]([^\"“”«»„]+)[\"”»“]")
 
 
 def _country_of(token: str, surface: str, language: str) -> str:
-    """ISO3 of a country name, demonym or capital token, or ``""``."""
+    """ISO3 of a country name, demonym or capital token, or ``""``.
+
+    Names must be capitalised ("Того" is Togo, "того" a pronoun); Russian adjectives of
+    nationality are not ("армянский").
+    """
+    if language == "ru" and token in _RU_ADJECTIVES:
+        return _RU_ADJECTIVES[token]
+    if not surface[:1].isupper():
+        return ""
     if token in _CAPITALS:
         return _CAPITALS[token]
     if language == "ru":
         from analysis.entities.russian import russian_country_code
 
-        return _RU_ADJECTIVES.get(token) or russian_country_code(surface)
+        return russian_country_code(surface)
     from analysis.entities.countries import country_code
 
-    return country_code(surface) if surface[:1].isupper() else ""
+    return country_code(surface)
 
 
 def _speech_at(words: list[str], language: str) -> list[tuple[int, int]]:
@@ -158,7 +164,14 @@ def context_voice(text: str, language: str) -> tuple[str, str, str]:
         return ("reported", *named[0][1])
     for _, run, (_, country) in sorted(found, key=lambda f: f[0]):
         if country:  # "Moscow says": the capital or country itself speaks
-            return ("reported", " ".join(text[toks[k].start : toks[k].end] for k in run), country)
+            words = [
+                toks[k].token.capitalize()
+                if language == "ru"
+                else text[toks[k].start : toks[k].end]
+                for k in run
+                if toks[k].token not in _not_names(language)
+            ]
+            return ("reported", " ".join(words), country)
     return ("reported", "", "")
 
 
@@ -166,7 +179,9 @@ def _runs(capital: list[bool], words: list[str], start: int, step: int, language
     """``(distance, token indices)`` of the capitalised runs near ``start``.
 
     After the verb: the run that starts within three tokens, only role words or "the"
-    between. Before it: every run ending within eight tokens.
+    between ("said Russian Foreign Minister Lavrov"). Before it: every run ending within
+    eight tokens, only role words between (the apposition "Lavrov, the Russian foreign
+    minister, said").
     """
     limit = 3 if step > 0 else 8
     roles = _ROLES.get(language, frozenset())
@@ -181,7 +196,7 @@ def _runs(capital: list[bool], words: list[str], start: int, step: int, language
             if step > 0:
                 break
             continue
-        if step > 0 and words[k] not in roles and distance > 1:
+        if words[k] not in roles and distance > (1 if step > 0 else 0):
             break
         k += step
         distance += 1
@@ -197,11 +212,26 @@ def _speaker(run: list[int], toks, text: str, language: str) -> tuple[str, str]:
         found = _country_of(toks[k].token, text[toks[k].start : toks[k].end], language)
         if found and not country:
             country = found
-        if k in run and not found and toks[k].token not in roles:
+        if k in run and not found and toks[k].token not in roles | _not_names(language):
             name.append(toks[k].token if language == "ru" else text[toks[k].start : toks[k].end])
     if language == "ru":
         name = [w.capitalize() for w in name]
     return " ".join(name), country
+
+
+@lru_cache(maxsize=2)
+def _not_names(language: str) -> frozenset[str]:
+    """Capitalised words that are not names: stop words ("In", "The"), months, weekdays."""
+    from analysis.tokens import TokenOptions
+    from analysis.tokens.options import stopword_set
+
+    months = (
+        "january february march april may june july august september october november december "
+        "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь "
+        "monday tuesday wednesday thursday friday saturday sunday понедельник вторник среда "
+        "четверг пятница суббота воскресенье"
+    ).split()
+    return stopword_set(TokenOptions(), language) | frozenset(months)
 
 
 @lru_cache(maxsize=1)
