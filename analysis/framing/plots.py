@@ -207,7 +207,12 @@ def plot_footing(table: pd.DataFrame, *, title: str = ""):
     groups = list(dict.fromkeys(table["group"].fillna("all").astype(str)))
     pairs = list(dict.fromkeys(zip(table["a"], table["b"])))
     fig, axes = plt.subplots(
-        1, len(measures), figsize=(3.6 * len(measures) + 0.8, 3.4), sharey=True, squeeze=False
+        1,
+        len(measures),
+        figsize=(3.6 * len(measures) + 0.8, 3.4),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
     )
     labels = {"frames": "frame profiles", "vocabulary": "context vocabulary"}
     for ax, measure in zip(axes[0], measures):
@@ -242,9 +247,10 @@ def plot_footing(table: pd.DataFrame, *, title: str = ""):
     axes[0][0].set_ylabel("Jensen-Shannon distance (95% CI)")
     handles, names = axes[0][-1].get_legend_handles_labels()
     keep = dict(zip(names, handles))
-    axes[0][-1].legend(keep.values(), keep.keys(), loc="upper right", fontsize=8)
+    fig.legend(
+        keep.values(), keep.keys(), loc="outside lower center", ncol=len(keep), fontsize=8
+    )
     fig.suptitle(title or "How far apart two organizations are framed")
-    fig.tight_layout()
     return fig
 
 
