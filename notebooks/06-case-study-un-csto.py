@@ -21,7 +21,7 @@
 # steps as the UN's recognition of "this Russian-led bloc in the post-Soviet space":
 # observer status at the General Assembly (**2004**), a General Assembly resolution on
 # "cooperation between the UN and the CSTO" (2 March **2010**) and a joint declaration of the
-# two secretariats (18 March 2010). It makes four claims we can hold against what states
+# two secretariats (18 March 2010). It makes claims we can hold against what states
 # actually said, year after year, in the UN General Debate (Baturo, Dasandi & Mikhaylov 2017;
 # speeches 1946–2024):
 #
