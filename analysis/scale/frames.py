@@ -91,7 +91,7 @@ def frame_partial(
         progress=False,
     )
     ctx = framing.score_frames(ctx, frames=dictionary, workers=1, cache=False)
-    ctx["tone"] = tone.score(ctx, workers=1, cache=False)
+    ctx["tone"] = tone.score_tone(ctx, workers=1, cache=False)["tone"].to_numpy()
     ctx["group"] = _context_groups(ctx, docs, by, dictionary)
     ctx = ctx[ctx["group"].notna()]
     return {"cells": _cells(ctx, [f"frame_{i}" for i in dictionary.ids])}
