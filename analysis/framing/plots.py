@@ -247,9 +247,7 @@ def plot_footing(table: pd.DataFrame, *, title: str = ""):
     axes[0][0].set_ylabel("Jensen-Shannon distance (95% CI)")
     handles, names = axes[0][-1].get_legend_handles_labels()
     keep = dict(zip(names, handles))
-    fig.legend(
-        keep.values(), keep.keys(), loc="outside lower center", ncol=len(keep), fontsize=8
-    )
+    fig.legend(keep.values(), keep.keys(), loc="outside lower center", ncol=len(keep), fontsize=8)
     fig.suptitle(title or "How far apart two organizations are framed")
     return fig
 
