@@ -67,23 +67,61 @@ class Cache:
         """Whether the cache is on (``ANALYSIS_CACHE``)."""
         return self.settings.use_cache
 
-    def get(self, key: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
-        """The tables and metadata stored under ``key``, or None if absent or unreadable."""
+    def get(
+        self, key: str, *, skip: dict[str, list[str]] | None = None
+    ) -> tuple[dict[str, pd.DataFrame], dict] | None:
+        """The tables and metadata stored under ``key``, or None if absent or unreadable.
+
+        ``skip`` names columns not to read now, per table (``{"docs": ["text"]}``): read
+        them later with :meth:`column`.
+        """
         if not self.enabled:
             return None
         entry = self.root / key
         done = entry / _DONE
         if not done.is_file():
             return None
+        skip = skip or {}
         try:
             meta = json.loads(done.read_text(encoding="utf-8"))
-            tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in meta["tables"]}
+            tables = {
+                name: self._read(entry / f"{name}.parquet", skip.get(name, ()))
+                for name in meta["tables"]
+            }
             data = meta.get("data", {})
             if not isinstance(data, dict):
                 return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # a damaged entry is ignored and rewritten
         return tables, data
+
+    @staticmethod
+    def _read(path: Path, skip) -> pd.DataFrame:
+        if not skip:
+            return pd.read_parquet(path)
+        import pyarrow.parquet as pq
+
+        names = [n for n in pq.read_schema(path).names if n not in set(skip)]
+        return pd.read_parquet(path, columns=names)
+
+    def column(self, key: str, table: str, column: str):
+        """One column of a stored table, as a pyarrow ChunkedArray (read now).
+
+        Raises
+        ------
+        OSError
+            When the entry has gone (the cache was cleared since it was read).
+        """
+        import pyarrow.parquet as pq
+
+        path = self.root / key / f"{table}.parquet"
+        try:
+            return pq.read_table(path, columns=[column]).column(0)
+        except FileNotFoundError as err:
+            raise FileNotFoundError(
+                f"{path}: the cache entry was removed after the corpus was loaded from it; "
+                "load the corpus again."
+            ) from err
 
     def put(self, key: str, tables: dict[str, pd.DataFrame], data: dict | None = None) -> None:
         """Store tables (Parquet) and JSON data under ``key`` atomically."""

@@ -73,6 +73,12 @@ class Corpus:
         The spec the corpus was loaded from (used in captions and reports).
     report : LoadReport, optional
         What loading skipped, guessed and found duplicated.
+    fingerprint : str, optional
+        The content hash, when known (a corpus read back from the cache).
+    texts : callable, optional
+        With ``docs`` lacking its ``text`` column: a function returning the texts, one a
+        row of ``docs`` in order, called the first time the texts are needed (a corpus read
+        back from the cache reads only its metadata until then).
 
     Attributes
     ----------
@@ -83,6 +89,7 @@ class Corpus:
     -----
     ``docs`` returns a copy, so analyses cannot change the corpus; selection methods
     (:meth:`filter`, :meth:`english`, :meth:`without_duplicates`) return new corpora.
+    ``meta`` is the table without the texts, and never reads them.
     """
 
     def __init__(
@@ -92,17 +99,38 @@ class Corpus:
         name: str = "corpus",
         report: LoadReport | None = None,
         fingerprint: str | None = None,
+        texts: Callable[[], Any] | None = None,
     ):
-        missing = [c for c in STANDARD_COLUMNS if c not in docs.columns]
+        needed = [c for c in STANDARD_COLUMNS if not (c == "text" and texts is not None)]
+        missing = [c for c in needed if c not in docs.columns]
         if missing:
             raise ValueError(f"Corpus docs lack the columns {missing}")
         if docs["doc_id"].duplicated().any():
             dup = docs.loc[docs["doc_id"].duplicated(), "doc_id"].iloc[0]
             raise ValueError(f"doc_id values must be unique; {dup!r} repeats")
-        self._docs = docs.reset_index(drop=True)
+        docs = docs.reset_index(drop=True)
+        self._meta = docs.drop(columns=["text"]) if "text" in docs.columns else docs
+        self._full = docs if "text" in docs.columns else None
+        self._texts = texts
         self.name = str(name)
         self.report = report or LoadReport(spec=self.name, n_read=len(docs))
         self._fingerprint = fingerprint
+
+    @property
+    def _docs(self) -> pd.DataFrame:
+        """The full table, texts read on first use (``text`` second, after ``doc_id``)."""
+        if self._full is None:
+            texts = pd.Series(self._texts(), dtype=TEXT_DTYPE).reset_index(drop=True)
+            if len(texts) != len(self._meta):
+                raise ValueError(
+                    f"the texts of {self.name!r} no longer match its documents "
+                    f"({len(texts)} texts, {len(self._meta)} documents); load it again."
+                )
+            full = self._meta.copy(deep=False)
+            full.insert(1, "text", texts.to_numpy())
+            full["text"] = full["text"].astype(TEXT_DTYPE)
+            self._full = full
+        return self._full
 
     # -- access ---------------------------------------------------------------------------
     @property
@@ -111,9 +139,14 @@ class Corpus:
         return self._docs.copy(deep=False)  # copy-on-write: changes never reach the corpus
 
     @property
+    def meta(self) -> pd.DataFrame:
+        """The documents table without ``text`` (a copy; reading it never loads the texts)."""
+        return self._meta.copy(deep=False)
+
+    @property
     def doc_ids(self) -> list[str]:
         """The document ids, in corpus order."""
-        return self._docs["doc_id"].tolist()
+        return self._meta["doc_id"].tolist()
 
     @property
     def texts(self) -> pd.Series:
@@ -123,7 +156,7 @@ class Corpus:
     @property
     def metadata_columns(self) -> list[str]:
         """Columns beyond ``doc_id`` and ``text``."""
-        return [c for c in self._docs.columns if c not in ("doc_id", "text")]
+        return [c for c in self._meta.columns if c != "doc_id"]
 
     @property
     def fingerprint(self) -> str:
@@ -133,12 +166,12 @@ class Corpus:
         return self._fingerprint
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._meta)
 
     def __repr__(self) -> str:
         return (
             f"<Corpus {self.name!r}: {len(self)} documents, "
-            f"{int(self._docs['n_words'].sum()) if 'n_words' in self._docs else '?'} words, "
+            f"{int(self._meta['n_words'].sum()) if 'n_words' in self._meta else '?'} words, "
             f"fingerprint {self.fingerprint[:12]}>"
         )
 
@@ -149,18 +182,27 @@ class Corpus:
         *,
         name: str | None = None,
     ) -> Corpus:
-        """A new corpus with the rows where ``mask`` (or ``mask(docs)``) is true."""
+        """A new corpus with the rows where ``mask`` (or ``mask(docs)``) is true.
+
+        A corpus whose texts are not read yet stays so (a callable ``mask`` then sees the
+        table without ``text``; pass ``mask(corpus.docs)`` to select by text).
+        """
         if callable(mask):
-            mask = mask(self._docs)
+            mask = mask(self._meta if self._full is None else self._docs)
         mask = np.asarray(mask, dtype=bool)
-        docs = self._docs[mask]
-        return Corpus(
-            docs, name=name or self.name, report=self.report.restricted_to(set(docs["doc_id"]))
-        )
+        report = self.report.restricted_to(set(self._meta.loc[mask, "doc_id"]))
+        if self._full is None:
+            return Corpus(
+                self._meta[mask],
+                name=name or self.name,
+                report=report,
+                texts=lambda: self._docs["text"].to_numpy()[mask],
+            )
+        return Corpus(self._docs[mask], name=name or self.name, report=report)
 
     def english(self) -> Corpus:
         """Only documents whose language is English (``lang == "en"``)."""
-        return self.filter(self._docs["lang"].eq("en").to_numpy(), name=f"{self.name} [en]")
+        return self.filter(self._meta["lang"].eq("en").to_numpy(), name=f"{self.name} [en]")
 
     def in_languages(self, *langs: str) -> Corpus:
         """Only documents in these languages (default: those the tokenizer has rules for).
@@ -172,24 +214,24 @@ class Corpus:
         from analysis.tokens.languages import LANGUAGES, base_language
 
         wanted = set(langs or LANGUAGES)
-        base = self._docs["lang"].map(base_language)
+        base = self._meta["lang"].map(base_language)
         keep = base.isin(wanted)
         present = sorted(set(base[keep])) or sorted(wanted)
         return self.filter(keep.to_numpy(), name=f"{self.name} [{'+'.join(present)}]")
 
     def left_out(self, kept: Corpus) -> dict[str, int]:
         """Documents of this corpus not in ``kept``, counted by language (for reports)."""
-        gone = self._docs.loc[~self._docs["doc_id"].isin(set(kept.doc_ids)), "lang"]
+        gone = self._meta.loc[~self._meta["doc_id"].isin(set(kept.doc_ids)), "lang"]
         return {str(k): int(v) for k, v in gone.fillna("unknown").value_counts().items()}
 
     def without_duplicates(self) -> Corpus:
         """Drop every document reported as an exact or near duplicate of an earlier one."""
         dropped = set(self.report.duplicates["doc_id"])
-        return self.filter(~self._docs["doc_id"].isin(dropped).to_numpy())
+        return self.filter(~self._meta["doc_id"].isin(dropped).to_numpy())
 
     def info(self) -> dict:
         """Documents, words, languages, date range, metadata fields, fingerprint, report."""
-        d = self._docs
+        d = self._meta
         dates = d["date"].dropna() if "date" in d else pd.Series(dtype="datetime64[ns]")
         years = d["year"].dropna() if "year" in d else pd.Series(dtype=float)
         if len(dates):
@@ -546,7 +588,7 @@ def standard_dtypes(docs: pd.DataFrame) -> pd.DataFrame:
     Texts are Arrow-backed strings (pandas' default ``str``: no Python object per text);
     ``date`` is ``datetime64[ns]``; other text columns use the same string dtype.
     """
-    if docs["text"].dtype != TEXT_DTYPE:
+    if "text" in docs.columns and docs["text"].dtype != TEXT_DTYPE:
         docs["text"] = docs["text"].astype(TEXT_DTYPE)
     for col in ("doc_id", "title", "source", "author", "url", "lang"):
         if docs[col].dtype == object:
@@ -712,8 +754,8 @@ def load(
             if isinstance(v, (str, Path)) and v != "auto" and Path(v).is_file()
         ],
     )
-    hit = cache.get(key)
-    corpus = _from_cache(hit, name, start) if hit is not None else None
+    hit = cache.get(key, skip={"docs": ["text"]})
+    corpus = _from_cache(hit, name, start, lambda: cache.column(key, "docs", "text"))
     if corpus is None:
         report = LoadReport(spec=name)
         raws = reader(target, report, **options)
@@ -746,13 +788,22 @@ def load(
     return corpus
 
 
-def _from_cache(hit: tuple[dict, dict], name: str, start: float) -> Corpus | None:
-    """A corpus from a cache entry, or None if the entry is not what this version wrote."""
+def _from_cache(
+    hit: tuple[dict, dict] | None, name: str, start: float, texts: Callable
+) -> Corpus | None:
+    """A corpus from a cache entry, its texts read when first needed.
+
+    None if the entry is absent or not what this version wrote.
+    """
+    if hit is None:
+        return None
     tables, data = hit
     try:
         report = LoadReport.from_dict(data["report"])
         docs = standard_dtypes(tables["docs"])
-        corpus = Corpus(docs, name=name, report=report, fingerprint=str(data["fingerprint"]))
+        corpus = Corpus(
+            docs, name=name, report=report, fingerprint=str(data["fingerprint"]), texts=texts
+        )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     report.from_cache = True

@@ -147,26 +147,80 @@ def gries_dp(x: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
 def _cells(m: DTM, groups: Groups) -> dict[str, np.ndarray]:
     """Count, document frequency and Gries' DP of every (group, term) that occurs.
 
-    One pass over the DTM's non-zero cells, vectorized: cells are keyed by
-    ``group * n_terms + term`` and summed with :func:`numpy.bincount`.
+    The counts are the group sums already made (``groups.counts``, a sparse product) and
+    the document frequencies another product with the DTM's pattern; only Gries' DP needs
+    each document's cell beside its group's count, computed group by group on that
+    group's rows (or, with very many small groups, with one sort over all cells).
     """
-    x = m.matrix.tocoo()
-    g = groups.codes[x.row]
-    keep = g >= 0
-    row, col, v, g = x.row[keep], x.col[keep], x.data[keep].astype(float), g[keep]
-    key, inverse = np.unique(g * np.int64(m.shape[1]) + col, return_inverse=True)
-    count = np.bincount(inverse, weights=v)
-    total = groups.n_tokens[g].astype(float)
-    share = np.divide(m.n_tokens[row], total, out=np.zeros_like(total), where=total > 0)
-    part = np.abs(v / count[inverse] - share) - share
-    dp = 0.5 * (1.0 + np.bincount(inverse, weights=part))
+    counts = groups.counts.tocsr()
+    counts.sort_indices()
+    x = m.matrix.tocsr()
+    pattern = x.copy()
+    pattern.data = np.ones_like(pattern.data, dtype=np.int64)
+    keep = groups.codes >= 0
+    indicator = sparse.csr_matrix(
+        (np.ones(keep.sum(), dtype=np.int64), (groups.codes[keep], np.flatnonzero(keep))),
+        shape=(len(groups.labels), m.shape[0]),
+    )
+    doc_freq = (indicator @ pattern).tocsr()
+    doc_freq.sort_indices()
+    n_groups, n_terms = counts.shape
+    if n_groups * n_terms <= 4 * max(x.nnz, 1):
+        dispersion = _dispersion_by_group(x, counts, groups, m.n_tokens)
+    else:
+        dispersion = _dispersion_by_sort(x, counts, groups, m.n_tokens)
+    row_of = np.repeat(np.arange(n_groups), np.diff(counts.indptr))
     return {
-        "group": key // m.shape[1],
-        "term": key % m.shape[1],
-        "count": count.astype(np.int64),
-        "doc_freq": np.bincount(inverse),
-        "dispersion": np.clip(dp, 0.0, 1.0),
+        "group": row_of,
+        "term": counts.indices.astype(np.int64),
+        "count": counts.data.astype(np.int64),
+        "doc_freq": doc_freq.data.astype(np.int64),
+        "dispersion": np.clip(dispersion, 0.0, 1.0),
     }
+
+
+def _dispersion_by_group(
+    x: sparse.csr_matrix, counts: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
+) -> np.ndarray:
+    """Gries' DP of every non-zero (group, term), in ``counts``' order, one group at a time."""
+    out = np.empty(counts.nnz)
+    n_terms = counts.shape[1]
+    order = np.argsort(groups.codes, kind="stable")
+    bounds = np.searchsorted(groups.codes[order], np.arange(len(groups.labels) + 1))
+    for g in range(len(groups.labels)):
+        rows = order[bounds[g] : bounds[g + 1]]
+        lo, hi = counts.indptr[g], counts.indptr[g + 1]
+        if hi == lo:
+            continue
+        sub = x[rows]
+        total = float(groups.n_tokens[g])
+        share = n_tokens[rows].astype(float) / total if total > 0 else np.zeros(len(rows))
+        s = np.repeat(share, np.diff(sub.indptr))
+        f = np.zeros(n_terms)
+        f[counts.indices[lo:hi]] = counts.data[lo:hi]
+        part = np.abs(sub.data / f[sub.indices] - s) - s
+        sums = np.bincount(sub.indices, weights=part, minlength=n_terms)
+        out[lo:hi] = 0.5 * (1.0 + sums[counts.indices[lo:hi]])
+    return out
+
+
+def _dispersion_by_sort(
+    x: sparse.csr_matrix, counts: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
+) -> np.ndarray:
+    """The same as :func:`_dispersion_by_group`, by one search over all cells (many groups)."""
+    coo = x.tocoo()
+    g = groups.codes[coo.row]
+    keep = g >= 0
+    row, col, v, g = coo.row[keep], coo.col[keep], coo.data[keep].astype(float), g[keep]
+    n_terms = counts.shape[1]
+    keys = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr)) * np.int64(
+        n_terms
+    ) + counts.indices.astype(np.int64)
+    pos = np.searchsorted(keys, g * np.int64(n_terms) + col)
+    total = groups.n_tokens[g].astype(float)
+    share = np.divide(n_tokens[row], total, out=np.zeros_like(total), where=total > 0)
+    part = np.abs(v / counts.data[pos] - share) - share
+    return 0.5 * (1.0 + np.bincount(pos, weights=part, minlength=counts.nnz))
 
 
 def frequencies(

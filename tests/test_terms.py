@@ -136,3 +136,24 @@ def test_tfidf_by_group_treats_each_group_as_one_text(corpus):
     treaty = row(df, "treaty", "A")
     assert treaty["tf"] == pytest.approx(3 / 7)
     assert treaty["idf"] == pytest.approx(np.log(3 / 2) + 1)
+
+
+def test_every_grouping_matches_gries_dp_per_group():
+    """Few large groups and many small ones take different paths: both equal gries_dp."""
+    rng = np.random.default_rng(3)
+    words = [f"term{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(200)]
+    texts = [" ".join(rng.choice(words, size=rng.integers(3, 9))) for _ in range(60)]
+    # 200 terms: 3 regions take the group-by-group path, 60 one-document groups the sort
+    corpus = make_corpus(texts, region=[f"r{i % 3}" for i in range(60)])
+    m = dtm(corpus)
+    for by in ("region", "doc_id"):
+        df = terms.frequencies(corpus, by=by)
+        labels = corpus.docs[by].astype(str).to_numpy()
+        for group, rows in df.groupby("group"):
+            docs = np.flatnonzero(labels == group)
+            dp = dict(zip(m.terms, terms.gries_dp(m.matrix[docs], m.n_tokens[docs])))
+            counts = dict(zip(m.terms, np.asarray(m.matrix[docs].sum(axis=0)).ravel()))
+            dfs = dict(zip(m.terms, np.asarray((m.matrix[docs] > 0).sum(axis=0)).ravel()))
+            for r in rows.itertuples():
+                assert r.dispersion == pytest.approx(dp[r.term], abs=1e-12)
+                assert r.count == counts[r.term] and r.doc_freq == dfs[r.term]

@@ -131,7 +131,7 @@ def dtm(
     )
     use_cache = cache and settings.use_cache
     found = _read_npz(path, options) if use_cache else None
-    docs = corpus.docs.drop(columns=["text"])
+    docs = corpus.meta
     if found is not None:
         found.docs, found.params = docs, params
         return found
