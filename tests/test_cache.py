@@ -77,7 +77,7 @@ def test_cleared_cache_after_a_lazy_load_says_so(folder, settings):
     lazy = analysis.load(folder, settings=settings)
     shutil.rmtree(Path(settings.cache_dir) / "corpus")
     with pytest.raises(FileNotFoundError, match="load the corpus again"):
-        lazy.texts
+        _ = lazy.texts
 
 
 def test_real_articles_from_cache_identical(tmp_path, settings):
