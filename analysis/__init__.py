@@ -17,8 +17,19 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
     __version__ = "0.0.0"
 
-from analysis.corpus import Corpus, load  # noqa: E402
-from analysis.errors import AnalysisError  # noqa: E402
-from analysis.settings import Settings, get_settings  # noqa: E402
+from analysis.lazy import lazy_attributes  # noqa: E402
 
 __all__ = ["AnalysisError", "Corpus", "Settings", "__version__", "get_settings", "load"]
+
+#: The names ``import analysis`` offers, imported on first use (:mod:`analysis.lazy`).
+__getattr__, __dir__ = lazy_attributes(
+    __name__,
+    {
+        "Corpus": "analysis.corpus",
+        "load": "analysis.corpus",
+        "AnalysisError": "analysis.errors",
+        "Settings": "analysis.settings",
+        "get_settings": "analysis.settings",
+    },
+    submodules=True,
+)

@@ -61,14 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument(
         "--strict", action="store_true", help="fail (exit 5) if any document had to be skipped"
     )
-    from analysis import webcorpus
+    from analysis.webcorpus import cli as web_cli
 
-    webcorpus.add_build_arguments(
+    web_cli.add_build_arguments(
         corpus_cmds.add_parser(
             "build", help="build an article folder from URLs, a feed or a sitemap"
         )
     )
-    webcorpus.add_fetch_arguments(
+    web_cli.add_fetch_arguments(
         corpus_cmds.add_parser("fetch", help="download a published dataset, checking its sha256")
     )
     from analysis.scale import cli as scale_cli

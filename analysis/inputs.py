@@ -92,3 +92,16 @@ def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
             + did_you_mean(value, list(allowed))
         )
     return value
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml's C loader when PyYAML has it (same result, faster).
+
+    Raises
+    ------
+    yaml.YAMLError
+        As ``yaml.safe_load`` does.
+    """
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506

@@ -777,8 +777,10 @@ def split_front_matter(text: str) -> tuple[str, dict]:
         return text, {}
     import yaml
 
+    from analysis.inputs import load_yaml
+
     try:
-        meta = yaml.safe_load(parts[1])
+        meta = load_yaml(parts[1])
     except yaml.YAMLError:
         return text, {}
     if not isinstance(meta, dict):

@@ -29,6 +29,7 @@ import yaml
 
 from analysis.actors.matcher import ActorMatcher
 from analysis.errors import AnalysisError, E
+from analysis.inputs import load_yaml
 from analysis.patterns import form_key
 
 #: Allowed values of an actor's ``kind``.
@@ -322,7 +323,7 @@ def _read_yaml(text: str | None, source: str) -> dict:
     if text is None:
         raise RegistryError(f"{source}: no such file; pass the path of a YAML actor registry.")
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as err:
         raise RegistryError(f"{source}: not valid YAML ({err}); fix the line it names.") from err
     if isinstance(data, list):

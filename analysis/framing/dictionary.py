@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 
 from analysis.errors import AnalysisError, E
+from analysis.inputs import load_yaml
 
 #: Where the built-in dictionary lives (named in errors and in ``attrs``).
 _BUILTIN = "analysis/data/frames.yml"
@@ -212,7 +213,7 @@ def _builtin_text() -> str:
 
 @lru_cache(maxsize=1)
 def _builtin_data() -> dict:
-    return yaml.safe_load(_builtin_text())
+    return load_yaml(_builtin_text())
 
 
 @lru_cache(maxsize=1)
@@ -251,7 +252,7 @@ def _parse_frames(text: str, source: str, defaults: dict | None) -> FrameDiction
 def _load_yaml(text: str, source: str) -> dict:
     """The YAML mapping of a dictionary file, with a non-empty ``categories`` mapping."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as err:
         raise FrameDictionaryError(
             f"{source}: not valid YAML ({err}); fix the line it names."

@@ -94,41 +94,59 @@ Cost
     for heavier steps (NER, topic models) that reuse the same :class:`Backend`.
 """
 
-from analysis.groups import ALL
-from analysis.scale.backends import (
-    BACKENDS,
-    FAN_IN,
-    LOCAL_CLUSTER,
-    Backend,
-    DaskBackend,
-    LocalBackend,
-    ProcessBackend,
-    get_backend,
-)
-from analysis.scale.base import doc_groups, partitions_of, sum_tables
-from analysis.scale.cli import (
-    add_counts_arguments,
-    add_scale_arguments,
-    add_to_parquet_arguments,
-    run_counts,
-    run_to_parquet,
-)
-from analysis.scale.counts import (
-    MENTION_COLUMNS,
-    TERM_COLUMNS,
-    count_mentions,
-    count_terms,
-    counts_dtm,
-    keyness_from_counts,
-)
-from analysis.scale.frames import (
-    FRAME_COLUMNS,
-    TONE_COLUMNS,
-    count_frames,
-    count_framing,
-    count_tone,
-)
-from analysis.scale.parquet import Partition, PartitionedCorpus, read_parquet, write_parquet
+from analysis.lazy import lazy_attributes
+
+#: Where each public name lives: imported on first use, so that ``python -m analysis``
+#: building its parser (``analysis.scale.cli``) does not import the counting stack.
+_WHERE = {
+    "ALL": "analysis.groups",
+    **dict.fromkeys(
+        [
+            "BACKENDS",
+            "FAN_IN",
+            "LOCAL_CLUSTER",
+            "Backend",
+            "DaskBackend",
+            "LocalBackend",
+            "ProcessBackend",
+            "get_backend",
+        ],
+        "analysis.scale.backends",
+    ),
+    **dict.fromkeys(["doc_groups", "partitions_of", "sum_tables"], "analysis.scale.base"),
+    **dict.fromkeys(
+        [
+            "add_counts_arguments",
+            "add_scale_arguments",
+            "add_to_parquet_arguments",
+            "run_counts",
+            "run_to_parquet",
+        ],
+        "analysis.scale.cli",
+    ),
+    **dict.fromkeys(
+        [
+            "MENTION_COLUMNS",
+            "TERM_COLUMNS",
+            "count_mentions",
+            "count_terms",
+            "counts_dtm",
+            "keyness_from_counts",
+        ],
+        "analysis.scale.counts",
+    ),
+    **dict.fromkeys(
+        ["FRAME_COLUMNS", "TONE_COLUMNS", "count_frames", "count_framing", "count_tone"],
+        "analysis.scale.frames",
+    ),
+    **dict.fromkeys(
+        ["Partition", "PartitionedCorpus", "read_parquet", "write_parquet"],
+        "analysis.scale.parquet",
+    ),
+}
+
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)
 
 __all__ = [
     "ALL",

@@ -36,6 +36,9 @@ from analysis.settings import get_settings
 BACKENDS = ("local", "processes", "dask")
 #: Partials combined at once (and ``split_every`` of the Dask tree reduction).
 FAN_IN = 8
+#: Default documents a partition (about 60 MB of UN General Debate text); here, not in
+#: :mod:`analysis.scale.parquet`, so the CLI's parser can name it without importing pandas.
+ROWS_PER_PARTITION = 2_000
 #: Dask's default local cluster: 2 single-threaded worker processes, loopback only, no
 #: dashboard. The scheduler's small HTTP server (health checks) takes a free loopback port
 #: instead of 8787, which a second cluster on the machine would find taken (and warn).

@@ -15,8 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.scale.backends import BACKENDS
-from analysis.scale.parquet import ROWS_PER_PARTITION
+from analysis.scale.backends import BACKENDS, ROWS_PER_PARTITION
 
 #: Values of ``--what``.
 WHAT = ("terms", "mentions", "frames", "tone")

@@ -33,13 +33,12 @@ import pyarrow.parquet as pq
 
 from analysis.atomic import atomic_dir
 from analysis.inputs import is_corpus
+from analysis.scale.backends import ROWS_PER_PARTITION
 
 #: The metadata file of a dataset folder.
 META_FILE = "_corpus.json"
 #: ``format`` in :data:`META_FILE`.
 FORMAT = "analysis.partitioned/1"
-#: Default documents a partition (about 60 MB of UN General Debate text).
-ROWS_PER_PARTITION = 2_000
 
 
 @dataclass(frozen=True, eq=False)

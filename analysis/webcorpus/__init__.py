@@ -41,32 +41,52 @@ is the way to call it.
 
 from __future__ import annotations
 
-from analysis.webcorpus.article import MIN_WORDS, fetch_article
-from analysis.webcorpus.builder import BuildReport, build
-from analysis.webcorpus.cli import add_build_arguments, add_fetch_arguments, run_build, run_fetch
-from analysis.webcorpus.client import (
-    BACKOFF_SECONDS,
-    MAX_BYTES,
-    MAX_REDIRECTS,
-    MAX_WAIT_SECONDS,
-    PER_HOST,
-    USER_AGENT,
-    Client,
-    FetchError,
-    Page,
+from analysis.lazy import lazy_attributes
+
+#: Where each public name lives, imported on first use (the CLI's parser needs only
+#: :mod:`analysis.webcorpus.cli`).
+__getattr__, __dir__ = lazy_attributes(
+    __name__,
+    {
+        **dict.fromkeys(["MIN_WORDS", "fetch_article"], "analysis.webcorpus.article"),
+        **dict.fromkeys(["BuildReport", "build"], "analysis.webcorpus.builder"),
+        **dict.fromkeys(
+            ["add_build_arguments", "add_fetch_arguments", "run_build", "run_fetch"],
+            "analysis.webcorpus.cli",
+        ),
+        **dict.fromkeys(
+            [
+                "BACKOFF_SECONDS",
+                "MAX_BYTES",
+                "MAX_REDIRECTS",
+                "MAX_WAIT_SECONDS",
+                "PER_HOST",
+                "USER_AGENT",
+                "Client",
+                "FetchError",
+                "Page",
+            ],
+            "analysis.webcorpus.client",
+        ),
+        "fetch_dataset": "analysis.webcorpus.datasets",
+        **dict.fromkeys(
+            ["Target", "read_feed", "read_sitemap", "read_url_list"], "analysis.webcorpus.sources"
+        ),
+        **dict.fromkeys(
+            [
+                "COLUMNS",
+                "DONE",
+                "FLUSH_SECONDS",
+                "METADATA_FILE",
+                "STATUSES",
+                "Metadata",
+                "write_article",
+            ],
+            "analysis.webcorpus.store",
+        ),  # fmt: skip
+        **dict.fromkeys(["doc_id_for", "normalize_url"], "analysis.webcorpus.urls"),
+    },
 )
-from analysis.webcorpus.datasets import fetch_dataset
-from analysis.webcorpus.sources import Target, read_feed, read_sitemap, read_url_list
-from analysis.webcorpus.store import (
-    COLUMNS,
-    DONE,
-    FLUSH_SECONDS,
-    METADATA_FILE,
-    STATUSES,
-    Metadata,
-    write_article,
-)
-from analysis.webcorpus.urls import doc_id_for, normalize_url
 
 __all__ = [
     "BACKOFF_SECONDS",

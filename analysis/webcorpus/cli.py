@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.webcorpus.builder import build
 from analysis.webcorpus.client import PER_HOST, USER_AGENT
-from analysis.webcorpus.datasets import fetch_dataset
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +50,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     An :class:`AnalysisError` (unreadable feed/sitemap/URL list) propagates to the CLI.
     """
+    from analysis.webcorpus.builder import build
+
     if not (args.urls or args.feed or args.sitemap):
         print("error: give --urls FILE, --feed URL or --sitemap URL", file=sys.stderr)
         return 2
@@ -83,6 +83,8 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Run ``corpus fetch``; an :class:`AnalysisError` (E013-E016) propagates to the CLI."""
+    from analysis.webcorpus.datasets import fetch_dataset
+
     path = fetch_dataset(
         args.url, args.out, sha256=args.sha256, timeout=args.timeout, progress=not args.no_progress
     )
