@@ -45,7 +45,8 @@ class Groups:
     Attributes
     ----------
     labels : numpy.ndarray of str, shape (n_groups,)
-    counts : scipy.sparse.csr_matrix of shape (n_groups, n_terms)
+    counts : scipy.sparse.csr_matrix of shape (n_groups, n_terms), or None
+        None when made with ``group(..., counts=False)``.
     n_tokens : numpy.ndarray of int64, shape (n_groups,)
     n_docs : numpy.ndarray of int64, shape (n_groups,)
     codes : numpy.ndarray of int64, shape (n_docs,)
@@ -85,19 +86,25 @@ def doc_labels(m: DTM, by: By) -> pd.Series:
     return group_strings(resolve_groups(docs, by)).reset_index(drop=True)
 
 
-def group(m: DTM, by: By) -> Groups:
-    """Sum a DTM's rows by group (see :class:`Groups`)."""
+def group(m: DTM, by: By, *, counts: bool = True) -> Groups:
+    """Sum a DTM's rows by group (see :class:`Groups`).
+
+    ``counts=False`` computes the group sizes only (``Groups.counts`` is None), for callers
+    that sum the cells themselves.
+    """
     codes, labels = pd.factorize(doc_labels(m, by), sort=True)
     keep = codes >= 0
     indicator = sparse.csr_matrix(
         (np.ones(keep.sum(), dtype=np.int64), (codes[keep], np.flatnonzero(keep))),
         shape=(len(labels), m.shape[0]),
     )
-    counts = (indicator @ m.matrix).tocsr()
-    counts.sort_indices()
+    summed = None
+    if counts:
+        summed = (indicator @ m.matrix).tocsr()
+        summed.sort_indices()
     return Groups(
         np.asarray(labels, dtype=object),
-        counts,
+        summed,
         indicator @ m.n_tokens.astype(np.int64),
         np.asarray(indicator.sum(axis=1)).ravel().astype(np.int64),
         codes.astype(np.int64),
@@ -147,80 +154,88 @@ def gries_dp(x: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
 def _cells(m: DTM, groups: Groups) -> dict[str, np.ndarray]:
     """Count, document frequency and Gries' DP of every (group, term) that occurs.
 
-    The counts are the group sums already made (``groups.counts``, a sparse product) and
-    the document frequencies another product with the DTM's pattern; only Gries' DP needs
-    each document's cell beside its group's count, computed group by group on that
-    group's rows (or, with very many small groups, with one sort over all cells).
+    Cells come in (group, term) order. With few groups (the usual case) one pass over each
+    group's rows sums its counts and document frequencies with :func:`numpy.bincount` and
+    computes Gries' DP from them; with very many small groups, one search over all cells
+    against the grouped counts does.
     """
-    counts = groups.counts.tocsr()
-    counts.sort_indices()
     x = m.matrix.tocsr()
-    pattern = x.copy()
-    pattern.data = np.ones_like(pattern.data, dtype=np.int64)
-    keep = groups.codes >= 0
-    indicator = sparse.csr_matrix(
-        (np.ones(keep.sum(), dtype=np.int64), (groups.codes[keep], np.flatnonzero(keep))),
-        shape=(len(groups.labels), m.shape[0]),
-    )
-    doc_freq = (indicator @ pattern).tocsr()
-    doc_freq.sort_indices()
-    n_groups, n_terms = counts.shape
+    n_groups, n_terms = len(groups.labels), m.shape[1]
     if n_groups * n_terms <= 4 * max(x.nnz, 1):
-        dispersion = _dispersion_by_group(x, counts, groups, m.n_tokens)
-    else:
-        dispersion = _dispersion_by_sort(x, counts, groups, m.n_tokens)
-    row_of = np.repeat(np.arange(n_groups), np.diff(counts.indptr))
+        return _cells_by_group(x, groups, m.n_tokens)
+    return _cells_by_search(x, groups, m.n_tokens)
+
+
+def _cells_by_group(
+    x: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
+) -> dict[str, np.ndarray]:
+    """:func:`_cells`, one group's rows at a time (rows sorted by group once)."""
+    n_terms = x.shape[1]
+    order = np.argsort(groups.codes, kind="stable")
+    bounds = np.searchsorted(groups.codes[order], np.arange(len(groups.labels) + 1))
+    xs = x[order]
+    # bincount is several times faster on native-width indices and float weights
+    all_cols, all_values = xs.indices.astype(np.intp), xs.data.astype(float)
+    parts: dict[str, list] = {k: [] for k in ("group", "term", "count", "doc_freq", "dispersion")}
+    for g in range(len(groups.labels)):
+        lo, hi = xs.indptr[bounds[g]], xs.indptr[bounds[g + 1]]
+        if hi == lo:
+            continue
+        cols, values = all_cols[lo:hi], all_values[lo:hi]
+        f = np.bincount(cols, weights=values, minlength=n_terms)
+        df = np.bincount(cols, minlength=n_terms)
+        total = float(groups.n_tokens[g])
+        rows = order[bounds[g] : bounds[g + 1]]
+        share = n_tokens[rows].astype(float) / total if total > 0 else np.zeros(len(rows))
+        s = np.repeat(share, np.diff(xs.indptr[bounds[g] : bounds[g + 1] + 1]))
+        part = np.abs(values / f[cols] - s) - s
+        sums = np.bincount(cols, weights=part, minlength=n_terms)
+        terms = np.flatnonzero(df)
+        parts["group"].append(np.full(len(terms), g, dtype=np.int64))
+        parts["term"].append(terms.astype(np.int64))
+        parts["count"].append(f[terms].round().astype(np.int64))
+        parts["doc_freq"].append(df[terms].astype(np.int64))
+        parts["dispersion"].append(np.clip(0.5 * (1.0 + sums[terms]), 0.0, 1.0))
+    empty = {"group": np.int64, "term": np.int64, "count": np.int64, "doc_freq": np.int64}
     return {
-        "group": row_of,
-        "term": counts.indices.astype(np.int64),
-        "count": counts.data.astype(np.int64),
-        "doc_freq": doc_freq.data.astype(np.int64),
-        "dispersion": np.clip(dispersion, 0.0, 1.0),
+        k: np.concatenate(v) if v else np.zeros(0, dtype=empty.get(k, float))
+        for k, v in parts.items()
     }
 
 
-def _dispersion_by_group(
-    x: sparse.csr_matrix, counts: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
-) -> np.ndarray:
-    """Gries' DP of every non-zero (group, term), in ``counts``' order, one group at a time."""
-    out = np.empty(counts.nnz)
+def _cells_by_search(
+    x: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
+) -> dict[str, np.ndarray]:
+    """:func:`_cells` for very many groups: the grouped counts, and each cell found in them."""
+    counts = groups.counts
+    if counts is None:
+        keep = groups.codes >= 0
+        indicator = sparse.csr_matrix(
+            (np.ones(keep.sum(), dtype=np.int64), (groups.codes[keep], np.flatnonzero(keep))),
+            shape=(len(groups.labels), x.shape[0]),
+        )
+        counts = (indicator @ x).tocsr()
+    counts = counts.tocsr()
+    counts.sort_indices()
     n_terms = counts.shape[1]
-    order = np.argsort(groups.codes, kind="stable")
-    bounds = np.searchsorted(groups.codes[order], np.arange(len(groups.labels) + 1))
-    for g in range(len(groups.labels)):
-        rows = order[bounds[g] : bounds[g + 1]]
-        lo, hi = counts.indptr[g], counts.indptr[g + 1]
-        if hi == lo:
-            continue
-        sub = x[rows]
-        total = float(groups.n_tokens[g])
-        share = n_tokens[rows].astype(float) / total if total > 0 else np.zeros(len(rows))
-        s = np.repeat(share, np.diff(sub.indptr))
-        f = np.zeros(n_terms)
-        f[counts.indices[lo:hi]] = counts.data[lo:hi]
-        part = np.abs(sub.data / f[sub.indices] - s) - s
-        sums = np.bincount(sub.indices, weights=part, minlength=n_terms)
-        out[lo:hi] = 0.5 * (1.0 + sums[counts.indices[lo:hi]])
-    return out
-
-
-def _dispersion_by_sort(
-    x: sparse.csr_matrix, counts: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
-) -> np.ndarray:
-    """The same as :func:`_dispersion_by_group`, by one search over all cells (many groups)."""
+    row_of = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    keys = row_of * np.int64(n_terms) + counts.indices.astype(np.int64)
     coo = x.tocoo()
     g = groups.codes[coo.row]
     keep = g >= 0
     row, col, v, g = coo.row[keep], coo.col[keep], coo.data[keep].astype(float), g[keep]
-    n_terms = counts.shape[1]
-    keys = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr)) * np.int64(
-        n_terms
-    ) + counts.indices.astype(np.int64)
     pos = np.searchsorted(keys, g * np.int64(n_terms) + col)
     total = groups.n_tokens[g].astype(float)
     share = np.divide(n_tokens[row], total, out=np.zeros_like(total), where=total > 0)
     part = np.abs(v / counts.data[pos] - share) - share
-    return 0.5 * (1.0 + np.bincount(pos, weights=part, minlength=counts.nnz))
+    dp = 0.5 * (1.0 + np.bincount(pos, weights=part, minlength=counts.nnz))
+    return {
+        "group": row_of.astype(np.int64),
+        "term": counts.indices.astype(np.int64),
+        "count": counts.data.astype(np.int64),
+        "doc_freq": np.bincount(pos, minlength=counts.nnz).astype(np.int64),
+        "dispersion": np.clip(dp, 0.0, 1.0),
+    }
 
 
 def frequencies(
@@ -255,7 +270,7 @@ def frequencies(
         ``min_df``, ``max_df``, and ``n_tokens`` and ``n_docs`` per group.
     """
     m = as_dtm(data, options)
-    groups = group(m, by)
+    groups = group(m, by, counts=False)
     cells = _cells(m, groups)
     g = cells["group"]
     cells.update(
