@@ -346,3 +346,21 @@ def test_footing_by_group_and_missing_actor():
     ctx["period"] = ["early", "late"]
     got = same_footing.footing(ctx, [("CSTO", "NATO")], by="period", measures=["frames"], n_boot=20)
     assert list(got["group"]) == ["early", "late"] and got["distance"].isna().all()
+
+
+def test_validate_interval_is_the_bootstrap_of_scipy_spearman():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(5)
+    labels = pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(40)], "actor": "UN", "label": rng.integers(-1, 2, 40)}
+    )
+    by_doc = labels.assign(tone=labels["label"] * 0.3 + rng.normal(0, 0.4, 40), stance=0.0)
+    got = tone.validate(labels, by_doc.drop(columns="label"), n_boot=300, random_state=7)
+    x, y = labels["label"].to_numpy(float), by_doc["tone"].to_numpy()
+    idx = np.random.default_rng(7).integers(0, 40, (300, 40))
+    reps = [spearmanr(x[i], y[i])[0] for i in idx]
+    low, high = np.quantile(reps, [0.025, 0.975])
+    row = got.iloc[0]
+    assert row["spearman"] == pytest.approx(spearmanr(x, y)[0])
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(low), pytest.approx(high))

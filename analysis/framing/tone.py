@@ -578,15 +578,24 @@ def _agreement_row(both: pd.DataFrame, n_boot: int, ci: float, random_state) -> 
     if n < 3 or np.ptp(label) == 0 or np.ptp(tone) == 0:
         return {**row, "spearman": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     rho = spearmanr(label, tone)[0]
-    rng = np.random.default_rng(random_state)
-    reps = []
-    for _ in range(n_boot):
-        i = rng.integers(0, n, n)
-        if np.ptp(label[i]) > 0 and np.ptp(tone[i]) > 0:
-            reps.append(spearmanr(label[i], tone[i])[0])
+    idx = np.random.default_rng(random_state).integers(0, n, (n_boot, n))
+    reps = _spearman_rows(label[idx], tone[idx])
+    reps = reps[~np.isnan(reps)]
     alpha = (1 - ci) / 2
-    low, high = np.quantile(reps, [alpha, 1 - alpha]) if reps else (np.nan, np.nan)
+    low, high = np.quantile(reps, [alpha, 1 - alpha]) if len(reps) else (np.nan, np.nan)
     return {**row, "spearman": float(rho), "ci_low": float(low), "ci_high": float(high)}
+
+
+def _spearman_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Spearman's rho of each row pair: Pearson's r of the average ranks (NaN if constant)."""
+    from scipy.stats import rankdata
+
+    ra, rb = rankdata(a, axis=1), rankdata(b, axis=1)
+    ra -= ra.mean(axis=1, keepdims=True)
+    rb -= rb.mean(axis=1, keepdims=True)
+    denom = np.sqrt((ra**2).sum(axis=1) * (rb**2).sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 0, (ra * rb).sum(axis=1) / denom, np.nan)
 
 
 def _sign_accuracy(label: np.ndarray, tone: np.ndarray) -> float:
