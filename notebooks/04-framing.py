@@ -238,22 +238,8 @@ if labels_file is None or not labels_file.exists() or not found:
     print("The labelled corpora are not here; the validation table is left out.")
 else:
     validation = tone.validate_corpora(tone.read_labels(labels_file), found, n_boot=n_boot)
-    display(
-        validation.rename(columns={"value": "language/half"})[
-            [
-                "method",
-                "language/half",
-                "n",
-                "spearman",
-                "ci_low",
-                "ci_high",
-                "sign_accuracy",
-                "n_signed",
-                "accuracy",
-                "n_missing",
-            ]
-        ].round(2)
-    )
+    shown = [c for c in tone.VALIDATION_COLUMNS if c != "scope"]
+    display(validation[shown].rename(columns={"value": "language/half"}).round(2))
 
 # %% [markdown]
 # ## Distinctive words of each organization's contexts
