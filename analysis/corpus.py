@@ -144,6 +144,11 @@ class Corpus:
         return self._meta.copy(deep=False)
 
     @property
+    def texts_loaded(self) -> bool:
+        """Whether the texts are in memory (a corpus from the cache reads them on first use)."""
+        return self._full is not None
+
+    @property
     def doc_ids(self) -> list[str]:
         """The document ids, in corpus order."""
         return self._meta["doc_id"].tolist()

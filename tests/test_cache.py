@@ -56,17 +56,17 @@ def test_cached_docs_have_the_same_dtypes(folder, settings):
 def test_cached_corpus_reads_its_texts_only_when_needed(folder, settings):
     first = analysis.load(folder, settings=settings)
     second = analysis.load(folder, settings=settings)
-    assert second._full is None  # metadata only so far
+    assert not second.texts_loaded  # metadata only so far
     assert second.doc_ids == first.doc_ids and len(second) == 2
     assert list(second.meta.columns) == list(first.meta.columns) and "text" not in second.meta
-    assert second.info()["n_words"] == first.info()["n_words"] and second._full is None
+    assert second.info()["n_words"] == first.info()["n_words"] and not second.texts_loaded
     from analysis.tokens import dtm
 
     dtm(first, settings=settings)  # fills the DTM cache
     warm = dtm(second, settings=settings)
-    assert second._full is None and warm.shape == dtm(first, settings=settings).shape
+    assert not second.texts_loaded and warm.shape == dtm(first, settings=settings).shape
     nato = second.filter(second.meta["doc_id"] == "b")
-    assert nato._full is None and nato.texts.tolist() == [NATO]  # lazy through a filter
+    assert not nato.texts_loaded and nato.texts.tolist() == [NATO]  # lazy through a filter
     assert list(second.docs.columns) == list(first.docs.columns)
     assert second.texts.tolist() == first.texts.tolist() == [CSTO, NATO]
     assert second.docs["text"].dtype == first.docs["text"].dtype
