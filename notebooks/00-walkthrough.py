@@ -437,14 +437,16 @@ for o in other.itertuples():
     )
 
 # %% [markdown]
-# **Tone** is a rougher signal: a lexicon (VADER) scores each sentence from −1 (negative)
-# to +1 (positive), and we average per organization, again with bootstrap intervals. It
-# was built for social media and misreads diplomatic prose, and a sentence's tone is not
-# necessarily its tone *toward* the organization: read it beside the frames, not alone.
+# **Tone** is a rougher signal: each sentence gets a score from −1 (negative) to +1
+# (positive) — for English from VADER's general lexicon, for Russian from the project's
+# stance lexicon (notebook 04 shows how far each agrees with careful human readings) — and
+# we average per organization, again with bootstrap intervals. Read it beside the frames,
+# not alone.
 
 # %%
-toned = ctx[ctx["tone"].notna()]  # VADER reads English only: other contexts are not scored
-print(f"{len(toned)} of {len(ctx)} contexts have a tone score (English).")
+toned = ctx[ctx["tone"].notna()]  # English and Russian only: other contexts are not scored
+scorers = toned["tone_method"].value_counts().to_dict()
+print(f"{len(toned)} of {len(ctx)} contexts have a tone score (by scorer: {scorers}).")
 if len(toned):
     display(
         tone.tone_by_actor(toned, n_boot=n_boot, random_state=seed)[
