@@ -236,9 +236,10 @@ def _not_names(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _actor_tokens() -> frozenset[str]:
-    from analysis.actors import load_registry
+    """The tokens actor names become (:func:`analysis.tokens.actor_tokens`)."""
+    from analysis.tokens import actor_tokens
 
-    return frozenset(i.lower() for i in load_registry().ids)
+    return frozenset(actor_tokens())
 
 
 def attribute(contexts: pd.DataFrame) -> pd.DataFrame:

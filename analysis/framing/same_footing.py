@@ -109,10 +109,9 @@ def _frame_counts(contexts: pd.DataFrame) -> tuple[sparse.csr_matrix, list[str]]
 
 
 def _word_counts(contexts: pd.DataFrame) -> tuple[sparse.csr_matrix, list[str]]:
-    from analysis.actors import load_registry
-    from analysis.tokens import TokenOptions, tokenize
+    from analysis.tokens import TokenOptions, actor_tokens, tokenize
 
-    names = {a.lower() for a in load_registry().ids}
+    names = set(actor_tokens())
     langs = contexts["lang"] if "lang" in contexts.columns else [None] * len(contexts)
     vocab: dict[str, int] = {}
     rows, cols = [], []

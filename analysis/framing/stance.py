@@ -69,7 +69,7 @@ import pandas as pd
 
 from analysis.framing.batches import cached_scores
 from analysis.framing.dictionary import FrameDictionary, load_frames
-from analysis.framing.frames import context_texts, lang_column, match_options, text_hits
+from analysis.framing.frames import context_texts, match_options, text_hits, text_languages
 
 #: Weight of a hit in a clause that names the organization.
 W_TARGET = 1.0
@@ -194,7 +194,7 @@ def context_hits(text: str, actor: str, lexicon: FrameDictionary, language: str)
     categories = lexicon.categories
     ids, contrast = _clauses(text, toks, language)
     target = actor.lower()
-    actor_tokens = {c.lower() for c in _actor_ids()}
+    actor_tokens = set(_actor_tokens())
     target_clauses = {ids[k] for k, t in enumerate(toks) if t.token == target}
     other_clauses = {ids[k] for k, t in enumerate(toks) if t.token in actor_tokens} - (
         target_clauses
@@ -240,10 +240,11 @@ def context_hits(text: str, actor: str, lexicon: FrameDictionary, language: str)
 
 
 @lru_cache(maxsize=1)
-def _actor_ids() -> frozenset[str]:
-    from analysis.actors import load_registry
+def _actor_tokens() -> frozenset[str]:
+    """The tokens actor names become (:func:`analysis.tokens.actor_tokens`)."""
+    from analysis.tokens import actor_tokens
 
-    return frozenset(load_registry().ids)
+    return frozenset(actor_tokens())
 
 
 def squash(total: float) -> float:
@@ -267,15 +268,6 @@ def _stance_batch(items: list, lexicon: FrameDictionary, language: str) -> np.nd
             actor, _, text = item.partition("\x1f")
             out[i, 0] = context_score(text, actor, lexicon, language)
     return out
-
-
-def _languages(contexts: Any, texts: list, lexicon: FrameDictionary) -> list[str | None]:
-    from analysis.tokens.languages import text_languages
-
-    known = set(lexicon.languages)
-    return [
-        lang if lang in known else None for lang in text_languages(lang_column(contexts), texts)
-    ]
 
 
 def score(
@@ -307,7 +299,7 @@ def score(
     lexicon = _lexicon(lexicon)
     texts = context_texts(contexts)
     actors = contexts["actor"].astype(str).tolist()
-    langs = _languages(contexts, texts, lexicon)
+    langs = text_languages(contexts, texts, lexicon)
     out = np.full(len(texts), np.nan)
     for language in sorted({lang for lang in langs if lang is not None}):
         rows = [i for i, lang in enumerate(langs) if lang == language]
@@ -331,7 +323,7 @@ def stance_hits(
     """
     lexicon = _lexicon(lexicon)
     texts = context_texts(contexts)
-    langs = _languages(contexts, texts, lexicon)
+    langs = text_languages(contexts, texts, lexicon)
     actors = contexts["actor"].astype(str).tolist()
     rows = [
         (r, *h)
