@@ -34,6 +34,12 @@ import pandas as pd
 
 from analysis.groups import with_groups
 
+#: Documents a cell needs before its bootstrap interval is drawn: with one document every
+#: replicate is the same (a zero-width interval), with two to four the percentile interval
+#: spans little more than the few possible resamples (often 0-100 %). Figures draw such
+#: cells without whiskers and say so.
+MIN_INTERVAL_DOCS = 5
+
 
 def resample_counts(
     rng: np.random.Generator, n: int, size: int, *, method: str = "multinomial"

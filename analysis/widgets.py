@@ -82,7 +82,8 @@ def actor_group_picker(
     value: str,
     actor: str = "actor",
     plot: Callable | None = None,
-    first: int = 8,
+    first: int | Sequence[str] = 8,
+    peaks: bool = True,
     xlabel: str = "",
     title: str = "",
 ) -> Any:
@@ -100,8 +101,12 @@ def actor_group_picker(
         :func:`analysis.framing.plot_frame_profile`; the figure is shown after it returns);
         default: bars per group, one per actor in its colour
         (:func:`analysis.figures.actor_bars`) labelled with ``xlabel`` and ``title``.
-    first : int, default 8
-        Groups selected at the start (in the table's order), and shown when headless.
+    first : int or list of str, default 8
+        Groups selected at the start, and shown when headless: the first ``first`` in the
+        table's order, or these groups.
+    peaks : bool, default True
+        Also select each actor's group with the highest ``value``, so the group where an
+        organization stands out is in view even when it is not among the ``first``.
 
     Returns
     -------
@@ -111,6 +116,7 @@ def actor_group_picker(
     """
     actors = list(dict.fromkeys(table[actor].astype(str)))
     groups = list(dict.fromkeys(table[group].astype(str)))
+    chosen = default_groups(table, group=group, value=value, actor=actor, first=first, peaks=peaks)
 
     def draw(chosen_actors, chosen_groups) -> None:
         import matplotlib.pyplot as plt
@@ -126,7 +132,7 @@ def actor_group_picker(
         plt.show()
 
     if headless():
-        draw(actors, groups[:first])
+        draw(actors, chosen)
         return None
     import ipywidgets as w
 
@@ -134,9 +140,34 @@ def actor_group_picker(
         options=actors, value=tuple(actors), description=actor, rows=min(6, len(actors))
     )
     pick_group = w.SelectMultiple(
-        options=groups, value=tuple(groups[:first]), description=group, rows=min(8, len(groups))
+        options=groups, value=tuple(chosen), description=group, rows=min(8, len(groups))
     )
     return _live([pick_actor, pick_group], lambda: draw(pick_actor.value, pick_group.value))
+
+
+def default_groups(
+    table,
+    *,
+    group: str,
+    value: str,
+    actor: str = "actor",
+    first: int | Sequence[str] = 8,
+    peaks: bool = True,
+) -> list[str]:
+    """The groups a picker selects at the start, in the table's order.
+
+    The ``first`` groups of the table (or the groups ``first`` names), and with ``peaks``
+    each actor's group with the highest ``value`` (the group where it stands out), so a
+    small group with the largest rate is not left out of view.
+    """
+    groups = list(dict.fromkeys(table[group].astype(str)))
+    keep = set(groups[:first]) if isinstance(first, int) else {str(g) for g in first}
+    if peaks and len(table) and value in table:
+        values = table[[actor, group, value]].dropna(subset=[value])
+        if len(values):
+            best = values.loc[values.groupby(values[actor].astype(str))[value].idxmax()]
+            keep |= set(best[group].astype(str))
+    return [g for g in groups if g in keep]
 
 
 def _bars(subset, *, group: str, value: str, actor: str, xlabel: str, title: str) -> None:

@@ -149,7 +149,8 @@ figures.save_figure(
 
 # %% [markdown]
 # In JupyterLab, pick the organizations and groups to compare below (hold Ctrl or Shift
-# to choose several); run headless, it draws all three for the first eight groups.
+# to choose several). It starts with the eight largest groups and, for each organization,
+# the group where its rate is highest; run headless, it draws those.
 
 # %%
 widgets.actor_group_picker(

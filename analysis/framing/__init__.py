@@ -127,6 +127,8 @@ from analysis.framing.plots import (
     plot_network,
     plot_tone,
     plot_trend,
+    profile_caption,
+    too_few_docs,
 )
 from analysis.framing.same_footing import FOOTING_COLUMNS, footing, js_distance
 from analysis.framing.vocabulary import key_terms
@@ -168,6 +170,8 @@ __all__ = [
     "plot_network",
     "plot_tone",
     "plot_trend",
+    "profile_caption",
+    "too_few_docs",
     "run_cli",
     "score_frames",
     "tone",

@@ -39,6 +39,61 @@ def _xerr(rows: pd.DataFrame, value: str) -> np.ndarray:
     return np.vstack([rows[value] - rows["ci_low"], rows["ci_high"] - rows[value]])
 
 
+def too_few_docs(table: pd.DataFrame) -> pd.Series:
+    """Rows whose interval rests on too few documents to be drawn.
+
+    Fewer than :data:`analysis.stats.MIN_INTERVAL_DOCS`; False when the table has no
+    ``n_docs``.
+    """
+    from analysis.stats import MIN_INTERVAL_DOCS
+
+    if "n_docs" not in table:
+        return pd.Series(False, index=table.index)
+    return table["n_docs"].fillna(0) < MIN_INTERVAL_DOCS
+
+
+def _dots(ax, x, ys, err, small, *, color, label, ms):
+    """Dots with whiskers; rows in ``small`` hollow and without whiskers.
+
+    Returns the artist to show in a legend for ``label`` (the whiskered dots when any).
+    """
+    small = np.asarray(small, dtype=bool)
+    x, ys = np.asarray(x, dtype=float), np.asarray(ys, dtype=float)
+    ok = ~small
+    handle = None
+    if ok.any():
+        handle = ax.errorbar(
+            x[ok],
+            ys[ok],
+            xerr=np.clip(np.nan_to_num(err[:, ok]), 0, None),
+            fmt="o",
+            ms=ms,
+            capsize=2,
+            color=color,
+            label=label,
+        )
+    if small.any():
+        (hollow,) = ax.plot(x[small], ys[small], "o", ms=ms, mfc="white", mec=color)
+        handle = handle or hollow
+    return handle
+
+
+def _small_note(fig, small: bool) -> None:
+    """A line under the axes when some cells were drawn without an interval."""
+    from analysis.stats import MIN_INTERVAL_DOCS
+
+    if small:
+        fig.text(
+            0.99,
+            0.005,
+            f"hollow dots: fewer than {MIN_INTERVAL_DOCS} documents, no interval drawn",
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color="#555555",
+        )
+
+
 def plot_frame_profile(profile: pd.DataFrame, *, ax=None, frames=None, title: str = ""):
     """Dot-and-whisker chart of frame shares per actor (actor colours), with CIs.
 
@@ -60,9 +115,11 @@ def plot_frame_profile(profile: pd.DataFrame, *, ax=None, frames=None, title: st
 
     labels = load_frames(frames).labels
     order = list(dict.fromkeys(profile["frame"]))
+    small = bool(too_few_docs(profile).any())
     if "group" not in profile.columns:
         fig, ax = _axes(ax, figsize=(6.4, 0.45 * len(order) + 1.2))
         _draw_profile(ax, profile, order, labels, title or "Frames by actor")
+        _small_note(fig, small)
         return fig
     groups = list(dict.fromkeys(profile["group"]))
     fig, axes = plt.subplots(
@@ -78,34 +135,93 @@ def plot_frame_profile(profile: pd.DataFrame, *, ax=None, frames=None, title: st
     for ax in axes[0][1:]:
         ax.set_xlabel("")
     fig.suptitle(title or "Frames by actor and group", x=0.02, ha="left", fontweight="bold")
+    _small_note(fig, small)
     return fig
+
+
+def profile_caption(drawn: pd.DataFrame, *, n_groups: int | None = None) -> str:
+    """The caption of a frame-profile figure, from the rows it drew.
+
+    Parameters
+    ----------
+    drawn : DataFrame
+        The rows given to :func:`plot_frame_profile`.
+    n_groups : int, optional
+        Groups in the table the drawn ones were chosen from (by documents), to say how
+        many were left out.
+
+    Returns
+    -------
+    str
+        What the dots, whiskers and legend counts are, which groups are drawn, and which
+        organization-group cells have too few documents for an interval.
+    """
+    from analysis.stats import MIN_INTERVAL_DOCS
+
+    text = "Share of each organization's contexts (sentences naming it) that invoke each frame"
+    keys = ["actor"]
+    if "group" in drawn:
+        keys = ["group", "actor"]
+        k = drawn["group"].nunique()
+        if n_groups and n_groups > k:
+            text += f", in the {k} largest of {n_groups} groups by documents"
+        else:
+            text += f", in each of the {k} group{'s' if k != 1 else ''}"
+    text += (
+        ", with 95 % intervals from resampling documents; the legend counts each "
+        "organization's contexts and documents."
+    )
+    cells = drawn.groupby(keys, sort=False, observed=True).first().reset_index()
+    small = cells[too_few_docs(cells)]
+    if len(small):
+        where = [
+            f"{r.actor}" + (f" in {r.group}" if "group" in small else "") + f" ({int(r.n_docs)})"
+            for r in small.itertuples()
+        ]
+        text += (
+            f" Drawn hollow, without an interval (fewer than {MIN_INTERVAL_DOCS} "
+            f"documents): {', '.join(where)}."
+        )
+    return text
 
 
 def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict, title: str) -> None:
     from analysis.figures import actor_color
 
     actors = list(dict.fromkeys(profile["actor"].astype(str)))
+    handles, names = [], []
     for k, actor in enumerate(actors):
         rows = profile[profile["actor"].astype(str) == actor].set_index("frame")
         rows = rows.reindex([f for f in order if f in rows.index])
         ys = np.array([order.index(f) for f in rows.index]) + _dodge(k, len(actors))
-        err = _xerr(rows, "share")
-        ax.errorbar(
-            rows["share"],
-            ys,
-            xerr=np.clip(np.nan_to_num(err), 0, None),
-            fmt="o",
-            ms=4,
-            capsize=2,
-            color=actor_color(actor),
-            label=f"{actor} (n={int(rows['n_contexts'].iloc[0]):,})",
+        handles.append(
+            _dots(
+                ax,
+                rows["share"],
+                ys,
+                _xerr(rows, "share"),
+                too_few_docs(rows),
+                color=actor_color(actor),
+                label=_count_label(actor, rows),
+                ms=4,
+            )
         )
+        names.append(_count_label(actor, rows))
     ax.set_yticks(range(len(order)), [labels.get(f, f) for f in order])
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
     ax.xaxis.set_major_formatter(_percent())
     ax.set(xlabel="share of contexts invoking the frame (95% CI, documents resampled)", title=title)
-    ax.legend(loc="lower right", fontsize=7)
+    ax.legend(handles, names, loc="lower right", fontsize=7)
+
+
+def _count_label(actor: str, rows: pd.DataFrame) -> str:
+    """``"CSTO (12 contexts, 6 docs)"``: what the dot counts and what the interval resamples."""
+    n_ctx = int(rows["n_contexts"].iloc[0])
+    if "n_docs" not in rows:
+        return f"{actor} ({n_ctx:,} contexts)"
+    n_docs = int(rows["n_docs"].iloc[0])
+    return f"{actor} ({n_ctx:,} contexts, {n_docs:,} doc{'s' if n_docs != 1 else ''})"
 
 
 def plot_differences(diffs: pd.DataFrame, *, ax=None, frames=None, title: str = ""):
@@ -146,6 +262,7 @@ def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
     groups = list(dict.fromkeys(table["group"].astype(str))) if "group" in table else [""]
     actors = list(dict.fromkeys(table["actor"].astype(str)))
     fig, ax = _axes(ax, figsize=(6.4, 0.5 * len(groups) + 1.6))
+    handles = []
     for k, actor in enumerate(actors):
         rows = table[table["actor"].astype(str) == actor]
         pos = [
@@ -153,15 +270,17 @@ def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
             for g in (rows["group"] if "group" in table else [None] * len(rows))
         ]
         ys = np.asarray(pos) + _dodge(k, len(actors))
-        ax.errorbar(
-            rows["tone"],
-            ys,
-            xerr=np.clip(_xerr(rows, "tone"), 0, None),
-            fmt="o",
-            ms=5,
-            capsize=2,
-            color=actor_color(actor),
-            label=actor,
+        handles.append(
+            _dots(
+                ax,
+                rows["tone"],
+                ys,
+                _xerr(rows, "tone"),
+                too_few_docs(rows),
+                color=actor_color(actor),
+                label=actor,
+                ms=5,
+            )
         )
     ax.axvline(0, color="#999999", lw=0.8)
     ax.set_yticks(range(len(groups)), groups)
@@ -171,7 +290,8 @@ def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
         "actor's contexts (95% CI)",
         title=title or "Tone toward each actor",
     )
-    ax.legend(loc="lower right")
+    ax.legend(handles, actors, loc="lower right")
+    _small_note(fig, bool(too_few_docs(table).any()))
     return fig
 
 
