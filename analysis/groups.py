@@ -18,12 +18,14 @@ a function
     Called with the table, it returns one label a row.
 
 A row whose label is missing (NaN, None, an empty date) belongs to no group: it is left out
-of the group tables. Stages that print labels use :func:`group_strings`, which writes a
+of the group tables, and a :class:`GroupingNote` warning says how many documents and why.
+Stages that print labels use :func:`group_strings`, which writes a
 label as text (a year read as ``1990.0`` as ``"1990"``).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,9 +81,50 @@ def resolve_groups(
         columns.
     ValueError
         When labels (or a function's result) do not have one label a row.
+
+    Warns
+    -----
+    GroupingNote
+        When some rows have no group: how many documents are left out, and why.
     """
     if by is None:
         return pd.Series([ALL] * len(table), index=table.index, dtype=object)
+    labels = _labels(table, by, frames)
+    missing = labels.isna().to_numpy()
+    if missing.any():
+        _note_left_out(table, by, missing)
+    return labels
+
+
+#: Why a row of a derived grouping has no group, for the note of :func:`resolve_groups`.
+_WHY = {"bloc": "no country", "origin": "no source", "year": "no date"}
+
+
+def _note_left_out(table: pd.DataFrame, by: By, missing: np.ndarray) -> None:
+    """Warn how many documents ``by`` leaves out (rows without a label), and why."""
+    if "doc_id" in table.columns:
+        ids = table["doc_id"].astype(str).to_numpy()
+        n_out, n_all = len(set(ids[missing]) - set(ids[~missing])), len(set(ids))
+        unit = "documents"
+    else:
+        n_out, n_all, unit = int(missing.sum()), len(table), "rows"
+    if n_out == 0:
+        return
+    name = by if isinstance(by, str) else by_label(by)
+    why = (
+        f"no {by!r} value"
+        if isinstance(by, str) and by in table.columns
+        else _WHY.get(str(by), "no label")
+    )
+    warnings.warn(
+        f"by={name!r}: {n_out} of {n_all} {unit} have no group ({why}) and are left out "
+        "of the group tables.",
+        GroupingNote,
+        stacklevel=3,
+    )
+
+
+def _labels(table: pd.DataFrame, by: By, frames) -> pd.Series:
     if isinstance(by, str):
         if by in table.columns:
             return table[by].astype(object).where(table[by].notna(), None)
@@ -164,24 +207,30 @@ def member_bloc(
     -------
     pandas.Series of str
         ``"CSTO members"``, ``"NATO members"`` (one label per bloc in the table, in its
-        order; the first matching bloc wins) or ``"other"``, aligned with ``docs``.
+        order; the first matching bloc wins) or ``"other"``, aligned with ``docs``; None
+        for a document without a country (no group).
     """
     frames = _frames(frames)
     flags = {b: f"member_{b.lower()}" for b in frames.blocs}
     if all(c in docs.columns for c in flags.values()):
         members = {b: docs[flags[b]].fillna(False).astype(bool) for b in frames.blocs}
+        known = np.ones(len(docs), dtype=bool)
     else:
-        members = _members_by_country(docs, frames.blocs, country, year)
+        members, known = _members_by_country(docs, frames.blocs, country, year)
     labels = pd.Series(OTHER, index=docs.index, dtype=object)
     for bloc in reversed(list(frames.blocs)):
         labels[members[bloc]] = f"{bloc} members"
+    labels[~known] = None
     return labels
 
 
 def _members_by_country(
     docs: pd.DataFrame, blocs: dict, country: str, year: str
-) -> dict[str, np.ndarray]:
-    """``{bloc: member?}`` of each document, from its ISO3 country and (optional) year."""
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """``{bloc: member?}`` of each document, and which documents have a country at all.
+
+    Membership is read from the ISO3 country and, when there is one, the year.
+    """
     col = country if country in docs.columns else "iso3" if "iso3" in docs.columns else None
     if col is None:
         raise KeyError(
@@ -191,13 +240,14 @@ def _members_by_country(
     years = pd.to_numeric(docs[year], errors="coerce") if year in docs.columns else None
     codes = docs[col].astype(object).where(docs[col].notna(), "").astype(str).str.upper()
     when = years if years is not None else [None] * len(codes)
-    return {
+    members = {
         bloc: np.asarray(
             [_is_member(spans.get(c), None if years is None else y) for c, y in zip(codes, when)],
             dtype=bool,
         )
         for bloc, spans in blocs.items()
     }
+    return members, (codes.str.strip() != "").to_numpy()
 
 
 def _is_member(spans: list | None, year: float | None) -> bool:
@@ -208,39 +258,141 @@ def _is_member(spans: list | None, year: float | None) -> bool:
     return any(a <= year and (b is None or year <= b) for a, b in spans)
 
 
+#: The outlet table shipped with the package (see :func:`load_outlets`).
+OUTLETS_FILE = Path(__file__).parent / "data" / "outlets.csv"
+OUTLET_COLUMNS = ["source", "origin", "country"]
+
+
+class GroupingNote(UserWarning):
+    """Documents a grouping left out, or put in ``"other"`` for want of a listing."""
+
+
+def load_outlets(path: str | Path | None = None) -> pd.DataFrame:
+    """The table of where outlets come from: ``source, origin, country``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the columns ``source`` (a web domain or an outlet's name) and
+        ``origin`` (its group), optionally ``country`` (ISO3); lines starting with ``#``
+        are comments. Its rows come first and win over the built-in ones
+        (``analysis/data/outlets.csv``, which lists every outlet of the sample article
+        folders and the main wire services). Default: the built-in table alone.
+
+    Returns
+    -------
+    DataFrame
+        One row per source, ``source`` lower-cased, the given file's rows first.
+
+    Raises
+    ------
+    analysis.errors.OptionError
+        When the file is missing or lacks ``source`` or ``origin``.
+    """
+    from analysis.inputs import read_table_file
+
+    files = ([Path(path)] if path is not None else []) + [OUTLETS_FILE]
+    tables = [
+        read_table_file(
+            file,
+            option="--outlets",
+            need=["source", "origin"],
+            what="an outlet table",
+            comment="#",
+            dtype=str,
+            keep_default_na=False,
+        ).reindex(columns=OUTLET_COLUMNS, fill_value="")
+        for file in files
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    table["source"] = table["source"].map(_outlet_key)
+    table = table[table["source"] != ""]
+    return table.drop_duplicates("source", keep="first").reset_index(drop=True)
+
+
+def _outlet_key(value: Any) -> str:
+    """A source as looked up: lower case, single spaces, no ``www.``."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.split()).lower().removeprefix("www.")
+
+
 def source_origin(
     docs: pd.DataFrame,
     *,
     column: str = "source",
     frames: FrameDictionary | str | Path | None = None,
+    outlets: str | Path | pd.DataFrame | None = None,
 ) -> pd.Series:
-    """Where each document's outlet comes from, by the ``outlets`` table of the dictionary.
+    """Where each document's outlet comes from, by the outlet table (:func:`load_outlets`).
 
     Parameters
     ----------
     docs : DataFrame
-        Contexts or documents with a ``source`` column (an outlet's domain).
+        Contexts or documents with a ``source`` column: an outlet's web domain or its name.
     column : str
     frames : FrameDictionary or path, optional
+        A frame dictionary whose ``outlets`` section (``{origin: [source, ...]}``) adds
+        rows to the table (the built-in dictionary has none).
+    outlets : path or DataFrame, optional
+        Your own outlet table (``source,origin[,country]``), whose rows win.
 
     Returns
     -------
-    pandas.Series of str
-        The origin (``"Russia/Belarus"``, ``"Western"``...) or ``"other"``. A domain
-        matches its listed form with or without ``www.`` and as a sub-domain of it.
-    """
-    frames = _frames(frames)
-    lookup = {d: origin for origin, domains in frames.outlets.items() for d in domains}
+    pandas.Series of object
+        The origin (``"Russia/Belarus"``, ``"Western"``...); ``"other"`` for a source
+        not in the table; None for a document without a source. A domain matches its
+        listed form with or without ``www.`` and as a sub-domain of it; a name matches
+        whatever its case.
 
-    def origin(value: Any) -> str:
-        host = str(value).lower().removeprefix("www.") if isinstance(value, str) else ""
+    Warns
+    -----
+    GroupingNote
+        Naming the sources grouped as ``"other"`` because the table does not list them.
+    """
+    table = outlets if isinstance(outlets, pd.DataFrame) else load_outlets(outlets)
+    lookup = dict(zip(table["source"].map(_outlet_key), table["origin"]))
+    extra = _frames(frames).outlets if frames is not None else {}
+    lookup = {**{_outlet_key(d): o for o, ds in extra.items() for d in ds}, **lookup}
+    unlisted: dict[str, None] = {}
+
+    def origin(value: Any) -> str | None:
+        key = _outlet_key(value)
+        if not key:
+            return None
+        host = key
         while host:
             if host in lookup:
                 return lookup[host]
             host = host.partition(".")[2] if host.count(".") > 1 else ""
+        unlisted[str(value)] = None
         return OTHER
 
-    return docs[column].map(origin).astype(object)
+    labels = pd.Series([origin(v) for v in docs[column]], index=docs.index, dtype=object)
+    if unlisted:
+        names = list(unlisted)
+        warnings.warn(
+            f"by='origin': {len(names)} source(s) are not in the outlet table and are "
+            f"grouped as 'other': {', '.join(names[:8])}{' ...' if len(names) > 8 else ''}. "
+            "Add them to a CSV with source,origin columns and pass it as outlets= "
+            "(--outlets FILE on the command line).",
+            GroupingNote,
+            stacklevel=2,
+        )
+    return labels
+
+
+def origin_groups(outlets: str | Path | pd.DataFrame | None = None) -> Callable:
+    """A ``by`` that groups documents by outlet origin with your own outlet table.
+
+    ``by=origin_groups("my_outlets.csv")`` works wherever ``by="origin"`` does.
+    """
+    table = outlets if isinstance(outlets, pd.DataFrame) else load_outlets(outlets)
+
+    def origin(docs: pd.DataFrame) -> pd.Series:
+        return source_origin(docs, outlets=table)
+
+    return origin
 
 
 def periods(years: Any, breaks: Sequence[int] = (1991, 2001, 2014, 2022)) -> pd.Series:

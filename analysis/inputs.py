@@ -94,6 +94,50 @@ def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     return value
 
 
+def read_table_file(
+    path: Any, *, option: str, need: Sequence[str], what: str, **read_csv: Any
+) -> pd.DataFrame:
+    """A CSV a user passes with an option, refused with one clear line when unusable.
+
+    Parameters
+    ----------
+    path : str or Path
+    option : str
+        How the user gave it (``"--labels"``, ``"--outlets"``), named in the message.
+    need : list of str
+        Columns it must have.
+    what : str
+        What the file is (``"a labels file"``), for the message.
+    **read_csv
+        Passed to :func:`pandas.read_csv`.
+
+    Raises
+    ------
+    analysis.errors.OptionError
+        No such file, not a readable CSV, or a needed column missing; the message names
+        the file, the columns found and the columns needed.
+    """
+    from pathlib import Path
+
+    from analysis.errors import OptionError
+
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise OptionError(f"{option} {path}: no such file; pass {what}, a CSV with {list(need)}.")
+    try:
+        table = pd.read_csv(path, **read_csv)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise OptionError(f"{option} {path}: not a readable CSV ({err}).") from err
+    table.columns = [str(c).strip() for c in table.columns]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise OptionError(
+            f"{option} {path}: no column {missing}; the columns are {list(table.columns)}. "
+            f"{what[0].upper() + what[1:]} needs {list(need)}."
+        )
+    return table
+
+
 def load_yaml(text: str) -> Any:
     """``yaml.safe_load`` with libyaml's C loader when PyYAML has it (same result, faster).
 

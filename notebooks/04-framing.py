@@ -86,9 +86,7 @@ figures.save_figure(
     corpus=corpus,
     notebook=NOTEBOOK,
     out_dir=out_dir,
-    caption="Share of each organization's contexts (sentences "
-    "naming it) that invoke each frame, with 95 % intervals from resampling "
-    "documents.",
+    caption=framing.profile_caption(profile),
 )
 
 # %%
@@ -101,7 +99,8 @@ diffs.sort_values("p_boot").head(10) if "p_boot" in diffs else diffs.head(10)
 # Here the contexts are split by `group_field`. With `"bloc"`, a document's country decides
 # its group (CSTO member, NATO member, other): the factbook's profiles and the UN General
 # Debate speeches have a country; news articles have an outlet origin instead (`"origin"`).
-# Check `n_docs` before reading a small group: one document gives a zero-width interval.
+# Check `n_docs` before reading a small group: an interval needs documents to resample, so
+# a cell with fewer than five is drawn as a hollow dot without whiskers.
 
 # %%
 try:
@@ -109,35 +108,44 @@ try:
 except (KeyError, ValueError) as err:  # no countries here: group outlets by origin instead
     print(f"no {group_field!r} groups in this corpus ({str(err)[:80]}...); using 'origin'")
     profiles = framing.frame_profile(ctx, by="origin", n_boot=n_boot, random_state=0)
-largest = profiles.groupby("group")["n_docs"].max().nlargest(4).index  # readable panels
+if profiles.empty:
+    print("no context has a group here: the profiles by group are left out")
+largest = profiles.groupby("group")["n_docs"].max().astype(int).nlargest(4).index  # panels
 by_group = profiles[profiles["group"].isin(largest)]
 by_group.groupby(["group", "actor"])[["n_contexts", "n_docs"]].first()
 
 # %%
-fig = framing.plot_frame_profile(by_group, title=f"Frames by {by_group.attrs.get('by', 'group')}")
-figures.save_figure(
-    fig,
-    "framing-profile-by-group",
-    data=by_group,
-    corpus=corpus,
-    notebook=NOTEBOOK,
-    out_dir=out_dir,
-    caption="Frame shares per organization within each group (the four "
-    "largest by documents), with 95 % cluster-bootstrap intervals.",
-)
+if not by_group.empty:
+    fig = framing.plot_frame_profile(
+        by_group, title=f"Frames by {by_group.attrs.get('by', 'group')}"
+    )
+    figures.save_figure(
+        fig,
+        "framing-profile-by-group",
+        data=by_group,
+        corpus=corpus,
+        notebook=NOTEBOOK,
+        out_dir=out_dir,
+        caption=framing.profile_caption(by_group, n_groups=profiles["group"].nunique()),
+    )
 
 # %% [markdown]
 # In JupyterLab, pick the organizations and the groups to compare (hold Ctrl or Shift to
-# choose several); run headless, it draws the first two groups in the table.
+# choose several); it starts with the groups of the figure above, and run headless it
+# draws them.
 
 # %%
-widgets.actor_group_picker(
-    profiles,
-    group="group",
-    value="share",
-    first=2,
-    plot=lambda rows: framing.plot_frame_profile(rows),
-)
+picker = None
+if not profiles.empty:
+    picker = widgets.actor_group_picker(
+        profiles,
+        group="group",
+        value="share",
+        first=list(largest),
+        peaks=False,
+        plot=lambda rows: framing.plot_frame_profile(rows),
+    )
+picker
 
 # %% [markdown]
 # ## Tone

@@ -5,15 +5,17 @@ the article folder, a table and (slow) the UN General Debate Corpus."""
 from __future__ import annotations
 
 import time
+import warnings
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ARTICLES, UNGDC, shared_path
+from conftest import ARTICLES, ARTICLES_RU, UNGDC, shared_path
 
 import analysis
 from analysis import framing, groups, stats
+from analysis.errors import OptionError
 from analysis.framing import (
     FrameDictionaryError,
     contexts,
@@ -90,7 +92,6 @@ def test_builtin_blocs_and_outlets():
     assert blocs["CSTO"]["UZB"] == [(1994, 1999), (2006, 2012)]
     assert blocs["NATO"]["FIN"] == [(2023, None)] and blocs["NATO"]["SWE"] == [(2024, None)]
     assert blocs["NATO"]["USA"] == [(1949, None)] and len(blocs["NATO"]) == 32
-    assert "tass.com" in load_frames().outlets["Russia/Belarus"]
 
 
 # -- frame scoring on hand-made sentences -----------------------------------------------------
@@ -335,7 +336,7 @@ def test_member_bloc_by_year_and_flags():
         "other",
         "CSTO members",
         "NATO members",
-        "other",
+        None,
     ]
     flags = pd.DataFrame({"member_csto": [True, False, False], "member_nato": [False, True, False]})
     assert groups.member_bloc(flags).tolist() == ["CSTO members", "NATO members", "other"]
@@ -352,14 +353,19 @@ def test_source_origin_periods_and_group_labels():
             "date": pd.to_datetime(["2020-01-01", None, "1999-05-01", "2022-03-01", None]),
         }
     )
-    assert groups.source_origin(docs).tolist() == [
+    with pytest.warns(groups.GroupingNote, match=r"1 source\(s\) .* 'other': example.com\."):
+        origins = groups.source_origin(docs)
+    assert origins.tolist() == [
         "Russia/Belarus",
         "international organization",
         "international organization",
         "other",
-        "other",
+        None,
     ]
-    assert groups.resolve_groups(docs, "year").tolist() == [2020, None, 1999, 2022, None]
+    with pytest.warns(
+        groups.GroupingNote, match=r"by='year': 2 of 5 rows have no group \(no date\)"
+    ):
+        assert groups.resolve_groups(docs, "year").tolist() == [2020, None, 1999, 2022, None]
     assert groups.periods([1950, 1991, 1992, 2014, 2024]).tolist() == [
         "1950-1991",
         "1950-1991",
@@ -492,3 +498,62 @@ def test_ungdc_blocs_frame_each_organization():
     csto = profile[profile["actor"] == "CSTO"].groupby("group")["n_contexts"].first()
     assert csto.idxmax() == "CSTO members"  # the CSTO is named by its own members
     assert seconds < 600
+
+
+def test_outlet_names_and_a_mapping_file_of_ones_own(tmp_path):
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d", "e"],
+            "source": ["TASS", "  reuters ", "UN News", "Tass", "Daily Example"],
+        }
+    )
+    with pytest.warns(groups.GroupingNote, match="Daily Example"):
+        assert groups.resolve_groups(docs, "origin").tolist() == [
+            "Russia/Belarus",
+            "Western",
+            "international organization",
+            "Russia/Belarus",
+            "other",
+        ]
+    mine = tmp_path / "outlets.csv"
+    mine.write_text("# my outlets\nsource,origin\nDaily Example,local press\nTASS,wire\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # everything listed: no note
+        labels = groups.resolve_groups(docs, groups.origin_groups(mine)).tolist()
+    assert labels == ["wire", "Western", "international organization", "wire", "local press"]
+    assert groups.load_outlets(mine).iloc[0].tolist() == ["daily example", "local press", ""]
+    with pytest.raises(OptionError, match=r"--outlets .*nope.csv: no such file"):
+        groups.load_outlets(tmp_path / "nope.csv")
+    (tmp_path / "bad.csv").write_text("outlet,group\nTASS,wire\n")
+    with pytest.raises(OptionError, match=r"no column \['source', 'origin'\]"):
+        groups.load_outlets(tmp_path / "bad.csv")
+
+
+def test_documents_left_out_of_a_grouping_are_counted():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "c"],
+            "country": ["RUS", "RUS", None, "USA"],
+            "x": [1, 1, 2, None],
+        }
+    )
+    with pytest.warns(groups.GroupingNote, match=r"by='bloc': 1 of 3 documents .*\(no country\)"):
+        assert groups.resolve_groups(docs, "bloc").tolist() == [
+            "CSTO members",
+            "CSTO members",
+            None,
+            "NATO members",
+        ]
+    with pytest.warns(groups.GroupingNote, match=r"by='x': 1 of 3 documents .*\(no 'x' value\)"):
+        groups.resolve_groups(docs, "x")
+
+
+def test_every_outlet_of_the_shared_article_folders_is_listed():
+    listed = set(groups.load_outlets()["source"])
+    for folder in (ARTICLES, ARTICLES_RU):
+        sources = pd.read_csv(shared_path(folder) / "metadata.csv", dtype=str)["source"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            origins = groups.source_origin(pd.DataFrame({"source": sources}))
+        assert origins.notna().all(), folder
+    assert "tass.ru" in listed and "tass" in listed

@@ -645,23 +645,16 @@ def read_labels(path: Any) -> pd.DataFrame:
         The file is missing, not a CSV with those columns, or a label is not a number;
         the message names the file and what to fix.
     """
-    from pathlib import Path
-
     from analysis.errors import OptionError
+    from analysis.inputs import read_table_file
 
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise OptionError(f"--labels {path}: no such file; pass a CSV with {LABEL_COLUMNS}.")
-    try:
-        labels = pd.read_csv(path, dtype={"doc_id": str, "actor": str})
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise OptionError(f"--labels {path}: not a readable CSV ({err}).") from err
-    missing = [c for c in LABEL_COLUMNS if c not in labels.columns]
-    if missing:
-        raise OptionError(
-            f"--labels {path}: no column {missing}; the columns are {list(labels.columns)}. "
-            f"A labels file needs {LABEL_COLUMNS} (label -1, 0 or +1)."
-        )
+    labels = read_table_file(
+        path,
+        option="--labels",
+        need=LABEL_COLUMNS,
+        what="a labels file (label -1, 0 or +1)",
+        dtype={"doc_id": str, "actor": str},
+    )
     values = pd.to_numeric(labels["label"], errors="coerce")
     if values.isna().any():
         bad = labels.loc[values.isna(), "label"].head(3).tolist()
