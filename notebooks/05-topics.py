@@ -23,7 +23,9 @@
 # takes — with bootstrap intervals over documents, the Python answer to stm's
 # `estimateEffect`.
 #
-# **Parameters**: `corpus_spec`, `out_dir`, `group_field`, `k` (topics), `ks` (the sweep),
+# **Parameters**: `corpus_spec`, `out_dir`, `group_field`, `k` (topics: `None` chooses it
+# from the sweep by the rule stated below; a number overrides it), `ks` (the sweep; ks the
+# data cannot carry, fewer than five units a topic, are left out),
 # `unit` (`"paragraph"`, `"document"` or `"actor_context"`: the sentences around the
 # organizations), `max_docs` (the model is fitted on the units of at most this many
 # documents drawn at random — all of a small corpus, a sample of the UN General Debate's
@@ -34,7 +36,7 @@
 corpus_spec = "factbook"
 out_dir = None
 group_field = "region"
-k = 8
+k = None
 ks = [4, 6, 8, 10, 12]
 unit = "paragraph"
 max_docs = 2000
@@ -72,10 +74,24 @@ print(
 # **Coherence** (NPMI: do a topic's top words occur together more than chance?) should be
 # high, **diversity** (the share of distinct words among all topics' top words) too; the
 # held-out **perplexity** of LDA falls as k grows and says little about interpretability.
-# We look for a k where coherence is still high before diversity drops.
+# We take the k with the highest coherence among those that keep their topics distinct
+# (`topics.choose_k`; set `k` above to override it).
 
 # %%
-sweep = topics.sweep(units, ks, seeds=(seed,))
+tried = [n for n in ks if n <= topics.max_k(len(units))] or [topics.max_k(len(units))]
+if len(tried) < len(ks):
+    print(
+        f"left out of the sweep: k = {[n for n in ks if n not in tried]} "
+        f"(fewer than five {unit}s a topic on {len(units):,} {unit}s)"
+    )
+sweep = topics.sweep(units, tried, seeds=(seed,))
+chosen = topics.choose_k(sweep)
+by_hand = k is not None
+k = k if by_hand else chosen
+how = f"set by hand (the rule picks {chosen})" if by_hand else f"chosen for {topics.k_rule()}"
+print(f"k = {k}: {how}")
+if chosen == max(tried) and len(tried) > 1:
+    print("the rule picks the largest k tried: a sweep over larger ks may pick more topics")
 fig = topics.plot_sweep(sweep)
 figures.save_figure(
     fig,
@@ -85,7 +101,8 @@ figures.save_figure(
     notebook=NOTEBOOK,
     out_dir=out_dir,
     caption=f"Topic-model diagnostics by number of topics "
-    f"(LDA on {unit}s): NPMI and UMass coherence, diversity, perplexity.",
+    f"(LDA on {unit}s, k = {', '.join(map(str, tried))}): NPMI and UMass coherence, "
+    f"diversity, perplexity. The rule ({topics.k_rule()}) picks k = {chosen}.",
 )
 
 # %% [markdown]
@@ -115,7 +132,8 @@ figures.save_figure(
     corpus=corpus,
     notebook=NOTEBOOK,
     out_dir=out_dir,
-    caption="The eight most probable words of each topic.",
+    caption=f"The eight most probable words of each of the {k} topics "
+    + ("(k set by hand)." if by_hand else f"(k chosen for {topics.k_rule()})."),
 )
 
 # %% [markdown]
@@ -188,7 +206,7 @@ for lang in languages.index[1:]:
             "few for a topic model of their own: left out."
         )
         continue
-    other_k = min(k, max(2, len(other_units) // 5))  # a small corpus cannot carry k topics
+    other_k = min(k, topics.max_k(len(other_units)))  # a small corpus cannot carry k topics
     other_model = topics.TopicModel(other_k, random_state=seed).fit(
         topics.sample_documents(other_units, max_docs, random_state=seed)
     )

@@ -181,11 +181,11 @@ def test_a_topic_model_over_two_languages_warns():
 
     units = pd.DataFrame(
         {
-            "unit_id": [f"u{i}" for i in range(8)],
-            "doc_id": [f"d{i}" for i in range(8)],
-            "text": ["The CSTO held exercises in Armenia and Kazakhstan."] * 4
-            + ["ОДКБ провела учения в Армении и Казахстане."] * 4,
-            "lang": ["en"] * 4 + ["ru"] * 4,
+            "unit_id": [f"u{i}" for i in range(10)],
+            "doc_id": [f"d{i}" for i in range(10)],
+            "text": ["The CSTO held exercises in Armenia and Kazakhstan."] * 5
+            + ["ОДКБ провела учения в Армении и Казахстане."] * 5,
+            "lang": ["en"] * 5 + ["ru"] * 5,
         }
     )
     with pytest.warns(UserWarning, match="several languages"):

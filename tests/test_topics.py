@@ -432,7 +432,7 @@ def test_nmf_fits_tfidf_and_transforms_new_units(factbook):
 
 
 def test_bad_parameters_say_what_to_do(fb_model):
-    with pytest.raises(ValueError, match="model must be one of"):
+    with pytest.raises(ValueError, match="model='plsa' is not one of"):
         topics.TopicModel(3, model="plsa").fit(make_corpus(["a b c"]))
     with pytest.raises(ValueError, match="build them with"):
         topics.prevalence(fake_model([[0.5, 0.5]], ["d"]), by="actor")
@@ -450,3 +450,33 @@ def test_sample_documents_keeps_whole_documents():
     assert all((two["doc_id"] == d).sum() == counts[d] for d in two["doc_id"].unique())
     assert two.index.is_monotonic_increasing and two.attrs["sampled_docs"] == 2
     assert two.equals(sample_documents(table, 2, random_state=1))  # seeded
+
+
+def test_k_too_large_for_the_data_is_refused_or_warned():
+    """topics --k 20 on 7 documents was accepted silently; 8 topics on 17 paragraphs gave
+    empty duplicate topics."""
+    from analysis.errors import OptionError
+
+    words = "summit moscow peacekeeping border security drills troops treaty council".split()
+    texts = [" ".join(words[i : i + 4] * 3) for i in range(7)]
+    with pytest.raises(OptionError, match=r"k=20: .* units \(7\)"):
+        topics.TopicModel(20).fit(make_corpus(texts))
+    with pytest.warns(UserWarning, match=r"k=3 topics on 7 units: fewer than 5 units a topic"):
+        topics.TopicModel(3).fit(make_corpus(texts))
+    assert topics.max_k(7) == 2 and topics.max_k(17) == 3 and topics.max_k(3093) == 618
+
+
+def test_choose_k_rule():
+    sweep = pd.DataFrame(
+        {
+            "k": [4, 6, 8, 10, 4],
+            "npmi": [0.20, 0.30, 0.35, 0.40, 0.20],
+            "diversity": [0.90, 0.80, 0.72, 0.60, 0.90],
+        }
+    )
+    assert topics.choose_k(sweep) == 8  # k=10 is more coherent but repeats its top words
+    assert topics.choose_k(sweep, min_diversity=0.5) == 10
+    assert topics.choose_k(sweep, min_diversity=0.95) == 4  # none diverse enough: most diverse
+    tie = pd.DataFrame({"k": [4, 6], "npmi": [0.3, 0.3], "diversity": [0.9, 0.9]})
+    assert topics.choose_k(tie) == 4
+    assert "0.70" in topics.k_rule()

@@ -84,7 +84,7 @@ is the way to call it.
                                          :func:`auto_labels`, perplexity
 :mod:`~analysis.topics.matching`         :func:`stability`, :func:`compare_runs`,
                                          :func:`match_topics`, :class:`Stability`
-:mod:`~analysis.topics.selection`        :func:`sweep` (choosing k)
+:mod:`~analysis.topics.selection`        :func:`sweep`, :func:`choose_k` (choosing k)
 :mod:`~analysis.topics.bootstrap`        the cluster bootstrap of group shares
 :mod:`~analysis.topics.compare`          :func:`prevalence`, :func:`prevalence_difference`,
                                          :func:`prevalence_trend`
@@ -114,7 +114,7 @@ from analysis.topics.matching import Stability, compare_runs, match_topics, stab
 from analysis.topics.matrix import unit_dtm
 from analysis.topics.model import MODELS, TopicModel
 from analysis.topics.plots import plot_sweep, plot_trend
-from analysis.topics.selection import sweep
+from analysis.topics.selection import check_k, choose_k, k_rule, max_k, sweep
 from analysis.topics.tables import TERM_COLUMNS
 from analysis.topics.text_units import DEFAULT_ACTORS, UNITS, sample_documents, units
 
@@ -127,13 +127,17 @@ __all__ = [
     "Stability",
     "TopicModel",
     "auto_labels",
+    "check_k",
+    "choose_k",
     "coherence",
     "compare_runs",
     "default_group",
     "diversity",
     "exclusivity",
     "frex",
+    "k_rule",
     "match_topics",
+    "max_k",
     "plot_sweep",
     "plot_trend",
     "prevalence",

@@ -15,12 +15,13 @@ Miller 2008 (cluster bootstrap).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.errors import MissingColumnError, did_you_mean
 from analysis.groups import DERIVED_GROUPS, resolve_groups
 from analysis.stats import resample_counts
 from analysis.topics.text_units import UNIT_COLUMNS
@@ -41,7 +42,7 @@ class PrevalenceBoot:
     rep_counts: np.ndarray  # (B, G)
 
 
-def group_keys(model: TopicModel, by: str | None) -> tuple[np.ndarray, pd.Series]:
+def group_keys(model: TopicModel, by: Any) -> tuple[np.ndarray, pd.Series]:
     """(unit row, group value) pairs; ``by="actor"`` gives a unit one row per actor named."""
     table = model.units_
     if by is None:
@@ -55,11 +56,11 @@ def group_keys(model: TopicModel, by: str | None) -> tuple[np.ndarray, pd.Series
         named = table["actors"].fillna("").astype(str).str.split(";").explode()
         named = named[named != ""]
         return named.index.to_numpy(np.int64), named.reset_index(drop=True).astype(object)
-    if by not in table and by not in DERIVED_GROUPS:
+    if isinstance(by, str) and by not in table and by not in DERIVED_GROUPS:
         meta = [c for c in table.columns if c not in UNIT_COLUMNS]
-        raise ValueError(
-            f"no column {by!r} to group by; the units have {meta} "
-            "(or 'actor' for the actors named)."
+        raise MissingColumnError(
+            f"--by / by={by!r}: no column {by!r} to group by; the units have {meta} "
+            "(or 'actor' for the actors named)." + did_you_mean(by, meta)
         )
     values = resolve_groups(table, by)
     ok = values.notna().to_numpy()

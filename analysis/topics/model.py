@@ -184,6 +184,9 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
                 "pruning; lower min_df or check the texts."
             )
         X = counts.matrix[keep].astype(np.float64)
+        from analysis.topics.selection import check_k  # lazy: selection imports this module
+
+        check_k(int(self.k), n_units=X.shape[0], n_terms=X.shape[1])
         key = make_key(
             "topics",
             {
@@ -209,14 +212,16 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
         return self
 
     def _check(self) -> None:
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {MODELS}, not {self.model!r}")
+        from analysis.errors import OptionError
+        from analysis.inputs import check_choice
+
+        check_choice("model", self.model, MODELS)
         if int(self.k) < 2:
-            raise ValueError(f"k must be at least 2, not {self.k!r}")
-        if self.learning_method not in ("batch", "online"):
-            raise ValueError(
-                f"learning_method must be 'batch' or 'online', not {self.learning_method!r}"
+            raise OptionError(
+                f"--k / k={self.k!r}: a topic model needs 2 <= k (at least two topics); "
+                "choose k with topics.sweep (--sweep)."
             )
+        check_choice("learning_method", self.learning_method, ["batch", "online"])
 
     def _options(self) -> TokenOptions:
         return self.options or TokenOptions()

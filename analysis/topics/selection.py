@@ -79,6 +79,97 @@ def sweep(
     return out
 
 
+#: Units a topic needs on average before a fit is trusted (see :func:`check_k`).
+UNITS_PER_TOPIC = 5
+#: Diversity a chosen k keeps at least (see :func:`choose_k`): at most 30 % of the top
+#: words repeated across topics.
+MIN_DIVERSITY = 0.7
+
+
+def max_k(n_units: int) -> int:
+    """The largest k the data can carry: one topic per :data:`UNITS_PER_TOPIC` units (>= 2)."""
+    return max(2, int(n_units) // UNITS_PER_TOPIC)
+
+
+def check_k(k: int, *, n_units: int, n_terms: int) -> None:
+    """Refuse a k the data cannot carry, and warn when it is thinly spread.
+
+    Raises
+    ------
+    analysis.errors.OptionError
+        When ``k`` < 2, or is larger than the units or the vocabulary (each topic would
+        have less than one unit or term).
+
+    Warns
+    -----
+    UserWarning
+        When there are fewer than :data:`UNITS_PER_TOPIC` units a topic: on 17 paragraphs
+        eight topics give empty, duplicate topics.
+    """
+    from analysis.errors import OptionError
+
+    if k < 2 or k > n_units or k > n_terms:
+        raise OptionError(
+            f"--k / k={k}: a topic model needs 2 <= k <= the units ({n_units:,}) and the "
+            f"terms ({n_terms:,}); try k={min(max_k(n_units), max(n_terms, 2))} or choose k "
+            "with topics.sweep (--sweep)."
+        )
+    if n_units < UNITS_PER_TOPIC * k:
+        import warnings
+
+        warnings.warn(
+            f"k={k} topics on {n_units:,} units: fewer than {UNITS_PER_TOPIC} units a topic "
+            f"gives empty or duplicate topics; k <= {max_k(n_units)} suits these data.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def choose_k(table: pd.DataFrame, *, min_diversity: float = MIN_DIVERSITY) -> int:
+    """The number of topics a :func:`sweep` supports, by a stated rule.
+
+    Among the ks whose mean diversity (over seeds) is at least ``min_diversity``, the one
+    with the highest mean NPMI coherence (Bouma 2009; Röder, Both & Hinneburg 2015); ties
+    go to the smaller k. When no k keeps that diversity, the k with the highest diversity.
+    Coherence rewards topics whose top words occur together, diversity penalizes topics
+    that repeat each other (Dieng, Ruiz & Blei 2020); together they guard against both
+    too few (mixed) and too many (split, duplicated) topics.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`sweep` (``k``, ``npmi``, ``diversity``).
+    min_diversity : float, default 0.7
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    Bouma, G. (2009). Normalized (pointwise) mutual information in collocation
+    extraction. *Proceedings of GSCL*, 31-40.
+    Dieng, A. B., Ruiz, F. J. R. & Blei, D. M. (2020). Topic modeling in embedding spaces.
+    *TACL* 8, 439-453.
+    Röder, M., Both, A. & Hinneburg, A. (2015). Exploring the space of topic coherence
+    measures. *WSDM '15*, 399-408.
+    """
+    if table.empty:
+        raise ValueError("the sweep is empty: fit at least one k.")
+    by_k = table.groupby("k")[["npmi", "diversity"]].mean().sort_index()
+    diverse = by_k[by_k["diversity"] >= min_diversity]
+    if diverse.empty:
+        return int(by_k["diversity"].idxmax())
+    return int(diverse["npmi"].idxmax())
+
+
+def k_rule(min_diversity: float = MIN_DIVERSITY) -> str:
+    """:func:`choose_k`'s rule in words, for captions and notes."""
+    return (
+        f"the highest NPMI coherence among the ks whose diversity is at least {min_diversity:.2f}"
+    )
+
+
 def _split(table: pd.DataFrame, holdout: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Units of a seeded random ``holdout`` share of documents apart (fixed seed 0)."""
     docs = pd.unique(table["doc_id"].astype(str))
