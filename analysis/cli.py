@@ -20,14 +20,26 @@ Commands
 ``terms SPEC [--by FIELD] [--top N] --out FILE.csv``, ``keyness SPEC --by FIELD
 [--target VALUE] [--reference VALUE] --out FILE.csv``, ``kwic SPEC --query Q``
     Frequencies, keyness (G² with log ratio, BH-adjusted p) and concordance lines.
-``topics SPEC --k K [--model lda|nmf] [--seed S] --out DIR``
-    Top terms, document-topic shares and prevalence by group with bootstrap intervals.
+``collocates SPEC --node WORD|ACTOR [--kind term|actor] [--window N] [--out FILE.csv]``
+    Words within a window of a node, with logDice, MI, MI3, t and G².
+``dtm SPEC [--min-df N] --out DIR``
+    The document-term matrix as Matrix Market (``dtm.mtx``) with ``terms.csv`` and
+    ``documents.csv``, for quanteda, gensim or scipy.
+``topics SPEC [--k K | --sweep 4,6,8] [--by FIELD] [--unit document|paragraph|actor_context]
+[--model lda|nmf] [--seed S] --out DIR``
+    Top terms, document-topic shares and prevalence by group with bootstrap intervals; without
+    ``--k`` the number of topics is chosen from a sweep (``sweep.csv``) by a stated rule.
 ``counts SPEC --what terms|mentions|frames [--by FIELD] [--backend local|processes|dask]
 [--scheduler ADDRESS] --out FILE.csv``
     The counting steps as map-reduce over document partitions, with identical results on
     every backend. ``corpus to-parquet SPEC --out DIR`` stores a corpus as partitions.
 ``report [--corpus SPEC] [--out DIR]``
     Execute every numbered notebook on the corpus and write the figures to DIR.
+
+Every analysis command takes ``SPEC``, ``--text-column`` (of a table spec) and ``--lang
+en,ru`` (keep only documents in these languages; what is left out is said); those that
+compare groups take ``--by`` and, with ``--by origin``, ``--outlets FILE`` (your own outlet
+table). Notes on documents a grouping left out are printed as ``note: ...`` lines.
 
 Every failure prints one line ``error E###: <what is wrong, which file, what to do>`` and
 exits with the error's own non-zero code (see :mod:`analysis.errors`).
@@ -41,6 +53,35 @@ import sys
 from pathlib import Path
 
 from analysis.errors import AnalysisError
+
+SPEC_HELP = "'factbook', 'ungdc', a folder, an archive (.tgz/.zip) or a table"
+
+
+def _corpus_arguments(parser: argparse.ArgumentParser, *, by: str | None = None) -> None:
+    """Add the options every analysis command shares to ``parser``.
+
+    The corpus spec, its text column, ``--lang``; with ``by="optional"`` or
+    ``"required"`` also ``--by`` and ``--outlets``.
+    """
+    parser.add_argument("spec", help=f"corpus spec: {SPEC_HELP}")
+    parser.add_argument("--text-column", default="text", help="text column of a table spec")
+    parser.add_argument(
+        "--lang",
+        help="keep only documents in these languages, comma-separated ISO codes "
+        "(e.g. en or en,ru; default: every document)",
+    )
+    if by is None:
+        return
+    parser.add_argument(
+        "--by",
+        required=by == "required",
+        help="group documents by a metadata column or 'bloc', 'origin', 'year'",
+    )
+    parser.add_argument(
+        "--outlets",
+        help="with --by origin: your own CSV of source,origin[,country] (its rows win over "
+        "the built-in outlet table)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
-    mentions.add_argument("spec", help="corpus spec")
+    _corpus_arguments(mentions)
     mentions.add_argument(
         "--actors", help="comma-separated actor ids (default: all), e.g. CSTO,NATO,UN"
     )
@@ -96,12 +137,11 @@ def _parser() -> argparse.ArgumentParser:
         help="count UNHCR, CRRF... as their parent organization",
     )
     mentions.add_argument("--out", required=True, help="CSV file to write")
-    mentions.add_argument("--text-column", default="text", help="text column of a table spec")
 
     ents = commands.add_parser(
         "entities", help="spaCy entities with actors and countries normalized (CSVs)"
     )
-    ents.add_argument("spec", help="corpus spec")
+    _corpus_arguments(ents, by="optional")
     ents.add_argument(
         "--mode",
         choices=["full", "actor_sentences", "auto"],
@@ -116,7 +156,6 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="sentences either side of an actor sentence (actor_sentences)",
     )
-    ents.add_argument("--by", help="metadata field for entity frequencies by group")
     ents.add_argument(
         "--actors", default="CSTO,NATO,UN", help="actors whose co-occurring entities are listed"
     )
@@ -124,14 +163,10 @@ def _parser() -> argparse.ArgumentParser:
     ents.add_argument(
         "--out", required=True, help="folder for entities.csv, frequencies.csv, cooccurrence.csv"
     )
-    ents.add_argument("--text-column", default="text", help="text column of a table spec")
 
     framing = commands.add_parser("framing", help="frames and tone toward each actor (CSVs)")
-    framing.add_argument("spec", help="corpus spec")
+    _corpus_arguments(framing, by="optional")
     framing.add_argument("--actors", default="CSTO,NATO,UN", help="comma-separated actor ids")
-    framing.add_argument(
-        "--by", help="metadata field to compare groups by ('bloc', 'origin', 'year' or any column)"
-    )
     framing.add_argument("--frames", help="your own frame dictionary (YAML)")
     framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     framing.add_argument(
@@ -149,14 +184,17 @@ def _parser() -> argparse.ArgumentParser:
     framing.add_argument("--out", required=True, help="folder for the tables")
 
     terms = commands.add_parser("terms", help="term frequencies (overall or by group)")
-    terms.add_argument("spec", help="corpus spec")
-    terms.add_argument("--by", help="metadata field to group documents by")
-    terms.add_argument("--top", type=int, default=50, help="terms per group (default 50)")
+    _corpus_arguments(terms, by="optional")
+    terms.add_argument(
+        "--top",
+        type=int,
+        default=50,
+        help="terms per group (default 50; terms tied with the last one are kept too)",
+    )
     terms.add_argument("--out", required=True, help="CSV file to write")
 
     key = commands.add_parser("keyness", help="key terms of a group against a reference")
-    key.add_argument("spec", help="corpus spec")
-    key.add_argument("--by", required=True, help="metadata field that defines the groups")
+    _corpus_arguments(key, by="required")
     key.add_argument("--target", help="target group (default: every group against the rest)")
     key.add_argument("--reference", help="reference group (default: all other groups)")
     key.add_argument("--measure", choices=["g2", "chi2"], default="g2")
@@ -165,20 +203,59 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--out", required=True, help="CSV file to write")
 
     kw = commands.add_parser("kwic", help="concordance lines for a term, regex or actor")
-    kw.add_argument("spec", help="corpus spec")
+    _corpus_arguments(kw)
     kw.add_argument("--query", required=True, help="word, phrase, glob (secur*), regex or actor")
     kw.add_argument("--kind", choices=["term", "regex", "actor", "phrase"], default="term")
     kw.add_argument("--window", type=int, default=7, help="tokens of context on each side")
     kw.add_argument("--limit", type=int, default=50, help="lines at most (default 50)")
     kw.add_argument("--out", help="CSV file (default: print the lines)")
 
+    col = commands.add_parser("collocates", help="words within a window of a term or actor")
+    _corpus_arguments(col)
+    col.add_argument("--node", required=True, help="word, phrase, glob (secur*) or actor id(s)")
+    col.add_argument("--kind", choices=["term", "actor"], default="term")
+    col.add_argument("--window", type=int, default=5, help="tokens on each side (default 5)")
+    col.add_argument("--span", choices=["both", "left", "right"], default="both")
+    col.add_argument(
+        "--min-count", type=int, default=3, help="co-occurrences a collocate needs (default 3)"
+    )
+    col.add_argument(
+        "--measure", choices=["logdice", "mi", "mi3", "t_score", "g2"], default="logdice"
+    )
+    col.add_argument("--top", type=int, default=50, help="collocates kept (default 50)")
+    col.add_argument("--out", help="CSV file (default: print the table)")
+
+    mat = commands.add_parser(
+        "dtm", help="export the document-term matrix (Matrix Market + CSV, for R or gensim)"
+    )
+    _corpus_arguments(mat)
+    mat.add_argument(
+        "--min-df", type=int, default=1, help="keep terms in at least this many documents"
+    )
+    mat.add_argument("--out", required=True, help="folder for dtm.mtx, terms.csv, documents.csv")
+
     topics = commands.add_parser("topics", help="fit a topic model, write its tables")
-    topics.add_argument("spec", help="corpus spec")
-    topics.add_argument("--k", type=int, required=True, help="number of topics")
+    _corpus_arguments(topics, by="optional")
+    topics.add_argument(
+        "--k", type=int, help="number of topics (default: chosen from the --sweep by a stated rule)"
+    )
+    topics.add_argument(
+        "--sweep",
+        default="4,6,8,10,12",
+        help="ks to try when --k is not given, comma-separated (default 4,6,8,10,12)",
+    )
+    topics.add_argument(
+        "--unit",
+        choices=["document", "paragraph", "actor_context"],
+        default="document",
+        help="what a topic model reads as one text (default: document)",
+    )
     topics.add_argument("--model", choices=["lda", "nmf"], default="lda")
     topics.add_argument("--seed", type=int, default=0, help="random_state (same seed, same files)")
     topics.add_argument(
-        "--out", required=True, help="folder for top_terms.csv, doc_topics.csv, prevalence.csv"
+        "--out",
+        required=True,
+        help="folder for top_terms.csv, doc_topics.csv, prevalence.csv (and sweep.csv)",
     )
 
     report = commands.add_parser("report", help="run every notebook and write figures")
@@ -225,14 +302,51 @@ def _corpus_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mentions(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace):
+    """The corpus of ``spec``, ``--text-column`` and ``--lang`` (what was left out said)."""
     import analysis
+    from analysis.errors import OptionError
+
+    corpus = analysis.load(args.spec, text_column=args.text_column)
+    if not args.lang:
+        return corpus
+    langs = [code.strip().lower() for code in args.lang.split(",") if code.strip()]
+    kept = corpus.in_languages(*langs)
+    gone = corpus.left_out(kept)
+    if not len(kept):
+        found = ", ".join(f"{k} {v}" for k, v in gone.items())
+        raise OptionError(
+            f"--lang {args.lang}: no document of {args.spec} is in {langs}; its languages "
+            f"are {found}. Pass one of those codes, or leave --lang out."
+        )
+    left = "; left out: " + ", ".join(f"{n} {k}" for k, n in gone.items()) if gone else ""
+    print(f"--lang {args.lang}: {len(kept):,} of {len(corpus):,} documents{left}", file=sys.stderr)
+    return kept
+
+
+def _by(args: argparse.Namespace):
+    """``--by``, with ``--outlets`` a grouping by origin through the user's outlet table."""
+    from analysis.errors import OptionError
+
+    if not getattr(args, "outlets", None):
+        return args.by
+    if args.by != "origin":
+        raise OptionError(
+            f"--outlets {args.outlets}: an outlet table is used by --by origin only "
+            f"(--by is {args.by!r}); add --by origin or leave --outlets out."
+        )
+    from analysis import groups
+
+    return groups.origin_groups(args.outlets)
+
+
+def _mentions(args: argparse.Namespace) -> int:
     from analysis import actors
     from analysis.atomic import atomic_path
 
     registry = actors.load_registry(args.registry) if args.registry else None
     wanted = [a.strip() for a in args.actors.split(",") if a.strip()] if args.actors else None
-    corpus = analysis.load(args.spec, text_column=args.text_column)
+    corpus = _load(args)
     table = actors.mentions(
         corpus, wanted, registry=registry, include_children=args.include_children
     )
@@ -250,15 +364,12 @@ def _mentions(args: argparse.Namespace) -> int:
 
 
 def _entities(args: argparse.Namespace) -> int:
-    import analysis
     from analysis import actors, entities
 
     wanted = [a.strip() for a in args.actors.split(",") if a.strip()]
-    corpus = analysis.load(args.spec, text_column=args.text_column)
+    corpus = _load(args)
     ents = entities.entities(corpus, mode=args.mode, window=args.window)
-    by = args.by if args.by in corpus.docs.columns else None
-    if args.by and by is None:
-        print(f"note: no column {args.by!r} in the corpus; frequencies are overall")
+    by = _by(args)
     found = actors.mentions(corpus, wanted)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -280,9 +391,9 @@ def _framing(args: argparse.Namespace) -> int:
 
     actors = [a.strip() for a in args.actors.split(",") if a.strip()]
     written = framing.run_cli(
-        args.spec,
+        _load(args),
         actors=actors,
-        by=args.by,
+        by=_by(args),
         out_dir=args.out,
         frames=args.frames,
         n_boot=args.n_boot,
@@ -303,23 +414,21 @@ def _write(table, out: str | Path) -> None:
 
 
 def _terms(args: argparse.Namespace) -> int:
-    import analysis
     from analysis import terms
 
-    corpus = analysis.load(args.spec)
-    _write(terms.frequencies(corpus, by=args.by, top=args.top), args.out)
+    corpus = _load(args)
+    _write(terms.frequencies(corpus, by=_by(args), top=args.top), args.out)
     _print_skipped(corpus)
     return 0
 
 
 def _keyness(args: argparse.Namespace) -> int:
-    import analysis
     from analysis import keyness
 
-    corpus = analysis.load(args.spec)
+    corpus = _load(args)
     table = keyness.keyness(
         corpus,
-        by=args.by,
+        by=_by(args),
         target=args.target,
         reference=args.reference,
         measure=args.measure,
@@ -332,10 +441,9 @@ def _keyness(args: argparse.Namespace) -> int:
 
 
 def _kwic(args: argparse.Namespace) -> int:
-    import analysis
     from analysis import kwic
 
-    corpus = analysis.load(args.spec)
+    corpus = _load(args)
     lines = kwic.kwic(
         corpus, args.query, kind=args.kind, window=args.window, sort="right", limit=args.limit
     )
@@ -348,13 +456,71 @@ def _kwic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _collocates(args: argparse.Namespace) -> int:
+    from analysis import collocations
+
+    corpus = _load(args)
+    node = [n.strip() for n in args.node.split(",")] if args.kind == "actor" else args.node
+    table = collocations.collocates(
+        corpus,
+        node,
+        kind=args.kind,
+        window=args.window,
+        span=args.span,
+        min_count=args.min_count,
+        measure=args.measure,
+        top=args.top,
+    )
+    if args.out:
+        _write(table, args.out)
+    elif table.empty:
+        print(f"no collocate of {args.node!r} occurs {args.min_count} times or more")
+    else:
+        print(table.drop(columns=["node", "n_tokens"]).to_string(index=False, float_format="%.2f"))
+    return 0
+
+
+def _dtm(args: argparse.Namespace) -> int:
+    from analysis import tokens
+
+    corpus = _load(args)
+    matrix = tokens.dtm(corpus, min_df=args.min_df)
+    written = tokens.write_dtm(matrix, args.out)
+    print(
+        f"{matrix.shape[0]:,} documents x {matrix.shape[1]:,} terms, "
+        f"{matrix.matrix.nnz:,} non-zero cells -> {Path(args.out)}"
+    )
+    for name, path in written.items():
+        print(f"  {name:10} {path}")
+    return 0
+
+
 def _topics(args: argparse.Namespace) -> int:
     from analysis import topics
+    from analysis.errors import OptionError
 
+    try:
+        ks = [int(x) for x in args.sweep.split(",") if x.strip()]
+    except ValueError:
+        raise OptionError(
+            f"--sweep {args.sweep}: give whole numbers separated by commas, e.g. 4,6,8."
+        ) from None
     written = topics.run_cli(
-        args.spec, k=args.k, model=args.model, seed=args.seed, out_dir=args.out
+        _load(args),
+        k=args.k,
+        ks=ks,
+        by=_by(args),
+        unit=args.unit,
+        model=args.model,
+        seed=args.seed,
+        out_dir=args.out,
     )
-    for name, path in written.items() if isinstance(written, dict) else []:
+    if "sweep" in written:
+        import pandas as pd
+
+        chosen = topics.choose_k(pd.read_csv(written["sweep"]))
+        print(f"k = {chosen}: chosen from the sweep for {topics.k_rule()}")
+    for name, path in written.items():
         print(f"{name:16} {path}")
     return 0
 
@@ -378,9 +544,25 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notes_on_stderr() -> None:
+    """Print the package's grouping notes as ``note: ...`` lines (other warnings as usual)."""
+    import warnings
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if category.__name__ == "GroupingNote":
+            print(f"note: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
+    _notes_on_stderr()
     try:
         if args.command == "corpus":
             from analysis import webcorpus
@@ -402,6 +584,10 @@ def main(argv: list[str] | None = None) -> int:
             return _entities(args)
         if args.command == "topics":
             return _topics(args)
+        if args.command == "collocates":
+            return _collocates(args)
+        if args.command == "dtm":
+            return _dtm(args)
         if args.command in ("terms", "keyness", "kwic"):
             return {"terms": _terms, "keyness": _keyness, "kwic": _kwic}[args.command](args)
         if args.command == "counts":

@@ -200,13 +200,125 @@ def test_named_ungdc_spec_loads_the_archive(shared_file, monkeypatch):
         ),
         (["mentions", "factbook", "--actors", "CSTO,OTAN"], ["'OTAN' is a name of 'NATO'"]),
         (["kwic", "factbook", "--query", "[unclosed", "--kind", "regex"], ["--query", "regular"]),
+        (["terms", "factbook", "--lang", "fr"], ["--lang fr", "en 255"]),
+        (["terms", "factbook", "--by", "region", "--outlets", "x.csv"], ["--by origin only"]),
+        (["terms", "factbook", "--by", "origin", "--outlets", "nope.csv"], ["no such file"]),
+        (["topics", "factbook", "--k", "1"], ["--k / k=1", "2 <= k"]),
+        (["topics", "factbook", "--sweep", "4,x"], ["--sweep 4,x"]),
+        (["collocates", "factbook", "--node", "OTAN", "--kind", "actor"], ["'OTAN' is a name"]),
     ],
 )
 def test_user_errors_print_one_coded_line(args, says, tmp_path):
-    out = [] if args[0] == "kwic" else ["--out", str(tmp_path / "out.csv")]
+    out = [] if args[0] in ("kwic", "collocates") else ["--out", str(tmp_path / "out.csv")]
     result = run(*args, *out)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error E019: "), result.stderr
     for phrase in says:
         assert phrase in lines[0]
+
+
+def _two_languages(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "NATO expansion worries Moscow. The CSTO peacekeeping force left Kazakhstan after "
+        "the CSTO summit. NATO expansion again.",
+        "utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Миротворцы ОДКБ покинули Казахстан. ОДКБ провела саммит в Москве.", "utf-8"
+    )
+    (folder / "metadata.csv").write_text(
+        "doc_id,source,lang\na,TASS,en\nb,Daily Example,ru\n", "utf-8"
+    )
+    return folder
+
+
+def test_lang_keeps_the_languages_asked_for_and_says_what_it_left_out(tmp_path):
+    folder = _two_languages(tmp_path)
+    result = run("terms", str(folder), "--lang", "ru", "--out", str(tmp_path / "t.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "--lang ru: 1 of 2 documents; left out: 1 en" in result.stderr
+    terms = pd.read_csv(tmp_path / "t.csv")
+    assert "csto" in set(terms["term"]) and "expansion" not in set(terms["term"])
+    both = run("terms", str(folder), "--lang", "en,ru", "--out", str(tmp_path / "b.csv"))
+    assert "2 of 2 documents" in both.stderr and "left out" not in both.stderr
+
+
+def test_origin_groups_with_a_users_outlet_table_and_a_note_for_the_rest(tmp_path):
+    folder = _two_languages(tmp_path)
+    out = str(tmp_path / "t.csv")
+    plain = run("terms", str(folder), "--by", "origin", "--out", out)
+    assert plain.returncode == 0, plain.stderr
+    assert "note: by='origin': 1 source(s) are not in the outlet table" in plain.stderr
+    assert "Daily Example" in plain.stderr
+    assert set(pd.read_csv(out)["group"]) == {"Russia/Belarus", "other"}
+    (tmp_path / "mine.csv").write_text("source,origin\nDaily Example,local\n", "utf-8")
+    mine = run("terms", str(folder), "--by", "origin", "--outlets", str(tmp_path / "mine.csv"))
+    assert mine.returncode == 2  # --out is required
+    mine = run(
+        "terms",
+        str(folder),
+        "--by",
+        "origin",
+        "--outlets",
+        str(tmp_path / "mine.csv"),
+        "--out",
+        out,
+    )
+    assert mine.returncode == 0 and "note:" not in mine.stderr, mine.stderr
+    assert set(pd.read_csv(out)["group"]) == {"Russia/Belarus", "local"}
+
+
+def test_collocates_command(tmp_path, capsys):
+    folder = _two_languages(tmp_path)
+    out = tmp_path / "c.csv"
+    argv = ["collocates", str(folder), "--node", "CSTO", "--kind", "actor", "--min-count", "1"]
+    assert main([*argv, "--lang", "en", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert (table["count"] <= table["count_collocate"]).all()
+    assert table.set_index("collocate").loc["peacekeeping", "count"] == 1
+    capsys.readouterr()
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "collocate" in printed.splitlines()[0] and "миротворец" in printed
+
+
+def test_dtm_export_reads_back_in_scipy(tmp_path, capsys):
+    from scipy.io import mmread
+
+    import analysis
+    from analysis import tokens
+
+    out = tmp_path / "dtm"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", "utf-8")
+    assert main(["dtm", "factbook", "--min-df", "5", "--out", str(out)]) == 0
+    assert "255 documents x" in capsys.readouterr().out
+    m = mmread(out / "dtm.mtx").tocsr()
+    terms = pd.read_csv(out / "terms.csv", keep_default_na=False)
+    docs = pd.read_csv(out / "documents.csv", dtype={"doc_id": str})
+    expected = tokens.dtm(analysis.load("factbook"), min_df=5)
+    assert m.shape == expected.shape and (m != expected.matrix).nnz == 0
+    assert terms["term"].tolist() == list(expected.terms)
+    assert (terms["n_docs"] >= 5).all() and terms["count"].sum() == expected.matrix.sum()
+    assert docs["doc_id"].tolist() == list(expected.doc_ids) and "region" in docs.columns
+    assert docs["row"].tolist() == list(range(1, 256)) and (out / "keep.txt").read_text() == "mine"
+    header = (out / "dtm.mtx").read_text().splitlines()[0]
+    assert header == "%%MatrixMarket matrix coordinate real general"
+
+
+def test_topics_command_chooses_k_from_its_sweep(tmp_path, capsys):
+    out = tmp_path / "topics"
+    argv = ["topics", "factbook", "--sweep", "3,4", "--by", "region", "--out", str(out)]
+    assert main([*argv, "--seed", "1"]) == 0
+    printed = capsys.readouterr().out
+    sweep = pd.read_csv(out / "sweep.csv")
+    assert sweep["k"].tolist() == [3, 4]
+    from analysis import topics
+
+    chosen = topics.choose_k(sweep)
+    assert f"k = {chosen}: chosen from the sweep" in printed
+    assert pd.read_csv(out / "top_terms.csv")["topic"].nunique() == chosen
+    assert "europe" in set(pd.read_csv(out / "prevalence.csv")["group"])

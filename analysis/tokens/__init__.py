@@ -80,12 +80,14 @@ One module per stage; everything public is re-exported here, so ``tokens.dtm(...
 :mod:`~analysis.tokens.counting`         :func:`count_texts`, the map/reduce count over batches
                                          and worker processes (:data:`MIN_PARALLEL_DOCS`)
 :mod:`~analysis.tokens.matrix`           :class:`DTM`, :func:`dtm`, pruning, the NPZ + JSON cache
+:mod:`~analysis.tokens.export`           :func:`write_dtm`: Matrix Market + CSV for R, gensim
 =======================================  ==========================================================
 """
 
 from __future__ import annotations
 
 from analysis.tokens.counting import MIN_PARALLEL_DOCS, count_texts
+from analysis.tokens.export import DTM_FILES, write_dtm
 from analysis.tokens.matrix import DTM, dtm
 from analysis.tokens.options import NGRAM_SEP, Token, TokenOptions, domain_stopwords, stopword_set
 from analysis.tokens.plan import FALLBACK_ACTOR_FORMS, actor_forms, actor_tokens
@@ -93,6 +95,7 @@ from analysis.tokens.tokenizer import token_spans, tokenize
 
 __all__ = [
     "DTM",
+    "DTM_FILES",
     "FALLBACK_ACTOR_FORMS",
     "MIN_PARALLEL_DOCS",
     "NGRAM_SEP",
@@ -106,4 +109,5 @@ __all__ = [
     "stopword_set",
     "token_spans",
     "tokenize",
+    "write_dtm",
 ]
