@@ -45,7 +45,7 @@ benchmark: $(STAMP)  ## the waits a researcher meets, and corpus loading, agains
 	$(BIN)/python benchmarks/bench_load.py
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-cache:  ## delete the on-disk cache (.cache/)
 	rm -rf .cache

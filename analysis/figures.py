@@ -122,6 +122,19 @@ def log_axis(ax, axis: str = "x") -> None:
     target.set_minor_formatter(mticker.NullFormatter())
 
 
+def _whole_numbers(values) -> bool:
+    """Whether every value is a whole number (a count), so axis ticks should be too."""
+    vals = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
+    return bool(len(vals)) and vals.notna().all() and bool((vals == vals.round()).all())
+
+
+def color_name(actor: str) -> str:
+    """The name of an actor's colour for captions ("vermillion", "sky blue", "grey")."""
+    hex_ = actor_color(actor).upper()
+    names = {v.upper(): k.replace("_", " ") for k, v in OKABE_ITO.items()}
+    return names.get(hex_, "grey" if hex_ == "#999999" else hex_)
+
+
 def barh(
     ax, labels, values, *, colors=None, value_labels=None, xlabel: str = "", title: str = ""
 ) -> None:
@@ -139,6 +152,8 @@ def barh(
     """
     bars = ax.barh(list(labels), list(values), color=colors or "#999999")
     ax.bar_label(bars, labels=value_labels or [f"{v:,.0f}" for v in values], padding=2, fontsize=8)
+    if _whole_numbers(values):  # counts: no tick at 2.5 documents
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
     ax.grid(axis="y", visible=False)

@@ -124,6 +124,21 @@ def _missing_corpus(declared: dict, given: dict) -> str | None:
 BUILTIN_REPORT = "factbook"
 
 
+def _local_kernel_manager() -> type:
+    """A kernel manager that talks to its kernel over local IPC sockets, not TCP.
+
+    The kernels run on this machine only; IPC keeps their traffic off the network (and
+    the kernel's warning about unencrypted TCP out of every report).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(transport="ipc", **kwargs)
+
+    return LocalKernelManager
+
+
 def run_notebooks(
     corpus_spec: str | Path | Sequence[str | Path],
     out_dir: str | Path,
@@ -208,6 +223,7 @@ def run_notebooks(
                     cwd=str(Path.cwd()),
                     progress_bar=False,
                     log_output=False,
+                    kernel_manager_class=_local_kernel_manager(),
                 )
         except PapermillExecutionError as err:
             print(f"{step}: failed after {time.perf_counter() - start:.1f} s", flush=True)

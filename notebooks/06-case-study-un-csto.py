@@ -242,8 +242,8 @@ figures.save_figure(
     notebook=NOTEBOOK,
     out_dir=out_dir,
     caption="Mentions of the CSTO in General Debate speeches by speaking "
-    "country (1992 onwards); red: the country was a CSTO member in "
-    "the year of the speech.",
+    f"country (1992 onwards); {figures.color_name('CSTO')} bars: the country was a CSTO "
+    f"member in the year of the speech, {figures.color_name('other')}: it was not.",
 )
 
 # %% [markdown]

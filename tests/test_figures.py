@@ -242,3 +242,22 @@ def test_files_do_not_show_last_digit_float_differences(tmp_path, data):
         assert sha(paths["a"][ext]) == sha(paths["b"][ext]), ext
     svg = paths["a"]["svg"].read_text(encoding="utf-8")
     assert not re.search(r'id="[pm](?!\d{10}")[0-9a-f]{10}"', svg)  # numbered, not hashed
+
+
+def test_count_axes_tick_at_whole_numbers_and_colours_have_names():
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    fig, ax = plt.subplots()
+    figures.barh(ax, ["a", "b", "c"], [1, 3, 5])
+    fig.canvas.draw()
+    ticks = ax.get_xticks()
+    assert len(ticks) > 1 and all(float(t).is_integer() for t in ticks)
+    fig2, ax2 = plt.subplots()
+    figures.barh(ax2, ["a", "b"], [0.5, 1.25])
+    fig2.canvas.draw()
+    assert not all(float(t).is_integer() for t in ax2.get_xticks())
+    plt.close(fig)
+    plt.close(fig2)
+    assert figures.color_name("CSTO") == "vermillion" and figures.color_name("other") == "grey"

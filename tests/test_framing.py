@@ -557,3 +557,11 @@ def test_every_outlet_of_the_shared_article_folders_is_listed():
             origins = groups.source_origin(pd.DataFrame({"source": sources}))
         assert origins.notna().all(), folder
     assert "tass.ru" in listed and "tass" in listed
+
+
+def test_key_term_axis_names_the_statistic():
+    keys = pd.DataFrame(
+        {"group": ["CSTO"] * 2, "direction": ["target"] * 2, "term": ["a", "b"], "g2": [9.0, 4.0]}
+    )
+    fig = framing.plot_key_terms(keys)
+    assert fig.axes[0].get_xlabel() == "G² (log-likelihood)"

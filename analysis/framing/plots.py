@@ -372,6 +372,10 @@ def plot_footing(table: pd.DataFrame, *, title: str = ""):
     return fig
 
 
+#: Axis labels of the statistics a key-term chart may draw.
+_STAT_LABELS = {"g2": "G² (log-likelihood)", "chi2": "χ²", "log_ratio": "log ratio (log2)"}
+
+
 def plot_key_terms(keys: pd.DataFrame, *, top: int = 10, value: str = "g2", title: str = ""):
     """One panel per group: its ``top`` key terms as bars (actor colours for actor groups).
 
@@ -394,7 +398,7 @@ def plot_key_terms(keys: pd.DataFrame, *, top: int = 10, value: str = "g2", titl
             rows[value],
             colors=actor_color(g),
             value_labels=[f"{v:.1f}" for v in rows[value]],
-            xlabel=value,
+            xlabel=_STAT_LABELS.get(value, value),
             title=g,
         )
     fig.suptitle(
