@@ -204,6 +204,7 @@ def test_named_ungdc_spec_loads_the_archive(shared_file, monkeypatch):
         (["terms", "factbook", "--by", "region", "--outlets", "x.csv"], ["--by origin only"]),
         (["terms", "factbook", "--by", "origin", "--outlets", "nope.csv"], ["no such file"]),
         (["topics", "factbook", "--k", "1"], ["--k / k=1", "2 <= k"]),
+        (["counts", "factbook", "--lang", "fr"], ["--lang fr", "no document"]),
         (["topics", "factbook", "--sweep", "4,x"], ["--sweep 4,x"]),
         (["collocates", "factbook", "--node", "OTAN", "--kind", "actor"], ["'OTAN' is a name"]),
     ],
@@ -244,6 +245,10 @@ def test_lang_keeps_the_languages_asked_for_and_says_what_it_left_out(tmp_path):
     assert "csto" in set(terms["term"]) and "expansion" not in set(terms["term"])
     both = run("terms", str(folder), "--lang", "en,ru", "--out", str(tmp_path / "b.csv"))
     assert "2 of 2 documents" in both.stderr and "left out" not in both.stderr
+    counts = run("counts", str(folder), "--lang", "ru", "--out", str(tmp_path / "c.csv"))
+    assert counts.returncode == 0, counts.stderr
+    counted = pd.read_csv(tmp_path / "c.csv")
+    assert "csto" in set(counted["term"]) and "expansion" not in set(counted["term"])
 
 
 def test_origin_groups_with_a_users_outlet_table_and_a_note_for_the_rest(tmp_path):

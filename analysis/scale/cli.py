@@ -46,6 +46,11 @@ def add_counts_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPa
     parser.add_argument("--what", choices=WHAT, default="terms", help="what to count")
     parser.add_argument("--by", default=None, help="metadata field to group documents by")
     parser.add_argument(
+        "--lang",
+        help="keep only documents in these languages, comma-separated (a corpus spec, not a "
+        "Parquet dataset: write the dataset from the documents you want)",
+    )
+    parser.add_argument(
         "--actors",
         default=None,
         help="comma-separated actor ids (mentions: default all found; "
@@ -78,12 +83,38 @@ def count_table(args: argparse.Namespace):
     from analysis.scale import count_framing, count_mentions, count_terms
 
     common = {"by": args.by, "backend": args.backend, "scheduler": args.scheduler}
+    source = _source(args)
     if args.what == "terms":
-        return count_terms(args.spec, **common)
+        return count_terms(source, **common)
     if args.what == "mentions":
-        return count_mentions(args.spec, actors=_actors(args.actors), **common)
+        return count_mentions(source, actors=_actors(args.actors), **common)
     actors = _actors(args.actors) or ["CSTO", "NATO", "UN"]
-    return count_framing(args.spec, actors=actors, **common)[args.what]
+    return count_framing(source, actors=actors, **common)[args.what]
+
+
+def _source(args: argparse.Namespace):
+    """The spec, or with ``--lang`` its documents in those languages."""
+    if not getattr(args, "lang", None):
+        return args.spec
+    import analysis
+    from analysis.errors import OptionError
+    from analysis.scale.parquet import is_partitioned
+
+    if is_partitioned(args.spec):
+        raise OptionError(
+            f"--lang {args.lang}: {args.spec} is a partitioned Parquet dataset, which is "
+            "counted as written; write it from the documents you want "
+            "(corpus to-parquet on a filtered corpus), or leave --lang out."
+        )
+    langs = [code.strip().lower() for code in args.lang.split(",") if code.strip()]
+    corpus = analysis.load(args.spec)
+    kept = corpus.in_languages(*langs)
+    if not len(kept):
+        raise OptionError(
+            f"--lang {args.lang}: no document of {args.spec} is in {langs}; its languages "
+            f"are {corpus.left_out(kept)}."
+        )
+    return kept
 
 
 def run_counts(args: argparse.Namespace) -> int:
@@ -91,9 +122,12 @@ def run_counts(args: argparse.Namespace) -> int:
     import sys
 
     from analysis.atomic import atomic_path
+    from analysis.errors import AnalysisError
 
     try:
         table = count_table(args)
+    except AnalysisError:
+        raise  # printed as one coded line by the command's entry point
     except (KeyError, ValueError, FileNotFoundError) as err:
         print(f"error: {err.args[0] if err.args else err}", file=sys.stderr)
         return 2
