@@ -305,20 +305,13 @@ def _corpus_info(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace):
     """The corpus of ``spec``, ``--text-column`` and ``--lang`` (what was left out said)."""
     import analysis
-    from analysis.errors import OptionError
+    from analysis.inputs import select_languages
 
     corpus = analysis.load(args.spec, text_column=args.text_column)
     if not args.lang:
         return corpus
-    langs = [code.strip().lower() for code in args.lang.split(",") if code.strip()]
-    kept = corpus.in_languages(*langs)
+    kept = select_languages(corpus, args.lang, spec=args.spec)
     gone = corpus.left_out(kept)
-    if not len(kept):
-        found = ", ".join(f"{k} {v}" for k, v in gone.items())
-        raise OptionError(
-            f"--lang {args.lang}: no document of {args.spec} is in {langs}; its languages "
-            f"are {found}. Pass one of those codes, or leave --lang out."
-        )
     left = "; left out: " + ", ".join(f"{n} {k}" for k, n in gone.items()) if gone else ""
     print(f"--lang {args.lang}: {len(kept):,} of {len(corpus):,} documents{left}", file=sys.stderr)
     return kept

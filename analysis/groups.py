@@ -25,6 +25,7 @@ label as text (a year read as ``1990.0`` as ``"1990"``).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -289,25 +290,31 @@ def load_outlets(path: str | Path | None = None) -> pd.DataFrame:
     analysis.errors.OptionError
         When the file is missing or lacks ``source`` or ``origin``.
     """
-    from analysis.inputs import read_table_file
-
-    files = ([Path(path)] if path is not None else []) + [OUTLETS_FILE]
-    tables = [
-        read_table_file(
-            file,
-            option="--outlets",
-            need=["source", "origin"],
-            what="an outlet table",
-            comment="#",
-            dtype=str,
-            keep_default_na=False,
-        ).reindex(columns=OUTLET_COLUMNS, fill_value="")
-        for file in files
-    ]
+    tables = ([_read_outlets(Path(path))] if path is not None else []) + [_builtin_outlets()]
     table = pd.concat(tables, ignore_index=True)
     table["source"] = table["source"].map(_outlet_key)
     table = table[table["source"] != ""]
     return table.drop_duplicates("source", keep="first").reset_index(drop=True)
+
+
+@functools.cache
+def _builtin_outlets() -> pd.DataFrame:
+    """The shipped table, read once a process (every ``by="origin"`` call looks it up)."""
+    return _read_outlets(OUTLETS_FILE)
+
+
+def _read_outlets(file: Path) -> pd.DataFrame:
+    from analysis.inputs import read_table_file
+
+    return read_table_file(
+        file,
+        option="--outlets",
+        need=["source", "origin"],
+        what="an outlet table",
+        comment="#",
+        dtype=str,
+        keep_default_na=False,
+    ).reindex(columns=OUTLET_COLUMNS, fill_value="")
 
 
 def _outlet_key(value: Any) -> str:

@@ -94,6 +94,27 @@ def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
     return value
 
 
+def select_languages(corpus: Any, option: str, *, spec: Any) -> Any:
+    """The documents of ``corpus`` in the languages of a ``--lang en,ru`` option.
+
+    Raises
+    ------
+    analysis.errors.OptionError
+        When no document is in those languages; the message lists the corpus's languages.
+    """
+    from analysis.errors import OptionError
+
+    langs = [code.strip().lower() for code in str(option).split(",") if code.strip()]
+    kept = corpus.in_languages(*langs)
+    if not len(kept):
+        found = ", ".join(f"{k} {v}" for k, v in corpus.left_out(kept).items())
+        raise OptionError(
+            f"--lang {option}: no document of {spec} is in {langs}; its languages are "
+            f"{found}. Pass one of those codes, or leave --lang out."
+        )
+    return kept
+
+
 def read_table_file(
     path: Any, *, option: str, need: Sequence[str], what: str, **read_csv: Any
 ) -> pd.DataFrame:

@@ -18,6 +18,7 @@ its own corpus cannot be found; the others still run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -124,6 +125,7 @@ def _missing_corpus(declared: dict, given: dict) -> str | None:
 BUILTIN_REPORT = "factbook"
 
 
+@functools.cache
 def _local_kernel_manager() -> type:
     """A kernel manager that talks to its kernel over local IPC sockets, not TCP.
 

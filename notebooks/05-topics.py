@@ -78,7 +78,7 @@ print(
 # (`topics.choose_k`; set `k` above to override it).
 
 # %%
-tried = [n for n in ks if n <= topics.max_k(len(units))] or [topics.max_k(len(units))]
+tried = topics.feasible_ks(ks, len(units))
 if len(tried) < len(ks):
     print(
         f"left out of the sweep: k = {[n for n in ks if n not in tried]} "

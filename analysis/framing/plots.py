@@ -52,10 +52,10 @@ def too_few_docs(table: pd.DataFrame) -> pd.Series:
     return table["n_docs"].fillna(0) < MIN_INTERVAL_DOCS
 
 
-def _dots(ax, x, ys, err, small, *, color, label, ms):
+def _dots(ax, x, ys, err, small, *, color, ms):
     """Dots with whiskers; rows in ``small`` hollow and without whiskers.
 
-    Returns the artist to show in a legend for ``label`` (the whiskered dots when any).
+    Returns the artist to show in the legend (the whiskered dots when there are any).
     """
     small = np.asarray(small, dtype=bool)
     x, ys = np.asarray(x, dtype=float), np.asarray(ys, dtype=float)
@@ -70,7 +70,6 @@ def _dots(ax, x, ys, err, small, *, color, label, ms):
             ms=ms,
             capsize=2,
             color=color,
-            label=label,
         )
     if small.any():
         (hollow,) = ax.plot(x[small], ys[small], "o", ms=ms, mfc="white", mec=color)
@@ -202,7 +201,6 @@ def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict, tit
                 _xerr(rows, "share"),
                 too_few_docs(rows),
                 color=actor_color(actor),
-                label=_count_label(actor, rows),
                 ms=4,
             )
         )
@@ -278,7 +276,6 @@ def plot_tone(table: pd.DataFrame, *, ax=None, title: str = ""):
                 _xerr(rows, "tone"),
                 too_few_docs(rows),
                 color=actor_color(actor),
-                label=actor,
                 ms=5,
             )
         )

@@ -98,6 +98,7 @@ def _source(args: argparse.Namespace):
         return args.spec
     import analysis
     from analysis.errors import OptionError
+    from analysis.inputs import select_languages
     from analysis.scale.parquet import is_partitioned
 
     if is_partitioned(args.spec):
@@ -106,15 +107,7 @@ def _source(args: argparse.Namespace):
             "counted as written; write it from the documents you want "
             "(corpus to-parquet on a filtered corpus), or leave --lang out."
         )
-    langs = [code.strip().lower() for code in args.lang.split(",") if code.strip()]
-    corpus = analysis.load(args.spec)
-    kept = corpus.in_languages(*langs)
-    if not len(kept):
-        raise OptionError(
-            f"--lang {args.lang}: no document of {args.spec} is in {langs}; its languages "
-            f"are {corpus.left_out(kept)}."
-        )
-    return kept
+    return select_languages(analysis.load(args.spec), args.lang, spec=args.spec)
 
 
 def run_counts(args: argparse.Namespace) -> int:

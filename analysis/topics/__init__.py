@@ -114,7 +114,7 @@ from analysis.topics.matching import Stability, compare_runs, match_topics, stab
 from analysis.topics.matrix import unit_dtm
 from analysis.topics.model import MODELS, TopicModel
 from analysis.topics.plots import plot_sweep, plot_trend
-from analysis.topics.selection import check_k, choose_k, k_rule, max_k, sweep
+from analysis.topics.selection import check_k, choose_k, feasible_ks, k_rule, max_k, sweep
 from analysis.topics.tables import TERM_COLUMNS
 from analysis.topics.text_units import DEFAULT_ACTORS, UNITS, sample_documents, units
 
@@ -134,6 +134,7 @@ __all__ = [
     "default_group",
     "diversity",
     "exclusivity",
+    "feasible_ks",
     "frex",
     "k_rule",
     "match_topics",

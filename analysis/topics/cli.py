@@ -89,15 +89,14 @@ def run_cli(
     """
     import analysis
     from analysis.inputs import check_choice, is_corpus
-    from analysis.topics.selection import choose_k, max_k, sweep
+    from analysis.topics.selection import choose_k, feasible_ks, sweep
 
     check_choice("--unit", unit, ["document", "paragraph", "actor_context"])
     corpus = spec if is_corpus(spec) else analysis.load(spec)
     table = units(corpus, unit, actors=() if unit != "actor_context" else DEFAULT_ACTORS)
     tables: dict[str, pd.DataFrame] = {}
     if k is None:
-        tried = [n for n in ks if n <= max_k(len(table))] or [max_k(len(table))]
-        tables["sweep"] = sweep(table, tried, model=model, seeds=(seed,))
+        tables["sweep"] = sweep(table, feasible_ks(ks, len(table)), model=model, seeds=(seed,))
         k = choose_k(tables["sweep"])
     tm = TopicModel(k, model=model, random_state=seed).fit(table)
     group = default_group(tm.units_) if isinstance(by, str) and by == "auto" else by

@@ -91,6 +91,11 @@ def max_k(n_units: int) -> int:
     return max(2, int(n_units) // UNITS_PER_TOPIC)
 
 
+def feasible_ks(ks: Sequence[int], n_units: int) -> list[int]:
+    """The ks of a sweep the data can carry (:func:`max_k`); ``[max_k]`` when none can."""
+    return [k for k in ks if k <= max_k(n_units)] or [max_k(n_units)]
+
+
 def check_k(k: int, *, n_units: int, n_terms: int) -> None:
     """Refuse a k the data cannot carry, and warn when it is thinly spread.
 
