@@ -345,3 +345,19 @@ def test_empty_texts_and_empty_corpus(settings):
     m = dtm(make_corpus(["", "the of and", "peace"]), settings=settings)
     assert list(m.terms) == ["peace"] and list(m.n_tokens) == [0, 0, 1]
     assert dtm(make_corpus([]), settings=settings).shape == (0, 0)
+
+
+def test_nothing_inside_a_web_address_is_a_word():
+    """A list of percent-encoded links ranked "d0" and "ru" among the top terms of the
+    Russian excerpts (their URLS.txt); the mention layer already ignores names in URLs."""
+    from analysis.tokens import token_spans, tokenize
+
+    text = (
+        "NATO said so (https://ru.wikipedia.org/wiki/%D0%9E%D0%94%D0%9A%D0%91) and "
+        "www.nato.int/news, then the CSTO replied. HTTP://EXAMPLE.COM/Treaty"
+    )
+    assert tokenize(text) == ["nato", "csto", "replied"]
+    spans = [t for t in token_spans(text) if t.keep]
+    assert [text[t.start : t.end] for t in spans] == ["NATO", "CSTO", "replied"]
+    russian = "ОДКБ (https://odkb-csto.org/news/%D0%BE%D0%B4) провела учения."
+    assert tokenize(russian, lang="ru") == ["csto", "провести", "учение"]

@@ -14,7 +14,7 @@ from analysis.tokens.languages import token_language
 from analysis.tokens.lemmas import lemma_pipeline, lemmatize_spans, without_lemmas
 from analysis.tokens.options import NGRAM_SEP, Token, TokenOptions
 from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor, token_plan
-from analysis.tokens.words import raw_chunks, terms_of_chunk, word_spans
+from analysis.tokens.words import blank_urls, raw_chunks, terms_of_chunk, word_spans
 
 
 def _unigrams(text: str, plan: TokenPlan) -> list[str]:
@@ -52,6 +52,7 @@ def token_spans(
     plan = plan_for(options or TokenOptions(), lang, text)
     spans: list[Token] = []
     pos = 0
+    text = blank_urls(text)  # offsets into the text as given still hold
     for start, end, token in actor_hits(text, plan):
         spans.extend(word_spans(text, pos, start, plan))
         spans.append(Token(token, start, end, True))

@@ -6,6 +6,11 @@ is counted by raw chunks and each DISTINCT chunk is turned into words once
 (:func:`_chunk_terms`, memoized in the plan). Lower-casing and straightening apostrophes
 run once per text where that keeps every offset, else once per word. A plan's
 ``word_form`` (Russian: folding and lemmas) maps each word after that.
+
+Nothing inside a web address is a word: a run of non-space characters from a scheme
+(``https://``) or ``www.`` is blanked before chunking (:func:`blank_urls`, same length, so
+offsets hold), as the mention layer ignores names inside addresses. Otherwise a list of
+percent-encoded links ranks "d0" and "ru" among a Russian corpus's top terms.
 """
 
 from __future__ import annotations
@@ -22,6 +27,15 @@ _WORD = re.compile(r"(?<![^\W_]['’])[^\W_]+(?:[-'’](?![sS](?![^\W_]))[^\W_]+
 #: one chunk, and a chunk's words do not depend on what surrounds it, so :func:`dtm` counts
 #: raw chunks and turns each DISTINCT chunk into words once (:func:`_chunk_terms`).
 _CHUNK = re.compile(r"\w+(?:[-'’]\w+)*+")
+#: A web address: from a scheme or "www." to the next white space.
+_URL_RUN = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*")
+
+
+def blank_urls(text: str) -> str:
+    """``text`` with every web address replaced by as many spaces (offsets unchanged)."""
+    if "://" not in text and "www." not in text and "WWW." not in text:
+        return text
+    return _URL_RUN.sub(lambda m: " " * len(m.group()), text)
 
 
 def normalize_words(words: list[str], lowercase: bool) -> list[str]:
@@ -71,6 +85,7 @@ def raw_chunks(text: str, plan: TokenPlan) -> list[str]:
     """The chunks of a text in order, actor names replaced by marked actor tokens."""
     out: list[str] = []
     pos = 0
+    text = blank_urls(text)
     for start, end, token in actor_hits(text, plan):
         out += _CHUNK.findall(text, pos, start)
         out.append(_ACTOR_MARK + token)
