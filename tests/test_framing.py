@@ -565,3 +565,22 @@ def test_key_term_axis_names_the_statistic():
     )
     fig = framing.plot_key_terms(keys)
     assert fig.axes[0].get_xlabel() == "G² (log-likelihood)"
+
+
+def test_profile_legend_counts_in_words():
+    profile = pd.DataFrame(
+        {
+            "actor": ["CSTO", "NATO"],
+            "frame": ["threat", "threat"],
+            "share": [0.0, 0.5],
+            "ci_low": [0.0, 0.2],
+            "ci_high": [0.0, 0.8],
+            "n_hits": [0, 6],
+            "n_contexts": [1, 12],
+            "n_docs": [1, 6],
+        }
+    )
+    fig = framing.plot_frame_profile(profile)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["CSTO (1 context, 1 doc)", "NATO (12 contexts, 6 docs)"]
+    assert "CSTO (1)" in framing.profile_caption(profile)

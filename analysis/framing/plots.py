@@ -215,11 +215,15 @@ def _draw_profile(ax, profile: pd.DataFrame, order: list[str], labels: dict, tit
 
 def _count_label(actor: str, rows: pd.DataFrame) -> str:
     """``"CSTO (12 contexts, 6 docs)"``: what the dot counts and what the interval resamples."""
-    n_ctx = int(rows["n_contexts"].iloc[0])
+    contexts = _count(int(rows["n_contexts"].iloc[0]), "context")
     if "n_docs" not in rows:
-        return f"{actor} ({n_ctx:,} contexts)"
-    n_docs = int(rows["n_docs"].iloc[0])
-    return f"{actor} ({n_ctx:,} contexts, {n_docs:,} doc{'s' if n_docs != 1 else ''})"
+        return f"{actor} ({contexts})"
+    return f"{actor} ({contexts}, {_count(int(rows['n_docs'].iloc[0]), 'doc')})"
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 doc"``, ``"12 docs"``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def plot_differences(diffs: pd.DataFrame, *, ax=None, frames=None, title: str = ""):
