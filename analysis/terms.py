@@ -32,7 +32,7 @@ from analysis.inputs import is_corpus
 from analysis.tokens import DTM, TokenOptions, dtm
 
 #: Columns of :func:`frequencies`.
-FREQUENCY_COLUMNS = ["term", "group", "count", "rel_per_10k", "doc_freq", "rank", "dispersion"]
+FREQUENCY_COLUMNS = ["term", "group", "count", "per_10k_words", "doc_freq", "rank", "dispersion"]
 #: Columns of :func:`tfidf`.
 TFIDF_COLUMNS = ["term", "group", "count", "tf", "doc_freq", "idf", "tfidf", "rank"]
 By = str | Sequence[Any] | np.ndarray | pd.Series | None  # see analysis.groups
@@ -259,7 +259,7 @@ def frequencies(
         One row a (term, group) with ``count > 0``, columns :data:`FREQUENCY_COLUMNS`:
 
         - ``count``: occurrences in the group;
-        - ``rel_per_10k = 10_000 * count / n_tokens(group)``;
+        - ``per_10k_words = 10_000 * count / n_tokens(group)``;
         - ``doc_freq``: documents of the group containing the term;
         - ``rank``: 1 = most frequent in the group (ties share the lowest rank);
         - ``dispersion``: Gries' DP across the group's documents (0 = spread like the
@@ -274,7 +274,7 @@ def frequencies(
     cells = _cells(m, groups)
     g = cells["group"]
     cells.update(
-        rel_per_10k=1e4 * cells["count"] / groups.n_tokens[g],
+        per_10k_words=1e4 * cells["count"] / groups.n_tokens[g],
         doc_freq=cells["doc_freq"].astype(np.int64),
     )
     out = _table(m, groups, cells, score=cells["count"], top=top)

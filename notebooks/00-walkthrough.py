@@ -217,7 +217,7 @@ figures.save_figure(
 # The same idea works for every word. Before counting, texts are cut into words
 # (*tokens*), lower-cased, and very common words that carry no topic ("the", "of",
 # "and": *stopwords*) are dropped; every name of an organization becomes one token
-# (`csto`, `nato`, `un`). The table gives each word's `count`, its rate `rel_per_10k`
+# (`csto`, `nato`, `un`). The table gives each word's `count`, its rate `per_10k_words`
 # (per 10,000 of these kept words), in how many documents it occurs (`doc_freq`), and
 # its **dispersion** (Gries' DP): 0 means the word is spread evenly over the documents,
 # values near 1 that a few documents use it a lot. A word with a high count but a high
@@ -230,7 +230,7 @@ spread, lumpy = top.nsmallest(1, "dispersion").iloc[0], top.nlargest(1, "dispers
 print(
     f"After removing stopwords, {top.attrs['n_tokens']['all']:,} words remain. The most "
     f"frequent, '{first.term}', occurs {first['count']:,} times "
-    f"({first.rel_per_10k:.0f} per 10,000) in "
+    f"({first.per_10k_words:.0f} per 10,000) in "
     f"{first.doc_freq} of {top.attrs['n_docs']['all']} documents."
 )
 print(
@@ -275,7 +275,7 @@ if not can_compare:
     )
 else:
     named_most = by_group[by_group["actor"] == focus].sort_values("n_mentions", ascending=False)
-    target = keyness_target if keyness_target is not None else named_most[field].iloc[0]
+    target = keyness_target if keyness_target is not None else named_most["group"].iloc[0]
     key = keyness.keyness(readable, by=field, target=target, top=10)
     print(
         f"Target: {field} = {target!r}, against the other {corpus.docs[field].nunique() - 1} groups."

@@ -123,15 +123,15 @@ figures.save_figure(
 # The same rate per 10,000 words, for the largest groups of the corpus (by words).
 
 # %%
-largest = by_group.groupby(field)["n_words"].max().nlargest(12).index
-table = by_group[by_group[field].isin(largest)].copy()
-table[field] = pd.Categorical(table[field], categories=list(largest), ordered=True)
-table = table.sort_values([field, "actor"])
+largest = by_group.groupby("group")["n_words"].max().nlargest(12).index
+table = by_group[by_group["group"].isin(largest)].copy()
+table["group"] = pd.Categorical(table["group"], categories=list(largest), ordered=True)
+table = table.sort_values(["group", "actor"])
 fig, ax = plt.subplots(figsize=(7, 0.55 * len(largest) + 1.5))
 figures.actor_bars(
     ax,
     table,
-    group=field,
+    group="group",
     value="per_10k_words",
     xlabel="mentions per 10,000 words",
     title=f"Mentions per 10,000 words by {field}",
@@ -154,7 +154,7 @@ figures.save_figure(
 
 # %%
 widgets.actor_group_picker(
-    table, group=field, value="per_10k_words", xlabel="mentions per 10,000 words"
+    table, group="group", value="per_10k_words", xlabel="mentions per 10,000 words"
 )
 
 # %% [markdown]

@@ -51,7 +51,7 @@ len(corpus)
 # %% [markdown]
 # ## The most frequent words
 #
-# `rel_per_10k` is the count per 10,000 words; `dispersion` is Gries' DP (0: spread evenly
+# `per_10k_words` is the count per 10,000 words; `dispersion` is Gries' DP (0: spread evenly
 # over the documents, near 1: concentrated in a few), which tells a word used everywhere
 # from one that a single long document repeats.
 
@@ -64,8 +64,8 @@ fig, ax = plt.subplots(figsize=(5, 6))
 figures.barh(
     ax,
     top["term"],
-    top["rel_per_10k"],
-    value_labels=[f"{v:.0f}" for v in top["rel_per_10k"]],
+    top["per_10k_words"],
+    value_labels=[f"{v:.0f}" for v in top["per_10k_words"]],
     xlabel="occurrences per 10,000 words",
     title="The most frequent words",
 )

@@ -99,6 +99,7 @@ found.query("actor == 'CSTO'").groupby("surface").size().rename("mentions").to_f
 
 # %%
 per_year = actors.mention_counts(found, docs, by="year", actors=peers)
+per_year = per_year.rename(columns={"group": "year"})
 fig, ax = plt.subplots(figsize=(7.5, 3.4))
 figures.timeline(
     ax,
@@ -134,13 +135,15 @@ members = actors.mention_shares(
 shares = pd.concat(
     [everyone.assign(speakers="all states"), members.assign(speakers="CSTO members")],
     ignore_index=True,
-)
+).rename(columns={"group": "period"})
 shares.query("actor == 'CSTO'").round(3)
 
 # %%
 fig = figures.panels(
     shares.query("actor == 'CSTO'").assign(
-        pct=lambda d: 100 * d["share"], lo=lambda d: 100 * d["low"], hi=lambda d: 100 * d["high"]
+        pct=lambda d: 100 * d["share"],
+        lo=lambda d: 100 * d["ci_low"],
+        hi=lambda d: 100 * d["ci_high"],
     ),
     facet="speakers",
     label="period",
@@ -170,7 +173,7 @@ figures.save_figure(
 # speeches, period against period:
 
 # %%
-csto_members = members.query("actor == 'CSTO'").set_index("period")
+csto_members = members.query("actor == 'CSTO'").set_index("group")
 labels = list(csto_members.index)
 for before, after in zip(labels[:-1], labels[1:]):
     table = [

@@ -487,7 +487,7 @@ def test_mention_counts_per_document_and_group():
         0,
         0,
     ]
-    by = mention_counts(m, docs, by="bloc").set_index(["bloc", "actor"])
+    by = mention_counts(m, docs, by="bloc").set_index(["group", "actor"])
     assert by.loc[("east", "UN")].to_dict() == {
         "n_docs": 2,
         "n_docs_mentioning": 2,
@@ -509,14 +509,14 @@ def test_mention_shares_with_bootstrap_intervals():
         {"doc_id": texts.index, "text": texts.values, "period": ["early"] * 20 + ["late"] * 20}
     )
     m = mentions(texts, ["NATO", "UN"])
-    shares = mention_shares(m, docs, "period", n_boot=500).set_index(["period", "actor"])
+    shares = mention_shares(m, docs, "period", n_boot=500).set_index(["group", "actor"])
     early, late = shares.loc[("early", "NATO")], shares.loc[("late", "NATO")]
     assert (early["n_docs"], early["n_docs_mentioning"], early["share"]) == (20, 4, 0.2)
     assert late["share"] == 0.75
-    assert 0.0 <= early["low"] < 0.2 < early["high"] <= 0.5
-    assert early["high"] < late["low"]  # clearly apart
-    assert shares.loc[("late", "UN"), ["share", "low", "high"]].tolist() == [0.0, 0.0, 0.0]
-    again = mention_shares(m, docs, "period", n_boot=500).set_index(["period", "actor"])
+    assert 0.0 <= early["ci_low"] < 0.2 < early["ci_high"] <= 0.5
+    assert early["ci_high"] < late["ci_low"]  # clearly apart
+    assert shares.loc[("late", "UN"), ["share", "ci_low", "ci_high"]].tolist() == [0.0, 0.0, 0.0]
+    again = mention_shares(m, docs, "period", n_boot=500).set_index(["group", "actor"])
     assert again.equals(shares)  # seeded
 
 
@@ -603,7 +603,7 @@ def test_factbook_profiles_naming_the_csto(factbook):
         "TKM",
         "UZB",
     }
-    counts = mention_counts(m, factbook, by="member_csto").set_index("member_csto")
+    counts = mention_counts(m, factbook, by="member_csto").set_index("group")
     assert counts.loc[True, "n_docs_mentioning"] == 6  # Uzbekistan withdrew in 2012
     assert counts.loc[False, "n_docs_mentioning"] == 2  # Turkmenistan and Uzbekistan
 

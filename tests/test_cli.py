@@ -155,12 +155,12 @@ def test_entities_command_writes_three_tables(tmp_path, capsys):
     out = tmp_path / "ents"
     assert main(["entities", str(folder), "--by", "outlet", "--out", str(out)]) == 0
     ents = pd.read_csv(out / "entities.csv", keep_default_na=False)
-    assert {"doc_id", "start", "end", "text", "label", "ent_id"} <= set(ents.columns)
+    assert {"doc_id", "start", "end", "surface", "label", "ent_id"} <= set(ents.columns)
     assert ((ents["ent_id"] == "CSTO") & (ents["label"] == "ORG")).sum() == 3
     assert "KAZ" in set(ents["ent_id"]) and "UKR" in set(ents["ent_id"])
     freq = pd.read_csv(out / "frequencies.csv", keep_default_na=False)
-    assert set(freq["outlet"]) == {"tass", "reuters"}
-    assert freq.query("outlet == 'reuters' and ent_id == 'NATO'")["count"].item() == 2
+    assert set(freq["group"]) == {"tass", "reuters"}
+    assert freq.query("group == 'reuters' and ent_id == 'NATO'")["count"].item() == 2
     co = pd.read_csv(out / "cooccurrence.csv", keep_default_na=False)
     assert "KAZ" in set(co.loc[co["actor"] == "CSTO", "ent_id"])
     assert "CSTO" not in set(co.loc[co["actor"] == "CSTO", "ent_id"])  # not its own neighbour

@@ -40,7 +40,7 @@ def table(**texts: str) -> pd.DataFrame:
 
 def triples(ents: pd.DataFrame, doc_id: str | None = None) -> list[tuple[str, str, str]]:
     rows = ents if doc_id is None else ents[ents["doc_id"] == doc_id]
-    return list(zip(rows["text"], rows["label"], rows["ent_id"]))
+    return list(zip(rows["surface"], rows["label"], rows["ent_id"]))
 
 
 def key(ents: pd.DataFrame) -> set[tuple]:
@@ -119,8 +119,8 @@ def test_offsets_and_sentence_ids_index_the_text():
     text = texts["x"]
     starts = sentence_starts(text)
     for row in ents.itertuples():
-        assert text[row.start : row.end] == row.text
-        assert row.text == row.text.strip()
+        assert text[row.start : row.end] == row.surface
+        assert row.surface == row.surface.strip()
         assert starts[row.sentence_id] <= row.start and (
             row.sentence_id + 1 == len(starts) or row.end <= starts[row.sentence_id + 1]
         )
@@ -333,10 +333,10 @@ def test_factbook_russia_names_its_neighbours(factbook):
     russia = corpus.filter(docs["iso3"].isin(["RUS", "KAZ"]).to_numpy())
     ents = entities(russia, settings=settings, n_process=1)
     freq = entity_frequencies(ents, russia, by="iso3", labels=["GPE"])
-    rus = freq[freq["iso3"] == "RUS"]
+    rus = freq[freq["group"] == "RUS"]
     assert rus.iloc[0][["ent_id", "name"]].tolist() == ["RUS", "Russia"]
     assert {"UKR", "KAZ", "BLR", "GEO"} & set(rus["ent_id"])
-    assert "RUS" in set(freq.loc[freq["iso3"] == "KAZ", "ent_id"])
+    assert "RUS" in set(freq.loc[freq["group"] == "KAZ", "ent_id"])
     orgs = entity_frequencies(ents, labels=["ORG"])
     assert {"CSTO", "UN", "SCO", "CIS"} <= set(orgs["ent_id"])
 
@@ -358,7 +358,7 @@ def _hand_ents() -> pd.DataFrame:
         ("c", 0, 20, 27, "Kremlin", "FAC", ""),
     ]
     frame = pd.DataFrame(
-        rows, columns=["doc_id", "sentence_id", "start", "end", "text", "label", "ent_id"]
+        rows, columns=["doc_id", "sentence_id", "start", "end", "surface", "label", "ent_id"]
     )
     return frame[ENTITY_COLUMNS]
 
@@ -375,8 +375,8 @@ def test_entity_frequencies_by_hand():
     assert freq["count"].sum() == len(ents)
     docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "side": ["x", "y", "y"]})
     by = entity_frequencies(ents, docs, by="side", labels=["GPE", "ORG"], top=2)
-    assert by.groupby("side").size().to_dict() == {"x": 2, "y": 2}
-    x = by[by["side"] == "x"]
+    assert by.groupby("group").size().to_dict() == {"x": 2, "y": 2}
+    x = by[by["group"] == "x"]
     assert x.iloc[0][["ent_id", "count"]].tolist() == ["RUS", 2]
     with pytest.raises(ValueError, match="needs docs"):
         entity_frequencies(ents, by="side")
@@ -437,7 +437,7 @@ def test_actor_cooccurrence_leaves_out_lists_of_organizations():
                     "doc_id": "a",
                     "start": [32, 36],
                     "end": [35, 39],
-                    "text": ["CIS", "SCO"],
+                    "surface": ["CIS", "SCO"],
                     "label": "ORG",
                     "ent_id": ["CIS", "SCO"],
                     "sentence_id": 0,
@@ -486,7 +486,7 @@ def test_mentions_and_entities_on_every_corpus_kind(kind, tmp_path):
     found = mentions(corpus, ["CSTO", "NATO", "UN"])
     ents = entities(corpus, mode="actor_sentences")
     texts = corpus.docs.set_index("doc_id")["text"]
-    assert all(texts[r.doc_id][r.start : r.end] == r.text for r in ents.itertuples())
+    assert all(texts[r.doc_id][r.start : r.end] == r.surface for r in ents.itertuples())
     csto = ents[ents["ent_id"] == "CSTO"]
     assert (csto["label"] == "ORG").all()
     # every CSTO mention in an English document is the ruler's CSTO entity, at the same place
@@ -494,7 +494,7 @@ def test_mentions_and_entities_on_every_corpus_kind(kind, tmp_path):
     assert set(zip(csto["doc_id"], csto["start"])) == set(zip(english["doc_id"], english["start"]))
     assert len(csto) >= 2
     freq = entity_frequencies(ents, corpus, by="doc_id")
-    assert set(freq["doc_id"]) <= set(corpus.doc_ids)
+    assert set(freq["group"]) <= set(corpus.doc_ids)
     near = actor_cooccurrence(ents, found, top=5)
     assert "CSTO" in set(near["actor"])
 

@@ -20,7 +20,7 @@ def test_first_sentence_of_009_by_hand(ents_ru):
     """Read by hand: the CSTO (full name), NATO, Ukraine, the CSTO, Bordyuzha, ITAR-TASS."""
     ents, _ = ents_ru
     first = ents[(ents["doc_id"] == "009") & (ents["start"] < 216)]
-    assert list(zip(first["text"], first["label"], first["ent_id"])) == [
+    assert list(zip(first["surface"], first["label"], first["ent_id"])) == [
         ("Организация Договора о коллективной безопасности", "ORG", "CSTO"),
         ("НАТО", "ORG", "NATO"),
         ("Украине", "GPE", "UKR"),
@@ -36,7 +36,9 @@ def test_russian_documents_are_parsed_and_others_reported(ents_ru, articles_ru):
     assert [s["doc_id"] for s in ents.attrs["skipped"]] == ["URLS"]  # not Russian: reported
     assert set(ents["label"]) <= {"ORG", "GPE", "PERSON"}
     texts = articles_ru.docs.set_index("doc_id")["text"]
-    assert all(texts[d][s:e] == t for d, s, e, t in ents[["doc_id", "start", "end", "text"]].values)
+    assert all(
+        texts[d][s:e] == t for d, s, e, t in ents[["doc_id", "start", "end", "surface"]].values
+    )
 
 
 def test_every_actor_mention_is_an_org_with_its_id(ents_ru, articles_ru):

@@ -406,17 +406,17 @@ def test_co_mention_network_weights():
     edges = framing.co_mention_network(contexts(docs))
     got = {
         (s, t): (w, n)
-        for s, t, w, n in zip(edges["source"], edges["target"], edges["weight"], edges["n_docs"])
+        for s, t, w, n in zip(edges["actor_a"], edges["actor_b"], edges["weight"], edges["n_docs"])
     }
     assert got == {("CSTO", "UN"): (2, 1), ("CSTO", "NATO"): (1, 1), ("NATO", "UN"): (1, 1)}
     row = edges.iloc[0]
-    assert row["jaccard"] == row["weight"] / (row["n_source"] + row["n_target"] - row["weight"])
+    assert row["jaccard"] == row["weight"] / (row["n_units_a"] + row["n_units_b"] - row["weight"])
     by = framing.co_mention_network(contexts(docs), by="source")
     assert set(by["group"]) == {"s1", "s2"}
     ents = pd.DataFrame({"doc_id": ["b"], "sentence_id": [0], "label": ["GPE"], "ent_id": ["KAZ"]})
     with_countries = framing.co_mention_network(contexts(docs), entities=ents)
     assert {("KAZ", "NATO"), ("KAZ", "UN")} <= set(
-        zip(with_countries["source"], with_countries["target"])
+        zip(with_countries["actor_a"], with_countries["actor_b"])
     )
 
 

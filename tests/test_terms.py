@@ -39,12 +39,12 @@ def test_frequencies_by_source_match_hand_counts(corpus):
     assert list(df.columns) == terms.FREQUENCY_COLUMNS
     peace = row(df, "peace", "A")
     assert (peace["count"], peace["doc_freq"], peace["rank"]) == (3, 2, 1)
-    assert peace["rel_per_10k"] == pytest.approx(1e4 * 3 / 7)
+    assert peace["per_10k_words"] == pytest.approx(1e4 * 3 / 7)
     assert row(df, "treaty", "A")["rank"] == 1  # tie with peace
     assert row(df, "war", "A")["rank"] == 3
     war_b = row(df, "war", "B")
     assert (war_b["count"], war_b["doc_freq"], war_b["rank"]) == (2, 1, 1)
-    assert war_b["rel_per_10k"] == pytest.approx(1e4 * 2 / 5)
+    assert war_b["per_10k_words"] == pytest.approx(1e4 * 2 / 5)
     assert row(df, "climate", "B")["rank"] == 2
     assert len(df) == 3 + 4
     assert df.attrs["n_tokens"] == {"A": 7, "B": 5} and df.attrs["n_docs"] == {"A": 2, "B": 2}

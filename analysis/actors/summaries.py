@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.groups import by_label, resolve_groups
 from analysis.inputs import as_docs
 from analysis.stats import cluster_bootstrap
 
@@ -30,11 +31,11 @@ from analysis.stats import cluster_bootstrap
 def mention_counts(
     mentions: pd.DataFrame,
     docs: Any,
-    by: str | Sequence[str] | None = None,
+    by: Any = None,
     *,
     actors: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Mentions per document or per metadata group, with rates per 10,000 words.
+    """Mentions per document or per group, with rates per 10,000 words.
 
     Parameters
     ----------
@@ -42,9 +43,10 @@ def mention_counts(
         The output of :func:`mentions`.
     docs : Corpus or DataFrame
         The documents the mentions came from: ``doc_id``, ``n_words`` (or ``text``) and the
-        ``by`` columns.
-    by : str or list of str, optional
-        Metadata column(s) to group documents by (default: one row a document).
+        metadata ``by`` reads.
+    by : column name, derived name, labels or function, optional
+        Groups, as everywhere (:func:`analysis.groups.resolve_groups`); documents without
+        a group are left out. Default: one row a document.
     actors : list of str, optional
         Actors to report, zeros included (default: ``mentions.attrs["actors"]``, else those
         found).
@@ -52,15 +54,18 @@ def mention_counts(
     Returns
     -------
     pandas.DataFrame
-        One row a (group, actor): the ``by`` columns (or ``doc_id``), ``actor``, ``n_docs``,
-        ``n_docs_mentioning``, ``n_mentions``, ``n_words`` and
+        One row a (group, actor): ``group`` (``doc_id`` without ``by``), ``actor``,
+        ``n_docs``, ``n_docs_mentioning``, ``n_mentions``, ``n_words`` and
         ``per_10k_words = 10_000 * n_mentions / n_words``.
     """
-    table = as_docs(docs, need=("doc_id",))
-    keys = ["doc_id"] if by is None else ([by] if isinstance(by, str) else list(by))
-    if "n_words" not in table:
-        table = table.assign(n_words=table["text"].str.split().str.len())
-    table = table[list(dict.fromkeys(["doc_id", *keys, "n_words"]))]
+    docs = as_docs(docs, need=("doc_id",))
+    n_words = docs["n_words"] if "n_words" in docs else docs["text"].str.split().str.len()
+    table = pd.DataFrame({"doc_id": docs["doc_id"].to_numpy(), "n_words": n_words.to_numpy()})
+    key = "doc_id"
+    if by is not None:
+        key = "group"
+        table = table.assign(group=resolve_groups(docs, by).to_numpy())
+        table = table[table["group"].notna()]
     actors = list(actors or mentions.attrs.get("actors") or sorted(mentions["actor"].unique()))
     per_doc = (
         mentions.groupby(["doc_id", "actor"], observed=True)
@@ -75,7 +80,7 @@ def mention_counts(
     grid["n_mentions"] = grid["n_mentions"].fillna(0).astype("int64")
     grid["mentioning"] = grid["n_mentions"] > 0
     out = (
-        grid.groupby([*keys, "actor"], observed=True, dropna=False, sort=True)
+        grid.groupby([key, "actor"], observed=True, dropna=False, sort=True)
         .agg(
             n_docs=("doc_id", "size"),
             n_docs_mentioning=("mentioning", "sum"),
@@ -85,14 +90,14 @@ def mention_counts(
         .reset_index()
     )
     out["per_10k_words"] = 10_000 * out["n_mentions"] / out["n_words"].where(out["n_words"] > 0)
-    out.attrs.update(by=keys, actors=actors)
+    out.attrs.update(by=by_label(by), actors=actors)
     return out
 
 
 def mention_shares(
     mentions: pd.DataFrame,
     docs: Any,
-    by: str,
+    by: Any,
     *,
     actors: Sequence[str] | None = None,
     n_boot: int = 1000,
@@ -110,9 +115,9 @@ def mention_shares(
     mentions : DataFrame
         The output of :func:`mentions`.
     docs : Corpus or DataFrame
-        ``doc_id``, ``n_words`` (or ``text``) and the ``by`` column.
-    by : str
-        Metadata column that defines the groups (e.g. a period or a bloc).
+        ``doc_id``, ``n_words`` (or ``text``) and the metadata ``by`` reads.
+    by : column name, derived name, labels or function
+        The groups (e.g. a period or ``"bloc"``; :func:`analysis.groups.resolve_groups`).
     actors : list of str, optional
         As in :func:`mention_counts`.
     n_boot : int, default 1000
@@ -122,18 +127,26 @@ def mention_shares(
     Returns
     -------
     pandas.DataFrame
-        ``by, actor, n_docs, n_docs_mentioning, share, low, high``.
+        ``group, actor, n_docs, n_docs_mentioning, share, ci_low, ci_high``.
     """
     table = as_docs(docs, need=("doc_id",))
     per_doc = mention_counts(mentions, table, actors=actors)
-    per_doc = per_doc.merge(table[["doc_id", by]].astype({"doc_id": "string"}), on="doc_id")
+    groups = pd.DataFrame(
+        {
+            "doc_id": table["doc_id"].astype("string").to_numpy(),
+            "group": resolve_groups(table, by).to_numpy(),
+        }
+    )
+    per_doc = per_doc.merge(groups[groups["group"].notna()], on="doc_id")
     per_doc["named"] = per_doc["n_mentions"] > 0
-    boot = cluster_bootstrap(per_doc, ["named"], by=by, n_boot=n_boot, random_state=random_state)
+    boot = cluster_bootstrap(
+        per_doc, ["named"], by="group", n_boot=n_boot, random_state=random_state
+    )
     low, high = boot.interval(ci)
-    out = boot.cells.rename(columns={"group": by})[[by, "actor", "n_docs"]]
+    out = boot.cells[["group", "actor", "n_docs"]].copy()
     out["n_docs_mentioning"] = boot.sums[:, 0].astype("int64")
-    out["share"], out["low"], out["high"] = boot.estimate[:, 0], low[:, 0], high[:, 0]
-    out.attrs.update(by=by, n_boot=n_boot, ci=ci)
+    out["share"], out["ci_low"], out["ci_high"] = boot.estimate[:, 0], low[:, 0], high[:, 0]
+    out.attrs.update(by=by_label(by), n_boot=n_boot, ci=ci)
     return out
 
 

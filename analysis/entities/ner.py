@@ -34,7 +34,7 @@ from analysis.settings import Settings, get_settings
 from analysis.tokens.languages import base_language
 
 #: Columns of the table :func:`entities` returns.
-ENTITY_COLUMNS = ["doc_id", "start", "end", "text", "label", "ent_id", "sentence_id"]
+ENTITY_COLUMNS = ["doc_id", "start", "end", "surface", "label", "ent_id", "sentence_id"]
 MODES = ("full", "actor_sentences", "auto")
 #: ``mode="auto"`` parses whole documents up to this many characters of English text (about
 #: 1.5 million words: a few minutes on two cores), only actor sentences beyond.
@@ -283,6 +283,6 @@ def _assemble(
     is_country = out["label"].isin(COUNTRY_LABELS).to_numpy()
     if is_country.any():
         code = country_code if language == "en" else russian_country_code
-        ent_id[is_country] = out.loc[is_country, "text"].map(code).to_numpy()
+        ent_id[is_country] = out.loc[is_country, "surface"].map(code).to_numpy()
     out["ent_id"] = pd.Series(ent_id, dtype="string")
     return out[ENTITY_COLUMNS]

@@ -29,7 +29,7 @@ _STORED = {
     "doc_hash": "string",
     "start": "int64",
     "end": "int64",
-    "text": "string",
+    "surface": "string",
     "label": "string",
     "actor": "string",
     "sentence_id": "int64",
@@ -146,7 +146,7 @@ class ShardWriter:
                 rows["doc_hash"].append(doc_hash)
                 rows["start"].append(start)
                 rows["end"].append(end)
-                rows["text"].append(text[start:end])
+                rows["surface"].append(text[start:end])
                 rows["label"].append(label)
                 rows["actor"].append(ent_id)
                 rows["sentence_id"].append(bisect_right(starts, start) - 1)

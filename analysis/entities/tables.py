@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
+from analysis.groups import by_label, resolve_groups
 from analysis.inputs import as_docs
 
 #: Labels of names (not numbers, dates or amounts): the default of :func:`actor_cooccurrence`.
@@ -35,7 +37,7 @@ NAMED_LABELS = (
 def _entity_key(ents: pd.DataFrame) -> pd.Series:
     """``ent_id`` where there is one, else the text without "the ", "'s" and extra spaces."""
     surface = (
-        ents["text"]
+        ents["surface"]
         .astype(str)
         .str.split()
         .str.join(" ")
@@ -53,13 +55,13 @@ def _names(data: pd.DataFrame) -> pd.Series:
     corpus: "Afghanistan", "Афганистане") is named by its most frequent Latin-script
     surface, so one label reads the same in every panel.
     """
-    counts = data.groupby(["label", "key", "text"], observed=True).size().rename("n")
+    counts = data.groupby(["label", "key", "surface"], observed=True).size().rename("n")
     counts = counts.reset_index()
     counts["other_script"] = counts["key"].astype(str).str.startswith("\x00") & counts[
-        "text"
+        "surface"
     ].astype(str).str.contains("[\u0400-\u04ff]", regex=True)
-    counts = counts.sort_values(["other_script", "n", "text"], ascending=[True, False, True])
-    return counts.drop_duplicates(["label", "key"]).set_index(["label", "key"])["text"]
+    counts = counts.sort_values(["other_script", "n", "surface"], ascending=[True, False, True])
+    return counts.drop_duplicates(["label", "key"]).set_index(["label", "key"])["surface"]
 
 
 def _ranked(data: pd.DataFrame, keys: list[str], top: int | None) -> pd.DataFrame:
@@ -101,9 +103,10 @@ def entity_frequencies(
     ents : DataFrame
         The output of :func:`entities`.
     docs : Corpus or DataFrame, optional
-        Needed with ``by``: ``doc_id`` and the ``by`` columns.
-    by : str or list of str, optional
-        Metadata column(s) to count within (e.g. ``"region"``, ``"year"``).
+        Needed with ``by``: ``doc_id`` and the metadata ``by`` reads.
+    by : column name, derived name, labels or function, optional
+        Groups to count within (e.g. ``"region"``, ``"year"``, ``"bloc"``; see
+        :func:`analysis.groups.resolve_groups`); documents without a group are left out.
     labels : list of str, optional
         Only these labels.
     top : int, optional
@@ -112,22 +115,30 @@ def entity_frequencies(
     Returns
     -------
     pandas.DataFrame
-        ``[by...,] label, ent_id, name, count, n_docs``: ``name`` is the entity's most
+        ``[group,] label, ent_id, name, count, n_docs``: ``name`` is the entity's most
         frequent surface in ``ents`` (the same in every group), ``count`` its occurrences,
         ``n_docs`` the documents naming it; most frequent first.
     """
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     data = ents if labels is None else ents[ents["label"].isin(list(labels))]
-    missing = [k for k in keys if k not in data.columns]
-    if missing:
+    keys = []
+    if by is not None:
         if docs is None:
-            raise ValueError(f"by={keys} needs docs (a Corpus or table with doc_id and {missing})")
-        table = as_docs(docs, need=("doc_id",))
-        meta = table[["doc_id", *missing]].astype({"doc_id": "string"})
-        data = data.astype({"doc_id": "string"}).merge(meta, on="doc_id", how="left")
+            raise OptionError(
+                f"entity_frequencies(by={by_label(by)!r}) needs docs=, the documents the "
+                "entities came from (a Corpus or a table with doc_id and the metadata by reads)."
+            )
+        table = as_docs(docs, need=("doc_id",), what="entity_frequencies()")
+        groups = pd.DataFrame(
+            {
+                "doc_id": table["doc_id"].astype("string").to_numpy(),
+                "group": resolve_groups(table, by).to_numpy(),
+            }
+        )
+        data = data.astype({"doc_id": "string"}).merge(groups[groups["group"].notna()], on="doc_id")
+        keys = ["group"]
     data = data.assign(key=_entity_key(data))
     out = _ranked(data, keys, top)
-    out.attrs.update(by=keys, labels=list(labels) if labels else None, top=top)
+    out.attrs.update(by=by_label(by), labels=list(labels) if labels else None, top=top)
     return out
 
 
@@ -204,7 +215,7 @@ def actor_cooccurrence(
     pairs = e[[*unit, "_row"]].merge(present, on=unit)[["_row", "actor"]]
     pairs = pairs.merge(own.assign(_own=True), on=["_row", "actor"], how="left")
     pairs = pairs[pairs["_own"].isna()].drop(columns="_own")
-    data = pairs.merge(e[["_row", "doc_id", "label", "ent_id", "text", "key"]], on="_row")
+    data = pairs.merge(e[["_row", "doc_id", "label", "ent_id", "surface", "key"]], on="_row")
     out = _ranked(data, ["actor"], top)
     out.attrs.update(level=level, top=top, labels=list(labels) if labels else None)
     return out

@@ -9,7 +9,16 @@ import pandas as pd
 from analysis.groups import by_label, with_groups
 
 #: Columns of :func:`co_mention_network`.
-EDGE_COLUMNS = ["group", "source", "target", "weight", "n_docs", "n_source", "n_target", "jaccard"]
+EDGE_COLUMNS = [
+    "group",
+    "actor_a",
+    "actor_b",
+    "weight",
+    "n_docs",
+    "n_units_a",
+    "n_units_b",
+    "jaccard",
+]
 
 
 def co_mention_network(
@@ -40,10 +49,11 @@ def co_mention_network(
     Returns
     -------
     pandas.DataFrame
-        One row an edge: ``group`` ("all" without ``by``), ``source``, ``target``
-        (``source < target``), ``weight`` (units naming both), ``n_docs`` (documents with
-        such a unit), ``n_source``, ``n_target`` (units naming each) and
-        ``jaccard = weight / (n_source + n_target - weight)``; heaviest first.
+        One row an edge: ``group`` ("all" without ``by``), ``actor_a``, ``actor_b``
+        (``actor_a < actor_b``, as in :func:`analysis.actors.co_mentions`), ``weight``
+        (units naming both), ``n_docs`` (documents with such a unit), ``n_units_a``,
+        ``n_units_b`` (units naming each) and
+        ``jaccard = weight / (n_units_a + n_units_b - weight)``; heaviest first.
     """
     data = contexts.assign(group="all") if by is None else with_groups(contexts, by, frames=frames)
     units = data[["group", "doc_id", "sentence_id", "actor"]].astype({"actor": str})
@@ -55,14 +65,14 @@ def co_mention_network(
 
 
 def _actor_pairs(data: pd.DataFrame) -> pd.DataFrame:
-    """``group, doc_id, sentence_id, source, target`` of each unit naming two actors."""
+    """``group, doc_id, sentence_id, actor_a, actor_b`` of each unit naming two actors."""
     links = data.assign(other=data["other_actors"].fillna("").str.split(";")).explode("other")
     other = links["other"].fillna("").astype(str)
     links = links[(other.str.len() > 0) & (links["actor"].astype(str) < other)]
     return (
         links[["group", "doc_id", "sentence_id", "actor", "other"]]
-        .rename(columns={"actor": "source", "other": "target"})
-        .astype({"source": str})
+        .rename(columns={"actor": "actor_a", "other": "actor_b"})
+        .astype({"actor_a": str})
     )
 
 
@@ -83,8 +93,8 @@ def _country_links(
             "group": both["group"],
             "doc_id": both["doc_id"],
             "sentence_id": both["sentence_id"],
-            "source": src.where(src < tgt, tgt),
-            "target": tgt.where(src < tgt, src),
+            "actor_a": src.where(src < tgt, tgt),
+            "actor_b": tgt.where(src < tgt, src),
         }
     )
     own = both[["group", "doc_id", "sentence_id", "ent_id"]].rename(columns={"ent_id": "actor"})
@@ -94,15 +104,16 @@ def _country_links(
 def _edges(pairs: pd.DataFrame, units: pd.DataFrame, min_weight: int, by: Any) -> pd.DataFrame:
     size = units.groupby(["group", "actor"], observed=True).size()
     out = (
-        pairs.groupby(["group", "source", "target"], observed=True)
+        pairs.groupby(["group", "actor_a", "actor_b"], observed=True)
         .agg(weight=("doc_id", "size"), n_docs=("doc_id", "nunique"))
         .reset_index()
     )
-    for end in ("source", "target"):
-        out[f"n_{end}"] = [int(size.get((g, a), 0)) for g, a in zip(out["group"], out[end])]
-    out["jaccard"] = out["weight"] / (out["n_source"] + out["n_target"] - out["weight"])
+    for end in ("a", "b"):
+        actors = out[f"actor_{end}"]
+        out[f"n_units_{end}"] = [int(size.get((g, a), 0)) for g, a in zip(out["group"], actors)]
+    out["jaccard"] = out["weight"] / (out["n_units_a"] + out["n_units_b"] - out["weight"])
     out = out[out["weight"] >= min_weight].sort_values(
-        ["group", "weight", "source", "target"], ascending=[True, False, True, True]
+        ["group", "weight", "actor_a", "actor_b"], ascending=[True, False, True, True]
     )
     out = out.reset_index(drop=True)[EDGE_COLUMNS]
     out.attrs.update(by=by_label(by), min_weight=min_weight)

@@ -414,7 +414,7 @@ def plot_network(edges: pd.DataFrame, *, group: str | None = None, ax=None, titl
 
     rows = edges if group is None else edges[edges["group"].astype(str) == str(group)]
     size = (
-        pd.concat([rows.set_index("source")["n_source"], rows.set_index("target")["n_target"]])
+        pd.concat([rows.set_index("actor_a")["n_units_a"], rows.set_index("actor_b")["n_units_b"]])
         .groupby(level=0)
         .max()
     )
@@ -422,7 +422,7 @@ def plot_network(edges: pd.DataFrame, *, group: str | None = None, ax=None, titl
     pos = _circle(nodes)
     fig, ax = _axes(ax, figsize=(5.5, 5.5))
     top = max(rows["weight"].max(), 1) if len(rows) else 1
-    for s, t, w in zip(rows["source"], rows["target"], rows["weight"]):
+    for s, t, w in zip(rows["actor_a"], rows["actor_b"], rows["weight"]):
         ax.plot(*zip(pos[s], pos[t]), color="#777777", lw=0.5 + 5 * w / top, alpha=0.6, zorder=1)
     biggest = max(size.max(), 1) if len(size) else 1
     for n in nodes:

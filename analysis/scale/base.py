@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.groups import group_strings, resolve_groups
+from analysis.groups import DERIVED_GROUPS, group_strings, resolve_groups
 from analysis.inputs import is_corpus
 from analysis.scale.backends import Backend, get_backend
 from analysis.scale.parquet import Partition, PartitionedCorpus, is_partitioned
@@ -53,9 +53,9 @@ def columns_of(source: Any) -> list[str]:
     return list(source.docs.columns)
 
 
-def check_by(source: Any, by: By, derived: Sequence[str] = ()) -> None:
+def check_by(source: Any, by: By) -> None:
     """Raise KeyError, naming the columns, when ``by`` is neither a column nor derived."""
-    if isinstance(by, str) and by not in derived:
+    if isinstance(by, str) and by not in DERIVED_GROUPS:
         found = columns_of(source)
         if by not in found:
             raise KeyError(
@@ -102,8 +102,12 @@ def _load_and_map(part: Partition, *, map_fn: Callable, columns: Sequence[str] |
 
 
 def needed(base: Sequence[str], by: By) -> list[str] | None:
-    """Columns to read: ``base`` plus the ``by`` column (all columns for a callable)."""
-    if callable(by):
+    """Columns to read: ``base`` plus the ``by`` column.
+
+    All columns (None) for a function, or a derived grouping (``"bloc"``, ``"origin"``,
+    ``"year"``) that is not a column of its own: those read whatever metadata they find.
+    """
+    if callable(by) or (isinstance(by, str) and by in DERIVED_GROUPS):
         return None
     return list(dict.fromkeys([*base, *([by] if isinstance(by, str) else [])]))
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.groups import DERIVED_GROUPS, by_label, group_strings, resolve_groups
+from analysis.groups import by_label, group_strings, resolve_groups
 from analysis.scale.backends import Backend
 from analysis.scale.base import By, Tables, as_source, check_by, needed, run, sum_tables
 
@@ -223,7 +223,7 @@ def count_framing(
 
     asked = [actors] if isinstance(actors, str) else (list(actors) if actors else None)
     source = as_source(source)
-    check_by(source, by, derived=DERIVED_GROUPS)
+    check_by(source, by)
     step = partial(
         frame_partial,
         by=by,
@@ -235,8 +235,7 @@ def count_framing(
         include_children=include_children,
         context_actors=tuple(context_actors),
     )
-    derived = isinstance(by, str) and by in DERIVED_GROUPS  # may need any column
-    columns = None if derived else needed(["doc_id", "text", "lang"], by)
+    columns = needed(["doc_id", "text", "lang"], by)
     cells = run(
         source,
         step,
