@@ -52,7 +52,7 @@ import json
 import sys
 from pathlib import Path
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, OptionError
 
 SPEC_HELP = "'factbook', 'ungdc', a folder, an archive (.tgz/.zip) or a table"
 
@@ -319,8 +319,6 @@ def _load(args: argparse.Namespace):
 
 def _by(args: argparse.Namespace):
     """``--by``, with ``--outlets`` a grouping by origin through the user's outlet table."""
-    from analysis.errors import OptionError
-
     if not getattr(args, "outlets", None):
         return args.by
     if args.by != "origin":
@@ -490,7 +488,6 @@ def _dtm(args: argparse.Namespace) -> int:
 
 def _topics(args: argparse.Namespace) -> int:
     from analysis import topics
-    from analysis.errors import OptionError
 
     try:
         ks = [int(x) for x in args.sweep.split(",") if x.strip()]

@@ -78,6 +78,7 @@ from analysis import parallel
 from analysis import tokens as tok
 from analysis.atomic import atomic_path
 from analysis.cache import make_key
+from analysis.errors import OptionError
 from analysis.inputs import is_corpus
 from analysis.settings import Settings, get_settings
 from analysis.tokens import TokenOptions
@@ -243,7 +244,7 @@ def collocates(
     """
     _check(kind=(kind, NODE_KINDS), span=(span, SPANS), measure=(measure, MEASURES))
     if window < 1 or min_count < 1:
-        raise ValueError(f"window ({window}) and min_count ({min_count}) must be at least 1")
+        raise OptionError(f"window ({window}) and min_count ({min_count}) must be at least 1")
     corpus = _as_corpus(corpus)
     options = replace(options or TokenOptions(), ngram_range=(1, 1))
     stream = token_stream(corpus, options)
@@ -276,7 +277,7 @@ def collocates(
 def _node_pattern(node: str | Sequence[str], options: TokenOptions) -> list[str | re.Pattern]:
     """The node as a token sequence: exact tokens and glob patterns (``*``, ``?``)."""
     if not isinstance(node, str):
-        raise ValueError(
+        raise OptionError(
             "a term node is one word or phrase (a string); pass several "
             "actor ids with kind='actor', or a glob such as 'secur*'"
         )
@@ -291,7 +292,7 @@ def _node_pattern(node: str | Sequence[str], options: TokenOptions) -> list[str 
         else:
             run.append(word)
     if not out:
-        raise ValueError(
+        raise OptionError(
             f"node {node!r} has no token the options keep (a stopword, a number "
             "or too short?); pass options=TokenOptions(stopwords=None, "
             "min_length=1) to count it."
@@ -647,7 +648,7 @@ def ngram_collocations(
     """
     _check(measure=(measure, MEASURES))
     if not 2 <= n <= 5 or min_count < 1:
-        raise ValueError(f"n must be 2 to 5 (got {n}) and min_count at least 1 (got {min_count})")
+        raise OptionError(f"n must be 2 to 5 (got {n}) and min_count at least 1 (got {min_count})")
     corpus = _as_corpus(corpus)
     options = replace(options or TokenOptions(), ngram_range=(1, 1))
     stream = token_stream(corpus, options)
@@ -773,7 +774,7 @@ def _as_corpus(obj: Any) -> Any:
     from analysis.corpus import STANDARD_COLUMNS, Corpus
 
     if not isinstance(obj, pd.DataFrame) or not {"doc_id", "text"} <= set(obj.columns):
-        raise ValueError(
+        raise OptionError(
             "pass a Corpus (analysis.load(...)) or a DataFrame with 'doc_id' and "
             f"'text' columns, not {type(obj).__name__}"
         )
@@ -788,6 +789,6 @@ def _as_corpus(obj: Any) -> Any:
 def _check(**choices: tuple[Any, tuple]) -> None:
     for name, (value, allowed) in choices.items():
         if value not in allowed:
-            raise ValueError(
+            raise OptionError(
                 f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}"
             )

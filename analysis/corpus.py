@@ -45,7 +45,7 @@ import pyarrow as pa
 from analysis import dedupe, parallel
 from analysis import text as textmod
 from analysis.cache import Cache, make_key
-from analysis.errors import AnalysisError, E
+from analysis.errors import AnalysisError, E, OptionError
 from analysis.readers.base import LoadReport, RawDoc
 from analysis.settings import Settings, get_settings
 
@@ -104,10 +104,10 @@ class Corpus:
         needed = [c for c in STANDARD_COLUMNS if not (c == "text" and texts is not None)]
         missing = [c for c in needed if c not in docs.columns]
         if missing:
-            raise ValueError(f"Corpus docs lack the columns {missing}")
+            raise OptionError(f"Corpus docs lack the columns {missing}")
         if docs["doc_id"].duplicated().any():
             dup = docs.loc[docs["doc_id"].duplicated(), "doc_id"].iloc[0]
-            raise ValueError(f"doc_id values must be unique; {dup!r} repeats")
+            raise OptionError(f"doc_id values must be unique; {dup!r} repeats")
         docs = docs.reset_index(drop=True)
         self._meta = docs.drop(columns=["text"]) if "text" in docs.columns else docs
         self._full = docs if "text" in docs.columns else None
@@ -122,7 +122,7 @@ class Corpus:
         if self._full is None:
             texts = pd.Series(self._texts(), dtype=TEXT_DTYPE).reset_index(drop=True)
             if len(texts) != len(self._meta):
-                raise ValueError(
+                raise OptionError(
                     f"the texts of {self.name!r} no longer match its documents "
                     f"({len(texts)} texts, {len(self._meta)} documents); load it again."
                 )
@@ -448,7 +448,7 @@ def prepare_all(
                 bar.update(len(chunk))
             return
         # forked workers share the language identifier loaded here once
-        pool = parallel.shared_pool("corpus", workers, before_start=textmod._identifier)
+        pool = parallel.shared_pool("corpus", workers, before_start=textmod.language_identifier)
         for done in parallel.bounded_map(
             pool, partial(_prepare_chunk, quotes=quotes), _chunks(raws), 3 * workers
         ):
@@ -659,7 +659,7 @@ def reader_for(spec: str | Path, settings: Settings) -> tuple[Callable, Path | s
     raise AnalysisError(E.E001, spec=str(spec))
 
 
-def _input_identity(path: Path | str) -> list:
+def input_identity(path: Path | str) -> list:
     """What the load cache keys on: sizes and modification times of the inputs."""
     if path == "factbook":
         from importlib.metadata import version
@@ -749,12 +749,12 @@ def load(
     cache = Cache("corpus", settings)
     key = make_key(
         "load",
-        _input_identity(target),
+        input_identity(target),
         reader.__module__,
         quotes,
         options,
         [
-            _input_identity(v)
+            input_identity(v)
             for v in options.values()
             if isinstance(v, (str, Path)) and v != "auto" and Path(v).is_file()
         ],

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 
 from analysis.atomic import atomic_path
+from analysis.errors import OptionError
 from analysis.settings import get_settings
 
 #: Floats in the figures' CSV files: 10 significant digits, so the last-digit differences
@@ -394,14 +395,14 @@ def save_figure(
     ...             corpus=corpus, notebook="01-corpus-overview")  # doctest: +SKIP
     """
     if not isinstance(name, str) or not _NAME.fullmatch(name) or name == "index":
-        raise ValueError(
+        raise OptionError(
             f"figure name {name!r} is not a lowercase slug: use letters a-z, "
             "digits and single hyphens, e.g. 'overview-length' ('index' is "
             "reserved for the figures index)"
         )
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise ValueError(f"formats {tuple(formats)!r}: choose from {FORMATS}")
+        raise OptionError(f"formats {tuple(formats)!r}: choose from {FORMATS}")
     if isinstance(data, pd.Series):
         data = data.to_frame()
     if not isinstance(data, pd.DataFrame):
@@ -501,7 +502,7 @@ def _update_index(out: Path, name: str, entry: dict) -> None:
     try:
         index = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except ValueError as err:
-        raise ValueError(
+        raise OptionError(
             f"{path}: the figures index is not valid JSON ({err}); delete it "
             "and re-run the notebooks (`make report`) to rebuild it"
         ) from None

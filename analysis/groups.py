@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from analysis.errors import MissingColumnError, did_you_mean
+from analysis.errors import MissingColumnError, OptionError, did_you_mean
 
 if TYPE_CHECKING:
     from analysis.framing.dictionary import FrameDictionary
@@ -147,7 +147,7 @@ def _labels(table: pd.DataFrame, by: By, frames) -> pd.Series:
     values = by(table) if callable(by) else by
     if len(values) != len(table):
         what = "by returned" if callable(by) else "by has"
-        raise ValueError(
+        raise OptionError(
             f"{what} {len(values)} labels for {len(table)} rows; give one label a row."
         )
     values = pd.Series(np.asarray(values, dtype=object), index=table.index)

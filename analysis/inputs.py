@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.errors import OptionError, did_you_mean
+
 
 def is_corpus(obj: Any) -> bool:
     """Whether ``obj`` is a loaded :class:`~analysis.corpus.Corpus`."""
@@ -56,7 +58,7 @@ def as_docs(
         table = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
     missing = [c for c in need if c not in table.columns]
     if missing:
-        raise ValueError(
+        raise OptionError(
             f"{what} needs a Corpus or a table with columns {list(need)}; "
             f"{missing} missing (found {list(table.columns)}). Load one with "
             "analysis.load(...) or add the columns."
@@ -84,8 +86,6 @@ def check_choice(name: str, value: Any, allowed: Sequence[str]) -> str:
 
         E019 ... method='vadr' is not one of 'stance', 'vader'. Did you mean 'vader'?
     """
-    from analysis.errors import OptionError, did_you_mean
-
     if value not in allowed:
         raise OptionError(
             f"{name}={value!r} is not one of {', '.join(map(repr, allowed))}."
@@ -102,8 +102,6 @@ def select_languages(corpus: Any, option: str, *, spec: Any) -> Any:
     analysis.errors.OptionError
         When no document is in those languages; the message lists the corpus's languages.
     """
-    from analysis.errors import OptionError
-
     langs = [code.strip().lower() for code in str(option).split(",") if code.strip()]
     kept = corpus.in_languages(*langs)
     if not len(kept):
@@ -139,8 +137,6 @@ def read_table_file(
         the file, the columns found and the columns needed.
     """
     from pathlib import Path
-
-    from analysis.errors import OptionError
 
     path = Path(path).expanduser()
     if not path.is_file():

@@ -148,9 +148,9 @@ def table_stat(
 
 def _check(measure: str, correction: str) -> None:
     if measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
+        raise OptionError(f"measure must be one of {MEASURES}, not {measure!r}")
     if correction not in CORRECTIONS:
-        raise ValueError(f"correction must be one of {CORRECTIONS}, not {correction!r}")
+        raise OptionError(f"correction must be one of {CORRECTIONS}, not {correction!r}")
 
 
 def bh_adjust(p: np.ndarray) -> np.ndarray:
@@ -264,7 +264,7 @@ def _comparisons(groups: Groups, target: Any, reference: Any) -> list[tuple[int,
     labels = groups.labels.tolist()
     if target is None:
         if reference is not None:
-            raise ValueError(
+            raise OptionError(
                 "reference needs a target; with target=None every group is "
                 "compared with all the others"
             )
@@ -280,7 +280,7 @@ def _comparisons(groups: Groups, target: Any, reference: Any) -> list[tuple[int,
     refs = [reference] if np.ndim(reference) == 0 else list(reference)
     ref_idx = [_index(labels, r) for r in refs]
     if t in ref_idx:
-        raise ValueError(f"the target {target!r} is also in the reference")
+        raise OptionError(f"the target {target!r} is also in the reference")
     return [(t, ref_idx, "+".join(labels[j] for j in ref_idx))]
 
 

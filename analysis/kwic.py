@@ -160,7 +160,7 @@ def kwic(
     _check_choice("unit", unit, UNITS)
     _check_choice("sort", sort, SORTS)
     if window < 0 or (limit is not None and limit < 0):
-        raise ValueError(f"window ({window}) and limit ({limit}) must not be negative")
+        raise OptionError(f"window ({window}) and limit ({limit}) must not be negative")
     docs = _docs_table(corpus)
     meta = _meta_columns(corpus, docs, meta)
     hits = list(_limited(_spans(docs, query, kind=kind, case=case, lemmas=lemmas), limit))
@@ -209,7 +209,7 @@ def query_pattern(
     """
     queries = [query] if isinstance(query, str) else list(query)
     if not queries or not all(isinstance(q, str) and q.strip() for q in queries):
-        raise ValueError(f"query must be a non-empty string or list of strings, not {query!r}")
+        raise OptionError(f"query must be a non-empty string or list of strings, not {query!r}")
     if kind == "regex":
         try:
             return re.compile("|".join(f"(?:{q})" for q in queries), 0 if case else re.I)
@@ -329,7 +329,7 @@ def _table_spans(
 ) -> Iterator[tuple[int, int, int, str | None]]:
     missing = {"doc_id", "start", "end"} - set(spans.columns)
     if missing:
-        raise ValueError(
+        raise OptionError(
             f"a spans table needs doc_id, start and end columns; {sorted(missing)} "
             "missing. Pass the output of analysis.actors.mentions."
         )
@@ -518,20 +518,20 @@ def _meta_columns(corpus: Any, docs: pd.DataFrame, meta: Sequence[str] | None) -
         meta = [c for c in meta if c in docs.columns or c not in STANDARD_COLUMNS]
     missing = [c for c in meta if c not in docs.columns]
     if missing:
-        raise ValueError(
+        raise OptionError(
             f"meta columns {missing} are not in the corpus; it has "
             f"{[c for c in docs.columns if c != 'text']}. Pass meta=[...] "
             "with some of those, or meta=None."
         )
     clash = [c for c in meta if c in KWIC_COLUMNS[1:] or c == "actor"]
     if clash:
-        raise ValueError(f"meta columns {clash} would overwrite concordance columns")
+        raise OptionError(f"meta columns {clash} would overwrite concordance columns")
     return meta
 
 
 def _check_choice(name: str, value: Any, allowed: tuple) -> None:
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
+        raise OptionError(f"{name} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
 
 
 def _describe(query: Any) -> Any:

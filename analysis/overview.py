@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.inputs import as_docs
 
 #: Label of documents whose group value is missing or blank.
@@ -89,7 +90,7 @@ def by_group(corpus, field: str, *, top: int | None = None) -> pd.DataFrame:
     docs = corpus.docs
     if field not in docs.columns:
         fields = [c for c in docs.columns if c not in ("doc_id", "text")]
-        raise ValueError(f"corpus {corpus.name!r} has no field {field!r}; its fields are {fields}")
+        raise OptionError(f"corpus {corpus.name!r} has no field {field!r}; its fields are {fields}")
     groups = docs[field].astype("string").str.strip().replace("", pd.NA).fillna(MISSING)
     table = (
         pd.DataFrame({"group": groups.astype(str), "n_words": docs["n_words"]})

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.groups import with_groups
 
 #: Documents a cell needs before its bootstrap interval is drawn: with one document every
@@ -72,7 +73,7 @@ def resample_counts(
             .reshape(size, n)
             .astype(np.float64)
         )
-    raise ValueError(f"method must be 'multinomial' or 'indices', not {method!r}")
+    raise OptionError(f"method must be 'multinomial' or 'indices', not {method!r}")
 
 
 def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
@@ -98,9 +99,9 @@ def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, 
 def check_interval_options(ci: float, n_boot: int) -> None:
     """Raise ValueError unless ``0 < ci < 1`` and ``n_boot >= 10``."""
     if not 0 < ci < 1:
-        raise ValueError(f"ci must be between 0 and 1, not {ci!r}")
+        raise OptionError(f"ci must be between 0 and 1, not {ci!r}")
     if int(n_boot) < 10:
-        raise ValueError(f"n_boot must be at least 10, not {n_boot!r}")
+        raise OptionError(f"n_boot must be at least 10, not {n_boot!r}")
 
 
 @dataclass

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.errors import OptionError
 from analysis.groups import group_strings, resolve_groups
 from analysis.inputs import is_corpus
 from analysis.tokens import DTM, TokenOptions, dtm
@@ -64,7 +65,7 @@ def as_dtm(data, options: TokenOptions | None = None) -> DTM:
     """``data`` itself if it is a DTM, else the (cached) DTM of the corpus ``data``."""
     if isinstance(data, DTM):
         if options is not None and options != data.options:
-            raise ValueError(
+            raise OptionError(
                 "options differ from the DTM's options; pass the corpus to "
                 "count it with these options, or leave options out."
             )

@@ -20,6 +20,8 @@ from itertools import repeat
 
 import numpy as np
 
+from analysis.errors import OptionError
+
 #: Byte-order marks and the codec that reads past them.
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -67,13 +69,13 @@ _INVISIBLE_BYTES = bytes.maketrans(b"\t\x0c", b" \n")
 _CONTROL_BYTES = bytes(range(0, 9)) + b"\x0b" + bytes(range(0x0E, 0x20)) + b"\x7f"
 #: The ASCII characters :meth:`str.strip` removes.
 _ASCII_WHITESPACE = bytes(c for c in range(128) if chr(c).isspace())
-#: A line-final hyphen before a letter (the letter before it is checked in _join_hyphen:
+#: A line-final hyphen before a letter (the letter before it is checked in join_hyphen:
 #: a leading look-behind would keep the regex engine from scanning for the "-" quickly).
-_HYPHEN_BREAK = re.compile(r"-[ ]*\n[ ]*(?=[^\W\d_])")
+HYPHEN_BREAK = re.compile(r"-[ ]*\n[ ]*(?=[^\W\d_])")
 _SPACES = re.compile(r"  +")
 #: A PDF page footer or header on its own between blank lines: page number and UN document
 #: number ("31 10-55396", "10-55396 31") or a bare page number.
-_PAGE_FOOTER = re.compile(r"\n\n+(?:\d{1,3} \d{2}-\d{5}|\d{2}-\d{5} \d{1,3}|\d{1,3})\n\n+")
+PAGE_FOOTER = re.compile(r"\n\n+(?:\d{1,3} \d{2}-\d{5}|\d{2}-\d{5} \d{1,3}|\d{1,3})\n\n+")
 _MULTI_BLANK = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 
 
@@ -248,13 +250,13 @@ def normalize_encoded(
     saves encoding the text again. The loader hashes and stores the bytes.
     """
     if quotes not in ("keep", "ascii"):
-        raise ValueError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
+        raise OptionError(f"quotes must be 'keep' or 'ascii', not {quotes!r}")
     if "\r" in text:
         text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
     data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
     if not data.isascii():  # ASCII text is NFC and has no typographic characters
         fixed = text
-        if not _nfc_safe(data) and not unicodedata.is_normalized("NFC", fixed):
+        if not nfc_safe(data) and not unicodedata.is_normalized("NFC", fixed):
             fixed = unicodedata.normalize("NFC", fixed)
         fixed = _translate_present(fixed, _INVISIBLE_NON_ASCII)
         if quotes == "ascii":
@@ -277,7 +279,7 @@ def _strip_utf8(data: bytes) -> bytes:
     return data
 
 
-def _nfc_safe(data: bytes) -> bool:
+def nfc_safe(data: bytes) -> bool:
     """Whether UTF-8 text is NFC for certain, judged from its bytes.
 
     True when every character is below U+0300 or in U+2002-U+203F (spaces, dashes, quotes,
@@ -381,10 +383,10 @@ def repair_wraps_encoded(text: str, utf8: bytes | None = None) -> tuple[str, byt
     if not is_hard_wrapped(text):
         return text, utf8
     given = text
-    if _PAGE_FOOTER.search(text):
-        text = _PAGE_FOOTER.sub("\n", text)
+    if PAGE_FOOTER.search(text):
+        text = PAGE_FOOTER.sub("\n", text)
     if "-\n" in text or "- " in text:  # "- " also finds "-  \n" (spaces before the break)
-        text = _HYPHEN_BREAK.sub(_join_hyphen, text)
+        text = HYPHEN_BREAK.sub(join_hyphen, text)
     if "\x00" not in text:
         same = text is given and utf8 is not None
         joined = _join_lines(utf8 if same else text.encode("utf-8", "surrogatepass"))
@@ -429,7 +431,8 @@ def _join_lines(data: bytes) -> bytes | None:
     return out.tobytes()
 
 
-def _join_hyphen(match: re.Match) -> str:
+def join_hyphen(match: re.Match) -> str:
+    """The replacement for a :data:`HYPHEN_BREAK` match: "", "-", or the match kept."""
     text, start, end = match.string, match.start(), match.end()
     if start == 0 or not text[start - 1].isalpha():
         return match.group(0)  # "1990-\n1991", " -\n": not a word cut in two
@@ -523,7 +526,8 @@ def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
 
 
 @lru_cache(maxsize=1)
-def _identifier():
+def language_identifier():
+    """The py3langid identifier (normalized probabilities), loaded once a process."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -570,7 +574,7 @@ def detect_language(text: str) -> tuple[str, float]:
         return "und", 0.0
     if _looks_english(text[: 4 * LANG_SAMPLE]):
         return "en", 0.99
-    lang, prob = _identifier().classify(sample)
+    lang, prob = language_identifier().classify(sample)
     return lang, round(float(prob), 3)
 
 

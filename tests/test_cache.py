@@ -205,16 +205,16 @@ def test_table_file_change_and_options_invalidate(tmp_path, settings):
 
 
 def test_key_changes_with_input_and_version(folder, tmp_path):
-    from analysis.corpus import _input_identity
+    from analysis.corpus import input_identity
 
-    before = make_key("load", _input_identity(folder), "m", "keep", {})
-    assert before == make_key("load", _input_identity(folder), "m", "keep", {})
+    before = make_key("load", input_identity(folder), "m", "keep", {})
+    assert before == make_key("load", input_identity(folder), "m", "keep", {})
     assert len(before) == 24
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
-    assert make_key("load", _input_identity(copy), "m", "keep", {}) != before  # other path
+    assert make_key("load", input_identity(copy), "m", "keep", {}) != before  # other path
     (folder / "a.txt").write_text(CSTO + " More.", encoding="utf-8")
-    assert make_key("load", _input_identity(folder), "m", "keep", {}) != before
+    assert make_key("load", input_identity(folder), "m", "keep", {}) != before
 
 
 def test_cache_put_get_roundtrip(tmp_path):

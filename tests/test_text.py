@@ -128,7 +128,7 @@ def _reference_tidy(text: str) -> str:
 def _reference_repair(text: str) -> str:
     if not T.is_hard_wrapped(text):
         return text
-    text = T._HYPHEN_BREAK.sub(T._join_hyphen, T._PAGE_FOOTER.sub("\n", text))
+    text = T.HYPHEN_BREAK.sub(T.join_hyphen, T.PAGE_FOOTER.sub("\n", text))
     text = text.replace("\n\n", "\x00").replace("\n ", "\x00").replace("\n", " ")
     text = re.sub(r"\n[ ]*\n(?:[ ]*\n)+", "\n\n", text.replace("\x00", "\n\n"))
     return re.sub("  +", " ", text).replace("\n\n ", "\n\n").strip()
@@ -204,8 +204,8 @@ def test_nfc_safe_characters_never_change_under_nfc():
         or unicodedata.combining(chr(cp))
         or unicodedata.normalize("NFC", chr(cp)) != chr(cp)
     ]
-    assert T._nfc_safe("x\u2014y\u201cz\u00e9".encode())
-    assert not T._nfc_safe("e\u0301".encode()) and not T._nfc_safe("\u2000".encode())
+    assert T.nfc_safe("x\u2014y\u201cz\u00e9".encode())
+    assert not T.nfc_safe("e\u0301".encode()) and not T.nfc_safe("\u2000".encode())
     assert T.normalize("a\u2000e\u0301") == "a\u2002\u00e9"  # not safe: NFC is applied
 
 

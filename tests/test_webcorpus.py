@@ -534,11 +534,11 @@ def test_unreachable_robots_means_disallow(site, tmp_path):
 
 
 def test_retry_after_forms():
-    assert webcorpus.client._retry_after({"Retry-After": "7"}) == 7.0
+    assert webcorpus.client.retry_after({"Retry-After": "7"}) == 7.0
     later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
-    assert 55 <= webcorpus.client._retry_after({"Retry-After": later}) <= 60
-    assert webcorpus.client._retry_after({"Retry-After": "soon"}) is None
-    assert webcorpus.client._retry_after({}) is None
+    assert 55 <= webcorpus.client.retry_after({"Retry-After": later}) <= 60
+    assert webcorpus.client.retry_after({"Retry-After": "soon"}) is None
+    assert webcorpus.client.retry_after({}) is None
 
 
 def test_date_falls_back_to_htmldate(site, tmp_path, monkeypatch):

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.groups import by_label, resolve_groups
 from analysis.inputs import as_docs
 from analysis.stats import cluster_bootstrap
@@ -179,7 +180,7 @@ def co_mentions(
         n_units / (n_units_a + n_units_b - n_units)``; most frequent pairs first.
     """
     if level not in ("sentence", "document"):
-        raise ValueError(f"level must be 'sentence' or 'document', not {level!r}")
+        raise OptionError(f"level must be 'sentence' or 'document', not {level!r}")
     unit = ["doc_id", "sentence_id"] if level == "sentence" else ["doc_id"]
     present = mentions[[*unit, "actor"]].drop_duplicates()
     if max_actors is not None:

@@ -29,6 +29,7 @@ from analysis.entities.pipeline import model_info
 from analysis.entities.ruler import ACTOR_LABEL
 from analysis.entities.russian import russian_country_code
 from analysis.entities.store import EntityStore, concat_stored
+from analysis.errors import OptionError
 from analysis.inputs import text_table
 from analysis.settings import Settings, get_settings
 from analysis.tokens.languages import base_language
@@ -119,15 +120,15 @@ def entities(
     """
     began = time.perf_counter()
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        raise OptionError(f"mode must be one of {MODES}, not {mode!r}")
     if window < 0:
-        raise ValueError(f"window must be 0 or more sentences, not {window!r}")
+        raise OptionError(f"window must be 0 or more sentences, not {window!r}")
     settings = settings or get_settings()
     registry = registry or load_registry()
     model_id, known = model_info(settings.spacy_model)
     unknown = sorted(set(labels or ()) - set(known) - {ACTOR_LABEL})
     if unknown:
-        raise ValueError(
+        raise OptionError(
             f"unknown entity label(s) {unknown}; {settings.spacy_model} labels: {', '.join(known)}"
         )
     docs, russian, skipped = _by_language(text_table(corpus))

@@ -184,7 +184,7 @@ def actor_cooccurrence(
         most frequent first within each actor.
     """
     if level not in ("sentence", "document"):
-        raise ValueError(f"level must be 'sentence' or 'document', not {level!r}")
+        raise OptionError(f"level must be 'sentence' or 'document', not {level!r}")
     unit = ["doc_id", "sentence_id"] if level == "sentence" else ["doc_id"]
     if max_orgs is not None:
         n_orgs = ents[ents["label"] == "ORG"].groupby(unit).size()

@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis import actors as actors_mod
 from analysis.cache import Cache, make_key
+from analysis.errors import OptionError
 from analysis.inputs import as_docs, is_corpus
 from analysis.settings import get_settings
 from analysis.text import strip_span
@@ -111,7 +112,7 @@ def contexts(
     [['CSTO', 0, True, 'UN'], ['UN', 0, True, 'CSTO'], ['NATO', 1, False, '']]
     """
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+        raise OptionError(f"unit must be one of {UNITS}, not {unit!r}")
     asked = [actors] if isinstance(actors, str) else (list(actors) if actors else None)
     params = {
         "actors": asked,

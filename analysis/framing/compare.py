@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.framing.frames import FRAME_PREFIX, frame_columns, scored_contexts
 from analysis.groups import by_label
 from analysis.stats import Bootstrap, cluster_bootstrap, cohens_h, p_boot
@@ -199,9 +200,9 @@ def comparison_pairs(
     ``cells`` (:attr:`analysis.stats.Bootstrap.cells`).
     """
     if compare not in ("actor", "group"):
-        raise ValueError(f"compare must be 'actor' or 'group', not {compare!r}")
+        raise OptionError(f"compare must be 'actor' or 'group', not {compare!r}")
     if compare == "group" and not grouped:
-        raise ValueError("compare='group' needs by= (the groups to compare)")
+        raise OptionError("compare='group' needs by= (the groups to compare)")
     fixed = "group" if compare == "actor" else "actor"
     if not grouped:
         return [(a, b, "") for a, b in combinations(range(len(cells)), 2)]

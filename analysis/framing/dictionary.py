@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.errors import AnalysisError, E
+from analysis.errors import AnalysisError, E, OptionError
 from analysis.inputs import load_yaml
 
 #: Where the built-in dictionary lives (named in errors and in ``attrs``).
@@ -98,7 +98,7 @@ class FrameDictionary:
         if language == "en":
             return self
         if language not in self.languages:
-            raise ValueError(
+            raise OptionError(
                 f"{self.source} has no terms for language {language!r}; it has "
                 f"{', '.join(self.languages)}"
             )

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.framing.batches import cached_scores
 from analysis.framing.dictionary import Category, FrameDictionary, load_frames
 
@@ -211,7 +212,7 @@ def context_texts(texts: Any) -> list:
         return [texts]
     if isinstance(texts, pd.DataFrame):
         if "context" not in texts.columns:
-            raise ValueError(
+            raise OptionError(
                 "expected a contexts table (a 'context' column); build it with "
                 "framing.contexts(corpus)."
             )

@@ -32,6 +32,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from analysis.errors import OptionError
 from analysis.readers.base import LoadReport, RawDoc
 
 #: Top-level sections of a profile, in the Factbook's order.
@@ -202,7 +203,7 @@ def read(
     names = [sections] if isinstance(sections, str) else list(sections)
     unknown = [s for s in names if s not in SECTIONS]
     if unknown:
-        raise ValueError(
+        raise OptionError(
             f"unknown factbook section(s) {unknown}: use 'security', 'all' "
             f"or names from {list(SECTIONS)}"
         )

@@ -30,6 +30,7 @@ from functools import partial
 from typing import Any
 
 from analysis import parallel
+from analysis.errors import OptionError
 from analysis.settings import get_settings
 
 #: Backend names accepted by :func:`get_backend`.
@@ -206,4 +207,4 @@ def get_backend(
         return ProcessBackend(workers)
     if backend == "dask":
         return DaskBackend(scheduler)
-    raise ValueError(f"backend must be one of {BACKENDS} or a Backend, not {backend!r}")
+    raise OptionError(f"backend must be one of {BACKENDS} or a Backend, not {backend!r}")

@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis import tokens
+from analysis.errors import OptionError
 from analysis.groups import by_label
 from analysis.scale.backends import Backend
 from analysis.scale.base import By, Tables, as_source, check_by, doc_groups, needed, run, sum_tables
@@ -180,7 +181,7 @@ def counts_dtm(counts: pd.DataFrame) -> tokens.DTM:
     """
     totals = counts.attrs.get("n_tokens")
     if totals is None:
-        raise ValueError("counts lack attrs['n_tokens']; pass the output of count_terms")
+        raise OptionError("counts lack attrs['n_tokens']; pass the output of count_terms")
     labels = np.asarray(sorted(totals), dtype=object)
     term_codes, terms = pd.factorize(counts["term"].astype(object), sort=True)
     group_codes = pd.Index(labels).get_indexer(counts["group"].astype(object))

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.atomic import atomic_dir
+from analysis.errors import OptionError
 from analysis.inputs import is_corpus
 from analysis.scale.backends import ROWS_PER_PARTITION
 
@@ -97,7 +98,7 @@ class PartitionedCorpus:
         self.columns = list(pq.read_schema(self.files[0]).names)
         missing = {"doc_id", "text"} - set(self.columns)
         if missing:
-            raise ValueError(
+            raise OptionError(
                 f"{self.files[0]} lacks the column(s) {sorted(missing)}; a "
                 "partitioned corpus needs 'doc_id' and 'text'."
             )
@@ -229,7 +230,7 @@ def write_parquet(
         When a ``doc_id`` repeats (across partitions too) or ``doc_id``/``text`` is missing.
     """
     if rows_per_partition < 1:
-        raise ValueError(f"rows_per_partition must be at least 1, not {rows_per_partition}")
+        raise OptionError(f"rows_per_partition must be at least 1, not {rows_per_partition}")
     path = Path(path).expanduser()
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
@@ -288,7 +289,7 @@ def _write_parts(chunks: Iterable[pd.DataFrame], folder: Path) -> dict:
         id_hashes.append(pd.util.hash_array(chunk["doc_id"].astype(str).to_numpy(dtype=object)))
         content.update(pd.util.hash_pandas_object(chunk, index=False).to_numpy().tobytes())
     if schema is None:
-        raise ValueError("nothing to write: the corpus has no documents")
+        raise OptionError("nothing to write: the corpus has no documents")
     _check_unique(np.concatenate(id_hashes))
     return {
         "format": FORMAT,
@@ -303,13 +304,13 @@ def _write_parts(chunks: Iterable[pd.DataFrame], folder: Path) -> dict:
 def _check_columns(frame: pd.DataFrame) -> None:
     missing = {"doc_id", "text"} - set(frame.columns)
     if missing:
-        raise ValueError(f"documents lack the column(s) {sorted(missing)}")
+        raise OptionError(f"documents lack the column(s) {sorted(missing)}")
 
 
 def _check_unique(hashes: np.ndarray) -> None:
     """Raise if a doc id (by its 64-bit hash: 8 bytes a document in memory) repeats."""
     ordered = np.sort(hashes)
     if len(ordered) > 1 and bool((ordered[1:] == ordered[:-1]).any()):
-        raise ValueError(
+        raise OptionError(
             "doc_id values must be unique across partitions; give replicated documents distinct ids"
         )

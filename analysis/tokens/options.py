@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
 
+from analysis.errors import OptionError
 from analysis.tokens.languages import LANGUAGES
 
 #: Joins the words of an n-gram term.
@@ -68,24 +69,24 @@ class TokenOptions:
         if self.stopwords is not None and not isinstance(self.stopwords, str):
             object.__setattr__(self, "stopwords", tuple(sorted(set(map(str, self.stopwords)))))
         elif isinstance(self.stopwords, str) and self.stopwords not in ("auto", "english"):
-            raise ValueError(
+            raise OptionError(
                 "stopwords must be 'auto', 'english', None or a list of words, "
                 f"not {self.stopwords!r}"
             )
         if self.language is not None and self.language not in LANGUAGES:
-            raise ValueError(
+            raise OptionError(
                 f"language must be one of {', '.join(LANGUAGES)} or None (each document's "
                 f"own), not {self.language!r}"
             )
         lo, hi = (int(n) for n in self.ngram_range)
         if not 1 <= lo <= hi:
-            raise ValueError(
+            raise OptionError(
                 f"ngram_range must be (min_n, max_n) with 1 <= min_n <= max_n, "
                 f"not {self.ngram_range!r}"
             )
         object.__setattr__(self, "ngram_range", (lo, hi))
         if int(self.min_length) < 1:
-            raise ValueError(f"min_length must be at least 1, not {self.min_length!r}")
+            raise OptionError(f"min_length must be at least 1, not {self.min_length!r}")
 
     def to_dict(self) -> dict:
         """JSON-ready parameters (recorded in ``df.attrs`` and cache keys)."""

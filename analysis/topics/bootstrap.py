@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.errors import MissingColumnError, did_you_mean
+from analysis.errors import MissingColumnError, OptionError, did_you_mean
 from analysis.groups import DERIVED_GROUPS, resolve_groups
 from analysis.stats import resample_counts
 from analysis.topics.text_units import UNIT_COLUMNS
@@ -49,7 +49,7 @@ def group_keys(model: TopicModel, by: Any) -> tuple[np.ndarray, pd.Series]:
         return np.arange(len(table)), pd.Series(["all"] * len(table), dtype=object)
     if by == "actor":
         if "actors" not in table:
-            raise ValueError(
+            raise OptionError(
                 "the units have no 'actors' column; build them with "
                 "topics.units(corpus, ..., actors=['CSTO', 'NATO', 'UN'])."
             )
@@ -85,9 +85,9 @@ def prevalence_bootstrap(
     matrix, in blocks of replicates.
     """
     if weight not in ("document", "unit"):
-        raise ValueError(f"weight must be 'document' or 'unit', not {weight!r}")
+        raise OptionError(f"weight must be 'document' or 'unit', not {weight!r}")
     if len(rows) == 0:
-        raise ValueError(
+        raise OptionError(
             "no unit belongs to any group (all values missing, or no actor "
             "named); choose another field or other units."
         )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.stats import check_interval_options, percentile_interval
 from analysis.topics.bootstrap import group_keys, prevalence_bootstrap
 
@@ -78,7 +79,7 @@ def prevalence(
     low, high = percentile_interval(reps, ci)
     out = _tidy(model, boot.groups, {"mean": means, "ci_low": low, "ci_high": high}, boot.n_docs)
     out.attrs.update(
-        by=by, weight=weight, n_boot=n_boot, ci=ci, random_state=random_state, **model._about()
+        by=by, weight=weight, n_boot=n_boot, ci=ci, random_state=random_state, **model.about()
     )
     return out
 
@@ -142,7 +143,7 @@ def prevalence_difference(
     if reference is None:
         reference = boot.groups[0]
     if reference not in boot.groups:
-        raise ValueError(
+        raise OptionError(
             f"reference {reference!r} is not a group of {by!r}; groups: {boot.groups[:20]}"
         )
     r = boot.groups.index(reference)
@@ -171,7 +172,7 @@ def prevalence_difference(
         n_boot=n_boot,
         ci=ci,
         random_state=random_state,
-        **model._about(),
+        **model.about(),
     )
     return out
 
@@ -181,7 +182,7 @@ def _time_values(table: pd.DataFrame, time: str) -> pd.Series:
         return pd.to_numeric(table[time], errors="coerce")
     if time == "year" and "date" in table:
         return pd.to_datetime(table["date"], errors="coerce").dt.year.astype(float)
-    raise ValueError(f"no column {time!r} (nor a 'date' to take the year from) in the units.")
+    raise OptionError(f"no column {time!r} (nor a 'date' to take the year from) in the units.")
 
 
 def prevalence_trend(
@@ -256,7 +257,7 @@ def prevalence_trend(
         n_boot=n_boot,
         ci=ci,
         random_state=random_state,
-        **model._about(),
+        **model.about(),
     )
     return out.sort_values(["topic", "group", "time"], kind="stable").reset_index(drop=True)
 

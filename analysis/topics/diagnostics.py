@@ -25,6 +25,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import rankdata
 
+from analysis.errors import OptionError
+
 if TYPE_CHECKING:
     from analysis.topics.model import TopicModel
 
@@ -109,7 +111,7 @@ def coherence(top: Sequence[Sequence[int]] | np.ndarray, X, *, measure: str = "n
         Higher is more coherent (UMass <= 0; NPMI in [-1, 1]).
     """
     if measure not in ("npmi", "umass"):
-        raise ValueError(f"measure must be 'npmi' or 'umass', not {measure!r}")
+        raise OptionError(f"measure must be 'npmi' or 'umass', not {measure!r}")
     top = np.asarray(top, dtype=np.int64)
     cols, local = np.unique(top, return_inverse=True)
     local = local.reshape(top.shape)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from analysis.errors import OptionError
 from analysis.topics.diagnostics import top_indices
 from analysis.topics.model import TopicModel
 from analysis.topics.text_units import as_units
@@ -106,7 +107,7 @@ def compare_runs(runs: Sequence, *, n: int = 10, seeds: Sequence[int] | None = N
     Stability
     """
     if len(runs) < 2:
-        raise ValueError("stability needs at least two runs (two seeds).")
+        raise OptionError("stability needs at least two runs (two seeds).")
     seeds = (
         list(seeds)
         if seeds is not None

@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 
 from analysis.cache import Cache, make_key
+from analysis.errors import OptionError
 from analysis.tokens import TokenOptions
 from analysis.topics.diagnostics import (
     auto_labels,
@@ -175,11 +176,11 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
         table = as_units(units)
         warn_mixed_languages(table)
         counts = unit_dtm(
-            table, self._options(), min_df=self.min_df, max_df=self.max_df, cache=self.cache
+            table, self.token_options(), min_df=self.min_df, max_df=self.max_df, cache=self.cache
         )
         keep = np.diff(counts.matrix.indptr) > 0
         if not keep.any():
-            raise ValueError(
+            raise OptionError(
                 "no unit has a term left after tokenization and min_df/max_df "
                 "pruning; lower min_df or check the texts."
             )
@@ -206,13 +207,12 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
             state = self._fit_arrays(X, counts.terms)
             if self.cache and store.enabled:
                 write_state(store.root / key, state)
-        self._set_state(state)
+        self.set_state(state)
         self.units_ = table[keep].reset_index(drop=True)
         self.skipped_ = table.loc[~keep, "unit_id"].astype(str).tolist()
         return self
 
     def _check(self) -> None:
-        from analysis.errors import OptionError
         from analysis.inputs import check_choice
 
         check_choice("model", self.model, MODELS)
@@ -223,14 +223,15 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
             )
         check_choice("learning_method", self.learning_method, ["batch", "online"])
 
-    def _options(self) -> TokenOptions:
+    def token_options(self) -> TokenOptions:
+        """The tokenizer options of the fit (``options``, else the defaults)."""
         return self.options or TokenOptions()
 
     def _key_params(self) -> dict:
         import sklearn
 
         params = self.get_params()
-        params["options"] = self._options().to_dict()
+        params["options"] = self.token_options().to_dict()
         params.pop("cache")
         return {**params, "sklearn": sklearn.__version__}
 
@@ -290,7 +291,8 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
             "info": {**info, "n_iter": int(est.n_iter_), "k": int(self.k), "model": self.model},
         }
 
-    def _set_state(self, state: dict) -> None:
+    def set_state(self, state: dict) -> None:
+        """Take the fitted arrays and diagnostics of ``state`` (a fit, or one read from disk)."""
         info = state["info"]
         self.components_ = state["components"]
         self.doc_topic_ = state["doc_topic"]
@@ -312,7 +314,7 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
 
     def _fitted(self) -> None:
         if not hasattr(self, "components_"):
-            raise ValueError("this TopicModel is not fitted yet; call fit(units) first.")
+            raise OptionError("this TopicModel is not fitted yet; call fit(units) first.")
 
     # -- applying the model to new units ------------------------------------------------------
     def transform(self, units) -> np.ndarray:
@@ -347,7 +349,7 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
             Lower is better; compare models only on the same units and vocabulary.
         """
         if self.model != "lda":
-            raise ValueError(
+            raise OptionError(
                 "perplexity is defined for LDA only; compare NMF models by "
                 "coherence and exclusivity."
             )
@@ -360,7 +362,7 @@ class TopicModel(TopicTables, Persistence, BaseEstimator):
     def _counts(self, units) -> sparse.csr_matrix:
         self._fitted()
         return align_vocabulary(
-            unit_dtm(as_units(units), self._options(), cache=self.cache), self.terms_
+            unit_dtm(as_units(units), self.token_options(), cache=self.cache), self.terms_
         )
 
     def _restored(self):

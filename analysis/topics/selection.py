@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.topics.diagnostics import coherence, diversity, exclusivity, top_indices
 from analysis.topics.matching import compare_runs
 from analysis.topics.matrix import align_vocabulary, unit_dtm
@@ -111,8 +112,6 @@ def check_k(k: int, *, n_units: int, n_terms: int) -> None:
         When there are fewer than :data:`UNITS_PER_TOPIC` units a topic: on 17 paragraphs
         eight topics give empty, duplicate topics.
     """
-    from analysis.errors import OptionError
-
     if k < 2 or k > n_units or k > n_terms:
         raise OptionError(
             f"--k / k={k}: a topic model needs 2 <= k <= the units ({n_units:,}) and the "
@@ -160,7 +159,7 @@ def choose_k(table: pd.DataFrame, *, min_diversity: float = MIN_DIVERSITY) -> in
     measures. *WSDM '15*, 399-408.
     """
     if table.empty:
-        raise ValueError("the sweep is empty: fit at least one k.")
+        raise OptionError("the sweep is empty: fit at least one k.")
     by_k = table.groupby("k")[["npmi", "diversity"]].mean().sort_index()
     diverse = by_k[by_k["diversity"] >= min_diversity]
     if diverse.empty:
@@ -191,7 +190,7 @@ def _fit_metrics(tm: TopicModel, n: int, test: pd.DataFrame) -> dict:
     if n == 10:
         umass, npmi = tm.umass_, tm.npmi_
     else:
-        X = unit_dtm(tm.units_, tm._options(), cache=tm.cache)
+        X = unit_dtm(tm.units_, tm.token_options(), cache=tm.cache)
         X = align_vocabulary(X, tm.terms_)
         top = top_indices(phi, n)
         umass, npmi = coherence(top, X, measure="umass"), coherence(top, X, measure="npmi")

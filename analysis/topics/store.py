@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.atomic import atomic_dir, atomic_path
+from analysis.errors import OptionError
 from analysis.tokens import TokenOptions
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class Persistence:
         path = Path(path)
         state = read_state(path)
         if state is None:
-            raise ValueError(
+            raise OptionError(
                 f"{path}: no readable model.npz/model.json; save one with TopicModel.save(path)."
             )
         params = dict(state["info"]["params"])
@@ -106,7 +107,7 @@ class Persistence:
                 opts["stopwords"] = tuple(opts["stopwords"])
             params["options"] = TokenOptions(**opts)
         tm = cls(**params)
-        tm._set_state(state)
+        tm.set_state(state)
         tm.units_ = pd.read_parquet(path / "units.parquet")
         tm.skipped_ = list(state["info"].get("skipped", []))
         tm.from_cache_ = True

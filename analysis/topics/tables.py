@@ -18,6 +18,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.tokens import TokenOptions, tokenize
 from analysis.topics.diagnostics import diversity, frex, relevance, top_indices
 from analysis.topics.text_units import UNIT_COLUMNS, unit_kind, unit_sentence_starts
@@ -54,7 +55,7 @@ class TopicTables:
         """
         self._fitted()
         if sort not in ("weight", "relevance", "frex"):
-            raise ValueError(f"sort must be 'weight', 'relevance' or 'frex', not {sort!r}")
+            raise OptionError(f"sort must be 'weight', 'relevance' or 'frex', not {sort!r}")
         phi = self.topic_term_
         scores = {
             "weight": phi,
@@ -74,7 +75,7 @@ class TopicTables:
         )
         for name, values in scores.items():
             out[name] = values[topic, flat]
-        out.attrs.update(sort=sort, lambda_=lambda_, frex_weight=frex_weight, **self._about())
+        out.attrs.update(sort=sort, lambda_=lambda_, frex_weight=frex_weight, **self.about())
         return out
 
     def doc_topics(self, *, level: str = "unit") -> pd.DataFrame:
@@ -93,7 +94,7 @@ class TopicTables:
         """
         self._fitted()
         if level not in ("unit", "document"):
-            raise ValueError(f"level must be 'unit' or 'document', not {level!r}")
+            raise OptionError(f"level must be 'unit' or 'document', not {level!r}")
         shares, meta = self.doc_topic_, self.units_
         if level == "document":
             codes, uniques = pd.factorize(meta["doc_id"].astype(str))
@@ -110,7 +111,7 @@ class TopicTables:
         out["top_label"] = [self.labels_[t] for t in top]
         topic_cols = pd.DataFrame(shares, columns=[f"topic_{t}" for t in range(shares.shape[1])])
         out = pd.concat([out.reset_index(drop=True), topic_cols], axis=1)
-        out.attrs.update(level=level, **self._about())
+        out.attrs.update(level=level, **self.about())
         return out
 
     def representative(self, n: int = 3, *, per_doc: bool = True, width: int = 240) -> pd.DataFrame:
@@ -155,11 +156,11 @@ class TopicTables:
                         "doc_id": row["doc_id"],
                         "title": row.get("title"),
                         "share": self.doc_topic_[i, t],
-                        "snippet": _snippet(row["text"], weights, self._options(), width),
+                        "snippet": _snippet(row["text"], weights, self.token_options(), width),
                     }
                 )
         out = pd.DataFrame(rows)
-        out.attrs.update(**self._about())
+        out.attrs.update(**self.about())
         return out
 
     def diagnostics(self) -> pd.DataFrame:
@@ -192,7 +193,8 @@ class TopicTables:
             "n_terms": len(self.terms_),
         }
 
-    def _about(self) -> dict:
+    def about(self) -> dict:
+        """``k, model, seed, unit``: what every table of this model records in ``attrs``."""
         return {
             "k": int(self.k),
             "model": self.model,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.errors import OptionError
 from analysis.inputs import is_corpus
 
 #: Kinds of unit a model can be fitted on.
@@ -77,7 +78,7 @@ def units(
         ``attrs`` records the parameters.
     """
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS}, not {unit!r}")
+        raise OptionError(f"unit must be one of {UNITS}, not {unit!r}")
     docs = corpus.docs
     texts = docs["text"].tolist()
     wanted = tuple(actors) if unit != "actor_context" else tuple(actors or DEFAULT_ACTORS)
@@ -89,7 +90,7 @@ def units(
     else:
         spans = _context_spans(docs["doc_id"], texts, found, window)
         if not spans:
-            raise ValueError(
+            raise OptionError(
                 f"no mention of {list(wanted)} in corpus "
                 f"{getattr(corpus, 'name', '')!r}: there are no actor contexts. "
                 "Check the actor ids or use unit='paragraph'."
@@ -278,7 +279,7 @@ def as_units(data) -> pd.DataFrame:
     if is_corpus(data):
         return units(data, "document", actors=())
     if not isinstance(data, pd.DataFrame) or not {"doc_id", "text"} <= set(data.columns):
-        raise ValueError(
+        raise OptionError(
             "topic models are fitted on topics.units(corpus, ...), a Corpus, or a "
             "DataFrame with 'doc_id' and 'text' columns (one row a unit)."
         )
@@ -286,7 +287,7 @@ def as_units(data) -> pd.DataFrame:
         data = data.assign(unit_id=data["doc_id"].astype(str))
     if data["unit_id"].duplicated().any():
         dup = data.loc[data["unit_id"].duplicated(), "unit_id"].iloc[0]
-        raise ValueError(
+        raise OptionError(
             f"unit_id values must be unique; {dup!r} repeats. Give each unit an id "
             "(topics.units does) or pass one row a document."
         )

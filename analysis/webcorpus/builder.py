@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from analysis import dedupe
+from analysis.errors import OptionError
 from analysis.webcorpus.article import fetch_article
 from analysis.webcorpus.client import USER_AGENT, Client
 from analysis.webcorpus.sources import Target, make_target, read_feed, read_sitemap, read_url_list
@@ -158,9 +159,9 @@ def build(
     same extracted text as an earlier article is ``duplicate_text``.
     """
     if not (urls or feed or sitemap):
-        raise ValueError("give urls=, feed= or sitemap=")
+        raise OptionError("give urls=, feed= or sitemap=")
     if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+        raise OptionError("concurrency must be at least 1")
     start, out = time.monotonic(), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     client = Client(

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from analysis import __version__
+from analysis.errors import OptionError
 from analysis.webcorpus.urls import is_valid_url
 
 #: Sent with every request; pass ``user_agent=`` with your own contact address.
@@ -140,7 +141,7 @@ class Client:
         respect_robots: bool = True,
     ):
         if rate <= 0 or timeout <= 0 or retries < 0:
-            raise ValueError("rate and timeout must be > 0 and retries >= 0")
+            raise OptionError("rate and timeout must be > 0 and retries >= 0")
         self.interval, self.timeout, self.retries = 1.0 / rate, timeout, retries
         self.user_agent, self.respect_robots = user_agent, respect_robots
         self._opener = urllib.request.build_opener(_NoRedirect)
@@ -219,7 +220,7 @@ class Client:
                 with host.slot(), self._opener.open(req, timeout=self.timeout) as resp:
                     return consume(resp)
             except urllib.error.HTTPError as err:
-                code, reason, wait = err.code, err.reason, _retry_after(err.headers)
+                code, reason, wait = err.code, err.reason, retry_after(err.headers)
                 location = err.headers.get("Location") if err.headers is not None else None
                 err.close()
                 if code in (301, 302, 303, 307, 308) and location:
@@ -284,7 +285,7 @@ class Client:
         return parser
 
 
-def _retry_after(headers) -> float | None:
+def retry_after(headers) -> float | None:
     """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
     value = (headers.get("Retry-After") if headers is not None else None) or ""
     value = value.strip()
