@@ -57,7 +57,7 @@ except ImportError:  # pragma: no cover - `regex` comes with trafilatura (via da
 #: Columns every concordance has, in this order (metadata columns follow).
 KWIC_COLUMNS = ["doc_id", "start", "end", "left", "match", "right"]
 KINDS = ("term", "regex", "actor", "phrase")
-UNITS = ("tokens", "chars")
+WINDOW_UNITS = ("tokens", "chars")
 SORTS = (None, "left", "right", "doc")
 
 Kind = Literal["term", "regex", "actor", "phrase"]
@@ -157,7 +157,7 @@ def kwic(
     [['UN', 'peacekeeping', 'operations in']]
     """
     _check_choice("kind", kind, KINDS)
-    _check_choice("unit", unit, UNITS)
+    _check_choice("unit", unit, WINDOW_UNITS)
     _check_choice("sort", sort, SORTS)
     if window < 0 or (limit is not None and limit < 0):
         raise OptionError(f"window ({window}) and limit ({limit}) must not be negative")

@@ -108,7 +108,7 @@ def bench(name: str, corpus, args: argparse.Namespace, cache: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["ungdc", "factbook", "both"], default="both")
-    parser.add_argument("--unit", default="document", choices=list(topics.UNITS))
+    parser.add_argument("--unit", default="document", choices=list(topics.TOPIC_UNITS))
     parser.add_argument("--k", type=int, default=20)
     parser.add_argument("--min-df", type=int, default=20)
     parser.add_argument("--max-df", type=float, default=0.5)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import ast
+import atexit
+import inspect
 import os
+import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import analysis
 
-# property-based tests keep no example database in the working tree
+# property-based tests keep no example database, nor their Unicode tables, in the working tree
 hypothesis_settings.register_profile("project", database=None)
 hypothesis_settings.load_profile("project")
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 #: ``../shared`` beside the repository root: third-party corpora, never copied into the repo.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -60,10 +70,59 @@ def shared_path(relpath: str) -> Path:
     return path
 
 
+#: Fixtures of this file that read ``../shared``.
+SHARED_FIXTURES = frozenset({"articles", "articles_ru", "shared_file"})
+
+
+@cache
+def _shared_fixtures_of(module) -> frozenset[str]:
+    """Names of the functions of a test module that read ``../shared``, directly or through
+    another function of the module that does."""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError):
+        return frozenset()
+    uses = {
+        node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    }
+    reading = {"shared_path", "SHARED"}
+    while True:
+        more = {name for name, names in uses.items() if names & reading} - reading
+        if not more:
+            return frozenset(reading - {"shared_path", "SHARED"})
+        reading |= more
+
+
+def pytest_collection_modifyitems(items):
+    """Mark ``shared`` every test that reads ``../shared`` (by itself or through a fixture)."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None:
+            continue
+        reading = SHARED_FIXTURES | _shared_fixtures_of(module)
+        name = getattr(item, "originalname", item.name)
+        if reading & set(item.fixturenames) or name in reading:
+            item.add_marker(pytest.mark.shared)
+
+
 @pytest.fixture
 def shared_file():
     """``shared_file(relpath)`` -> Path under ``../shared`` (skip, or fail in CI, if missing)."""
     return shared_path
+
+
+@pytest.fixture(scope="session")
+def factbook_settings(tmp_path_factory):
+    """Settings of the shared factbook fixture: its own cache folder, one worker."""
+    return analysis.get_settings(cache_dir=tmp_path_factory.mktemp("factbook-cache"), workers=1)
+
+
+@pytest.fixture(scope="session")
+def factbook(factbook_settings):
+    """The built-in factbook corpus, loaded once per run; read-only use."""
+    return analysis.load("factbook", settings=factbook_settings, progress=False)
 
 
 @pytest.fixture(scope="session")

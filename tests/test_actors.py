@@ -584,11 +584,6 @@ def test_seed_article_counts_by_hand(seed):
     assert m["surface"].value_counts()["UN"] == 21
 
 
-@pytest.fixture(scope="module")
-def factbook(tmp_path_factory):
-    return analysis.load("factbook", settings=_settings(tmp_path_factory))
-
-
 def test_factbook_profiles_naming_the_csto(factbook):
     m = mentions(factbook, "CSTO")
     assert set(m["doc_id"]) == CSTO_PROFILES

@@ -321,14 +321,8 @@ def test_actor_sentences_are_a_subset_of_full_mode(seed):
     assert len(part) < len(wider) <= len(full)
 
 
-@pytest.fixture(scope="module")
-def factbook(tmp_path_factory):
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("factbook-cache"), workers=1)
-    return analysis.load("factbook", settings=settings), settings
-
-
-def test_factbook_russia_names_its_neighbours(factbook):
-    corpus, settings = factbook
+def test_factbook_russia_names_its_neighbours(factbook, factbook_settings):
+    corpus, settings = factbook, factbook_settings
     docs = corpus.docs
     russia = corpus.filter(docs["iso3"].isin(["RUS", "KAZ"]).to_numpy())
     ents = entities(russia, settings=settings, n_process=1)

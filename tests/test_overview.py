@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import analysis
 from analysis import overview
 from analysis.corpus import Corpus
 
@@ -30,13 +29,6 @@ def tiny():
         }
     )
     return Corpus(docs, name="tiny")
-
-
-@pytest.fixture(scope="module")
-def factbook(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ANALYSIS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        yield analysis.load("factbook")
 
 
 def test_by_group_counts_by_hand(tiny):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ARTICLES, UNGDC
+from conftest import UNGDC
 
 import analysis
 from analysis import actors, framing, keyness, terms
@@ -27,18 +27,6 @@ from analysis.scale.cli import add_scale_arguments
 from analysis.scale.cli import main as scale_main
 
 ACTORS = ["CSTO", "NATO", "UN"]
-
-
-@pytest.fixture(scope="module")
-def factbook():
-    return analysis.load("factbook", progress=False)
-
-
-@pytest.fixture(scope="module")
-def articles():
-    from conftest import shared_path
-
-    return analysis.load(shared_path(ARTICLES), progress=False)
 
 
 @pytest.fixture(scope="module")

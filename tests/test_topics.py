@@ -9,10 +9,10 @@ from math import log
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_corpus as shared_factory
 from scipy import sparse
 from sklearn.decomposition import LatentDirichletAllocation
 
-import analysis
 from analysis import topics
 from analysis.corpus import Corpus
 from analysis.tokens import TokenOptions
@@ -20,22 +20,9 @@ from analysis.tokens import TokenOptions
 
 # -- helpers -----------------------------------------------------------------------------------
 def make_corpus(texts: list[str], **meta) -> Corpus:
-    """A corpus from plain texts (doc ids d0, d1, ...) and metadata columns."""
-    n = len(texts)
-    docs = pd.DataFrame(
-        {
-            "doc_id": [f"d{i}" for i in range(n)],
-            "text": texts,
-            "title": [f"T{i}" for i in range(n)],
-            "date": pd.NaT,
-            "source": "test",
-            "author": None,
-            "url": None,
-            "lang": "en",
-            **meta,
-        }
-    )
-    return Corpus(docs, name="toy")
+    """:func:`conftest.make_corpus` with titles T0, T1, ... and source "test"."""
+    titles = [f"T{i}" for i in range(len(texts))]
+    return shared_factory(texts, name="toy", **{"title": titles, "source": "test", **meta})
 
 
 def fake_model(theta, doc_ids, **meta) -> topics.TopicModel:
@@ -52,12 +39,6 @@ def fake_model(theta, doc_ids, **meta) -> topics.TopicModel:
 
 def dirichlet_docs(n, alpha, seed):
     return np.random.default_rng(seed).dirichlet(alpha, size=n)
-
-
-@pytest.fixture(scope="module")
-def factbook(tmp_path_factory):
-    settings = analysis.get_settings(cache_dir=tmp_path_factory.mktemp("fb-cache"))
-    return analysis.load("factbook", settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -389,7 +370,7 @@ def test_run_cli_same_seed_writes_byte_identical_files(tmp_path):
 # -- the factbook ------------------------------------------------------------------------------
 def test_factbook_has_a_nato_or_military_topic_and_complete_tables(fb_model):
     terms = fb_model.top_terms(10)
-    assert len(terms) == 80 and list(terms.columns) == topics.TERM_COLUMNS
+    assert len(terms) == 80 and list(terms.columns) == topics.TOPIC_TERM_COLUMNS
     by_topic = terms.groupby("topic")["term"].apply(set)
     assert any({"nato", "military"} & t for t in by_topic)
     assert len(set(fb_model.labels_.values())) == 8

@@ -92,7 +92,7 @@ is the way to call it.
 from __future__ import annotations
 
 from analysis.framing import tone  # noqa: E402  (after the modules it uses)
-from analysis.framing.actor_contexts import CONTEXT_COLUMNS, DEFAULT_ACTORS, UNITS, contexts
+from analysis.framing.actor_contexts import CONTEXT_COLUMNS, CONTEXT_UNITS, DEFAULT_ACTORS, contexts
 from analysis.framing.attribution import VOICE_COLUMNS, attribute
 from analysis.framing.batches import MIN_PARALLEL, cached_scores
 from analysis.framing.cli import run_cli
@@ -142,7 +142,7 @@ __all__ = [
     "FRAME_PREFIX",
     "MIN_PARALLEL",
     "PROFILE_COLUMNS",
-    "UNITS",
+    "CONTEXT_UNITS",
     "VOICE_COLUMNS",
     "Category",
     "FrameDictionary",

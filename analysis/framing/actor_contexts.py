@@ -25,7 +25,7 @@ from analysis.text import strip_span
 #: The actors compared by default.
 DEFAULT_ACTORS = ("CSTO", "NATO", "UN")
 #: Context units of :func:`contexts`.
-UNITS = ("sentence", "window")
+CONTEXT_UNITS = ("sentence", "window")
 #: Columns of :func:`contexts` (document metadata follows).
 CONTEXT_COLUMNS = [
     "doc_id",
@@ -111,8 +111,8 @@ def contexts(
     >>> ctx[["actor", "sentence_id", "co_mentioned", "other_actors"]].values.tolist()
     [['CSTO', 0, True, 'UN'], ['UN', 0, True, 'CSTO'], ['NATO', 1, False, '']]
     """
-    if unit not in UNITS:
-        raise OptionError(f"unit must be one of {UNITS}, not {unit!r}")
+    if unit not in CONTEXT_UNITS:
+        raise OptionError(f"unit must be one of {CONTEXT_UNITS}, not {unit!r}")
     asked = [actors] if isinstance(actors, str) else (list(actors) if actors else None)
     params = {
         "actors": asked,

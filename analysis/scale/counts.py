@@ -31,9 +31,9 @@ from analysis.scale.base import By, Tables, as_source, check_by, doc_groups, nee
 from analysis.tokens import TokenOptions
 
 #: Columns of :func:`count_terms`.
-TERM_COLUMNS = ["term", "group", "count", "doc_freq"]
+TERM_COUNT_COLUMNS = ["term", "group", "count", "doc_freq"]
 #: Columns of :func:`count_mentions`.
-MENTION_COLUMNS = [
+MENTION_COUNT_COLUMNS = [
     "group",
     "actor",
     "n_docs",
@@ -119,7 +119,7 @@ def finish_terms(tables: Tables, by: By, options: TokenOptions) -> pd.DataFrame:
         n_tokens={str(g): int(n) for g, n in zip(totals["group"], totals["n_tokens"])},
         n_docs={str(g): int(n) for g, n in zip(totals["group"], totals["n_docs"])},
     )
-    return out[TERM_COLUMNS]
+    return out[TERM_COUNT_COLUMNS]
 
 
 def count_terms(
@@ -295,7 +295,7 @@ def finish_mentions(tables: Tables, actors: list[str]) -> pd.DataFrame:
         out[col] = out[col].fillna(0).astype(np.int64)
     words = out["n_words"].where(out["n_words"] > 0).astype(float)
     out["per_10k_words"] = 10_000 * out["n_mentions"] / words
-    return out[MENTION_COLUMNS].sort_values(["group", "actor"]).reset_index(drop=True)
+    return out[MENTION_COUNT_COLUMNS].sort_values(["group", "actor"]).reset_index(drop=True)
 
 
 def count_mentions(

@@ -34,9 +34,9 @@ from analysis.scale.backends import Backend
 from analysis.scale.base import By, Tables, as_source, check_by, needed, run, sum_tables
 
 #: Columns of the frame table of :func:`count_framing`.
-FRAME_COLUMNS = ["group", "actor", "frame", "n_hits", "n_contexts", "n_docs", "share"]
+FRAME_COUNT_COLUMNS = ["group", "actor", "frame", "n_hits", "n_contexts", "n_docs", "share"]
 #: Columns of the tone table of :func:`count_framing`.
-TONE_COLUMNS = [
+TONE_COUNT_COLUMNS = [
     "group",
     "actor",
     "tone",
@@ -143,10 +143,10 @@ def finish_frames(cells: pd.DataFrame, frame_ids: list[str]) -> pd.DataFrame:
         )
         for k, f in enumerate(frame_ids)
     ]
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=FRAME_COLUMNS)
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=FRAME_COUNT_COLUMNS)
     out["share"] = out["n_hits"] / out["n_contexts"].where(out["n_contexts"] > 0)
     out = out.sort_values(["group", "actor", "order"], kind="stable").reset_index(drop=True)
-    return out[FRAME_COLUMNS]
+    return out[FRAME_COUNT_COLUMNS]
 
 
 def finish_tone(cells: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +170,7 @@ def finish_tone(cells: pd.DataFrame) -> pd.DataFrame:
                 "n_docs": _ints(cells, "n_docs"),
             }
         )
-    return out[TONE_COLUMNS]
+    return out[TONE_COUNT_COLUMNS]
 
 
 def _ints(cells: pd.DataFrame, col: str) -> np.ndarray:
@@ -250,13 +250,3 @@ def count_framing(
     for table in out.values():
         table.attrs.update(params)
     return out
-
-
-def count_frames(source: Any, **kwargs) -> pd.DataFrame:
-    """The ``"frames"`` table of :func:`count_framing` (same parameters)."""
-    return count_framing(source, **kwargs)["frames"]
-
-
-def count_tone(source: Any, **kwargs) -> pd.DataFrame:
-    """The ``"tone"`` table of :func:`count_framing` (same parameters)."""
-    return count_framing(source, **kwargs)["tone"]

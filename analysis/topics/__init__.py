@@ -115,15 +115,15 @@ from analysis.topics.matrix import unit_dtm
 from analysis.topics.model import MODELS, TopicModel
 from analysis.topics.plots import plot_sweep, plot_trend
 from analysis.topics.selection import check_k, choose_k, feasible_ks, k_rule, max_k, sweep
-from analysis.topics.tables import TERM_COLUMNS
-from analysis.topics.text_units import DEFAULT_ACTORS, UNITS, sample_documents, units
+from analysis.topics.tables import TOPIC_TERM_COLUMNS
+from analysis.topics.text_units import DEFAULT_ACTORS, TOPIC_UNITS, sample_documents, units
 
 __all__ = [
     "DEFAULT_ACTORS",
     "MODELS",
     "PREVALENCE_COLUMNS",
-    "TERM_COLUMNS",
-    "UNITS",
+    "TOPIC_TERM_COLUMNS",
+    "TOPIC_UNITS",
     "Stability",
     "TopicModel",
     "auto_labels",

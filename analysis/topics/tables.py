@@ -24,7 +24,7 @@ from analysis.topics.diagnostics import diversity, frex, relevance, top_indices
 from analysis.topics.text_units import UNIT_COLUMNS, unit_kind, unit_sentence_starts
 
 #: Columns of :meth:`TopicModel.top_terms`.
-TERM_COLUMNS = ["topic", "label", "rank", "term", "weight", "relevance", "frex"]
+TOPIC_TERM_COLUMNS = ["topic", "label", "rank", "term", "weight", "relevance", "frex"]
 _SPACES = re.compile(r"\s+")
 
 

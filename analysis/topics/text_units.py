@@ -18,7 +18,7 @@ from analysis.errors import OptionError
 from analysis.inputs import is_corpus
 
 #: Kinds of unit a model can be fitted on.
-UNITS = ("document", "paragraph", "actor_context")
+TOPIC_UNITS = ("document", "paragraph", "actor_context")
 #: Actors whose contexts :func:`units` annotates by default.
 DEFAULT_ACTORS = ("CSTO", "NATO", "UN")
 #: Columns of the documents table that do not describe a unit.
@@ -77,8 +77,8 @@ def units(
         actors`` then the corpus' metadata columns. ``text == doc_text[start:end]``.
         ``attrs`` records the parameters.
     """
-    if unit not in UNITS:
-        raise OptionError(f"unit must be one of {UNITS}, not {unit!r}")
+    if unit not in TOPIC_UNITS:
+        raise OptionError(f"unit must be one of {TOPIC_UNITS}, not {unit!r}")
     docs = corpus.docs
     texts = docs["text"].tolist()
     wanted = tuple(actors) if unit != "actor_context" else tuple(actors or DEFAULT_ACTORS)
