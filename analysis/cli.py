@@ -53,35 +53,7 @@ import sys
 from pathlib import Path
 
 from analysis.errors import AnalysisError, OptionError
-
-SPEC_HELP = "'factbook', 'ungdc', a folder, an archive (.tgz/.zip) or a table"
-
-
-def _corpus_arguments(parser: argparse.ArgumentParser, *, by: str | None = None) -> None:
-    """Add the options every analysis command shares to ``parser``.
-
-    The corpus spec, its text column, ``--lang``; with ``by="optional"`` or
-    ``"required"`` also ``--by`` and ``--outlets``.
-    """
-    parser.add_argument("spec", help=f"corpus spec: {SPEC_HELP}")
-    parser.add_argument("--text-column", default="text", help="text column of a table spec")
-    parser.add_argument(
-        "--lang",
-        help="keep only documents in these languages, comma-separated ISO codes "
-        "(e.g. en or en,ru; default: every document)",
-    )
-    if by is None:
-        return
-    parser.add_argument(
-        "--by",
-        required=by == "required",
-        help="group documents by a metadata column or 'bloc', 'origin', 'year'",
-    )
-    parser.add_argument(
-        "--outlets",
-        help="with --by origin: your own CSV of source,origin[,country] (its rows win over "
-        "the built-in outlet table)",
-    )
+from analysis.options import SPEC_HELP, actor_list, corpus_arguments, groups_option, load_corpus
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,9 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     corpus = commands.add_parser("corpus", help="inspect a corpus")
     corpus_cmds = corpus.add_subparsers(dest="corpus_command", required=True)
     info = corpus_cmds.add_parser("info", help="summarize a corpus spec")
-    info.add_argument(
-        "spec", help="'factbook', 'ungdc', a folder, an archive (.tgz/.zip) or a table"
-    )
+    info.set_defaults(run=_corpus_info)
+    info.add_argument("spec", help=f"corpus spec: {SPEC_HELP}")
     info.add_argument("--json", action="store_true", help="print the summary as JSON")
     info.add_argument("--text-column", default="text", help="text column of a table spec")
     info.add_argument("--speakers", help="UNGDC speaker table (.xlsx) to join, or 'auto'")
@@ -104,32 +75,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     from analysis.webcorpus import cli as web_cli
 
-    web_cli.add_build_arguments(
-        corpus_cmds.add_parser(
-            "build", help="build an article folder from URLs, a feed or a sitemap"
-        )
+    build = corpus_cmds.add_parser(
+        "build", help="build an article folder from URLs, a feed or a sitemap"
     )
-    web_cli.add_fetch_arguments(
-        corpus_cmds.add_parser("fetch", help="download a published dataset, checking its sha256")
+    web_cli.add_build_arguments(build)
+    build.set_defaults(run=web_cli.run_build)
+    fetch = corpus_cmds.add_parser(
+        "fetch", help="download a published dataset, checking its sha256"
     )
+    web_cli.add_fetch_arguments(fetch)
+    fetch.set_defaults(run=web_cli.run_fetch)
     from analysis.scale import cli as scale_cli
 
-    scale_cli.add_to_parquet_arguments(
-        corpus_cmds.add_parser(
-            "to-parquet", help="store a corpus as partitioned Parquet (for the scale path)"
-        )
+    to_parquet = corpus_cmds.add_parser(
+        "to-parquet", help="store a corpus as partitioned Parquet (for the scale path)"
     )
-    scale_cli.add_counts_arguments(
-        commands.add_parser(
-            "counts", help="term, mention or frame counts by group on a local pool or Dask"
-        )
+    scale_cli.add_to_parquet_arguments(to_parquet).set_defaults(run=scale_cli.run_to_parquet)
+    counts = commands.add_parser(
+        "counts", help="term, mention or frame counts by group on a local pool or Dask"
     )
+    scale_cli.add_counts_arguments(counts).set_defaults(run=scale_cli.run_counts)
 
     mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
-    _corpus_arguments(mentions)
+    corpus_arguments(mentions)
     mentions.add_argument(
         "--actors", help="comma-separated actor ids (default: all), e.g. CSTO,NATO,UN"
     )
+    mentions.set_defaults(run=_mentions)
     mentions.add_argument("--registry", help="your own actors YAML (extends the built-in one)")
     mentions.add_argument(
         "--include-children",
@@ -141,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     ents = commands.add_parser(
         "entities", help="spaCy entities with actors and countries normalized (CSVs)"
     )
-    _corpus_arguments(ents, by="optional")
+    ents.set_defaults(run=_entities)
+    corpus_arguments(ents, by="optional")
     ents.add_argument(
         "--mode",
         choices=["full", "actor_sentences", "auto"],
@@ -165,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     framing = commands.add_parser("framing", help="frames and tone toward each actor (CSVs)")
-    _corpus_arguments(framing, by="optional")
+    corpus_arguments(framing, by="optional")
     framing.add_argument("--actors", default="CSTO,NATO,UN", help="comma-separated actor ids")
     framing.add_argument("--frames", help="your own frame dictionary (YAML)")
     framing.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
@@ -176,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
         help="tone scorer: target-scoped stance, the VADER baseline, or auto (per language "
         "the one that agreed best with held-out hand labels)",
     )
+    framing.set_defaults(run=_framing)
     framing.add_argument(
         "--labels",
         help="a CSV of hand labels (doc_id,actor,label -1/0/+1): also write validation.csv "
@@ -184,17 +158,18 @@ def _parser() -> argparse.ArgumentParser:
     framing.add_argument("--out", required=True, help="folder for the tables")
 
     terms = commands.add_parser("terms", help="term frequencies (overall or by group)")
-    _corpus_arguments(terms, by="optional")
+    corpus_arguments(terms, by="optional")
     terms.add_argument(
         "--top",
         type=int,
         default=50,
         help="terms per group (default 50; terms tied with the last one are kept too)",
     )
+    terms.set_defaults(run=_terms)
     terms.add_argument("--out", required=True, help="CSV file to write")
 
     key = commands.add_parser("keyness", help="key terms of a group against a reference")
-    _corpus_arguments(key, by="required")
+    corpus_arguments(key, by="required")
     key.add_argument("--target", help="target group (default: every group against the rest)")
     key.add_argument("--reference", help="reference group (default: all other groups)")
     key.add_argument("--measure", choices=["g2", "chi2"], default="g2")
@@ -203,7 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--out", required=True, help="CSV file to write")
 
     kw = commands.add_parser("kwic", help="concordance lines for a term, regex or actor")
-    _corpus_arguments(kw)
+    corpus_arguments(kw)
     kw.add_argument("--query", required=True, help="word, phrase, glob (secur*), regex or actor")
     kw.add_argument("--kind", choices=["term", "regex", "actor", "phrase"], default="term")
     kw.add_argument("--window", type=int, default=7, help="tokens of context on each side")
@@ -211,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     kw.add_argument("--out", help="CSV file (default: print the lines)")
 
     col = commands.add_parser("collocates", help="words within a window of a term or actor")
-    _corpus_arguments(col)
+    corpus_arguments(col)
     col.add_argument("--node", required=True, help="word, phrase, glob (secur*) or actor id(s)")
     col.add_argument("--kind", choices=["term", "actor"], default="term")
     col.add_argument("--window", type=int, default=5, help="tokens on each side (default 5)")
@@ -219,6 +194,9 @@ def _parser() -> argparse.ArgumentParser:
     col.add_argument(
         "--min-count", type=int, default=3, help="co-occurrences a collocate needs (default 3)"
     )
+    col.set_defaults(run=_collocates)
+    kw.set_defaults(run=_kwic)
+    key.set_defaults(run=_keyness)
     col.add_argument(
         "--measure", choices=["logdice", "mi", "mi3", "t_score", "g2"], default="logdice"
     )
@@ -228,17 +206,19 @@ def _parser() -> argparse.ArgumentParser:
     mat = commands.add_parser(
         "dtm", help="export the document-term matrix (Matrix Market + CSV, for R or gensim)"
     )
-    _corpus_arguments(mat)
+    mat.set_defaults(run=_dtm)
+    corpus_arguments(mat)
     mat.add_argument(
         "--min-df", type=int, default=1, help="keep terms in at least this many documents"
     )
     mat.add_argument("--out", required=True, help="folder for dtm.mtx, terms.csv, documents.csv")
 
     topics = commands.add_parser("topics", help="fit a topic model, write its tables")
-    _corpus_arguments(topics, by="optional")
+    corpus_arguments(topics, by="optional")
     topics.add_argument(
         "--k", type=int, help="number of topics (default: chosen from the --sweep by a stated rule)"
     )
+    topics.set_defaults(run=_topics)
     topics.add_argument(
         "--sweep",
         default="4,6,8,10,12",
@@ -259,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     report = commands.add_parser("report", help="run every notebook and write figures")
+    report.set_defaults(run=_report)
     report.add_argument(
         "--corpus",
         action="append",
@@ -302,42 +283,13 @@ def _corpus_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace):
-    """The corpus of ``spec``, ``--text-column`` and ``--lang`` (what was left out said)."""
-    import analysis
-    from analysis.inputs import select_languages
-
-    corpus = analysis.load(args.spec, text_column=args.text_column)
-    if not args.lang:
-        return corpus
-    kept = select_languages(corpus, args.lang, spec=args.spec)
-    gone = corpus.left_out(kept)
-    left = "; left out: " + ", ".join(f"{n} {k}" for k, n in gone.items()) if gone else ""
-    print(f"--lang {args.lang}: {len(kept):,} of {len(corpus):,} documents{left}", file=sys.stderr)
-    return kept
-
-
-def _by(args: argparse.Namespace):
-    """``--by``, with ``--outlets`` a grouping by origin through the user's outlet table."""
-    if not getattr(args, "outlets", None):
-        return args.by
-    if args.by != "origin":
-        raise OptionError(
-            f"--outlets {args.outlets}: an outlet table is used by --by origin only "
-            f"(--by is {args.by!r}); add --by origin or leave --outlets out."
-        )
-    from analysis import groups
-
-    return groups.origin_groups(args.outlets)
-
-
 def _mentions(args: argparse.Namespace) -> int:
     from analysis import actors
     from analysis.atomic import atomic_path
 
     registry = actors.load_registry(args.registry) if args.registry else None
-    wanted = [a.strip() for a in args.actors.split(",") if a.strip()] if args.actors else None
-    corpus = _load(args)
+    wanted = actor_list(args.actors)
+    corpus = load_corpus(args)
     table = actors.mentions(
         corpus, wanted, registry=registry, include_children=args.include_children
     )
@@ -357,10 +309,10 @@ def _mentions(args: argparse.Namespace) -> int:
 def _entities(args: argparse.Namespace) -> int:
     from analysis import actors, entities
 
-    wanted = [a.strip() for a in args.actors.split(",") if a.strip()]
-    corpus = _load(args)
+    wanted = actor_list(args.actors) or []
+    corpus = load_corpus(args)
     ents = entities.entities(corpus, mode=args.mode, window=args.window)
-    by = _by(args)
+    by = groups_option(args)
     found = actors.mentions(corpus, wanted)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -380,11 +332,11 @@ def _entities(args: argparse.Namespace) -> int:
 def _framing(args: argparse.Namespace) -> int:
     from analysis import framing
 
-    actors = [a.strip() for a in args.actors.split(",") if a.strip()]
+    actors = actor_list(args.actors) or []
     written = framing.run_cli(
-        _load(args),
+        load_corpus(args),
         actors=actors,
-        by=_by(args),
+        by=groups_option(args),
         out_dir=args.out,
         frames=args.frames,
         n_boot=args.n_boot,
@@ -407,8 +359,8 @@ def _write(table, out: str | Path) -> None:
 def _terms(args: argparse.Namespace) -> int:
     from analysis import terms
 
-    corpus = _load(args)
-    _write(terms.frequencies(corpus, by=_by(args), top=args.top), args.out)
+    corpus = load_corpus(args)
+    _write(terms.frequencies(corpus, by=groups_option(args), top=args.top), args.out)
     _print_skipped(corpus)
     return 0
 
@@ -416,10 +368,10 @@ def _terms(args: argparse.Namespace) -> int:
 def _keyness(args: argparse.Namespace) -> int:
     from analysis import keyness
 
-    corpus = _load(args)
+    corpus = load_corpus(args)
     table = keyness.keyness(
         corpus,
-        by=_by(args),
+        by=groups_option(args),
         target=args.target,
         reference=args.reference,
         measure=args.measure,
@@ -434,7 +386,7 @@ def _keyness(args: argparse.Namespace) -> int:
 def _kwic(args: argparse.Namespace) -> int:
     from analysis import kwic
 
-    corpus = _load(args)
+    corpus = load_corpus(args)
     lines = kwic.kwic(
         corpus, args.query, kind=args.kind, window=args.window, sort="right", limit=args.limit
     )
@@ -450,7 +402,7 @@ def _kwic(args: argparse.Namespace) -> int:
 def _collocates(args: argparse.Namespace) -> int:
     from analysis import collocations
 
-    corpus = _load(args)
+    corpus = load_corpus(args)
     node = [n.strip() for n in args.node.split(",")] if args.kind == "actor" else args.node
     table = collocations.collocates(
         corpus,
@@ -474,7 +426,7 @@ def _collocates(args: argparse.Namespace) -> int:
 def _dtm(args: argparse.Namespace) -> int:
     from analysis import tokens
 
-    corpus = _load(args)
+    corpus = load_corpus(args)
     matrix = tokens.dtm(corpus, min_df=args.min_df)
     written = tokens.write_dtm(matrix, args.out)
     print(
@@ -496,10 +448,10 @@ def _topics(args: argparse.Namespace) -> int:
             f"--sweep {args.sweep}: give whole numbers separated by commas, e.g. 4,6,8."
         ) from None
     written = topics.run_cli(
-        _load(args),
+        load_corpus(args),
         k=args.k,
         ks=ks,
-        by=_by(args),
+        by=groups_option(args),
         unit=args.unit,
         model=args.model,
         seed=args.seed,
@@ -554,37 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _notes_on_stderr()
     try:
-        if args.command == "corpus":
-            from analysis import webcorpus
-
-            if args.corpus_command == "build":
-                return webcorpus.run_build(args)
-            if args.corpus_command == "fetch":
-                return webcorpus.run_fetch(args)
-            if args.corpus_command == "to-parquet":
-                from analysis.scale import cli as scale_cli
-
-                return scale_cli.run_to_parquet(args)
-            return _corpus_info(args)
-        if args.command == "mentions":
-            return _mentions(args)
-        if args.command == "framing":
-            return _framing(args)
-        if args.command == "entities":
-            return _entities(args)
-        if args.command == "topics":
-            return _topics(args)
-        if args.command == "collocates":
-            return _collocates(args)
-        if args.command == "dtm":
-            return _dtm(args)
-        if args.command in ("terms", "keyness", "kwic"):
-            return {"terms": _terms, "keyness": _keyness, "kwic": _kwic}[args.command](args)
-        if args.command == "counts":
-            from analysis.scale import cli as scale_cli
-
-            return scale_cli.run_counts(args)
-        return _report(args)
+        return args.run(args)
     except AnalysisError as err:
         print(f"error {err}", file=sys.stderr)
         return err.exit_code

@@ -9,6 +9,7 @@ from conftest import UNGDC
 
 import analysis
 from analysis import actors, framing, keyness, terms
+from analysis.cli import main
 from analysis.framing import tone
 from analysis.scale import (
     DaskBackend,
@@ -24,7 +25,6 @@ from analysis.scale import (
 )
 from analysis.scale import backends as backends_mod
 from analysis.scale.cli import add_scale_arguments
-from analysis.scale.cli import main as scale_main
 
 ACTORS = ["CSTO", "NATO", "UN"]
 
@@ -262,15 +262,23 @@ def test_backend_contract_on_plain_functions():
 # -- command line -------------------------------------------------------------------------------
 def test_cli_to_parquet_and_counts(tmp_path, capsys):
     assert (
-        scale_main(
-            ["to-parquet", "factbook", "--out", str(tmp_path / "fb"), "--rows-per-partition", "100"]
+        main(
+            [
+                "corpus",
+                "to-parquet",
+                "factbook",
+                "--out",
+                str(tmp_path / "fb"),
+                "--rows-per-partition",
+                "100",
+            ]
         )
         == 0
     )
     assert "255 documents in 3 partition(s)" in capsys.readouterr().out
     out = tmp_path / "mentions.csv"
     assert (
-        scale_main(
+        main(
             [
                 "counts",
                 str(tmp_path / "fb"),
@@ -289,7 +297,7 @@ def test_cli_to_parquet_and_counts(tmp_path, capsys):
     table = pd.read_csv(out)
     assert set(table["actor"]) == {"CSTO", "NATO"} and table["group"].nunique() == 11
     assert (
-        scale_main(
+        main(
             ["counts", str(tmp_path / "fb"), "--by", "continent", "--out", str(tmp_path / "x.csv")]
         )
         == 2

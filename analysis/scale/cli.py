@@ -6,8 +6,8 @@
 ``corpus to-parquet SPEC --out DIR [--rows-per-partition N] [--overwrite]``
     Store a corpus spec as partitioned Parquet, the input that scales.
 
-Until these are wired into :mod:`analysis.cli`, ``python -m analysis.scale counts ...`` and
-``python -m analysis.scale to-parquet ...`` run them.
+The shared options (spec, ``--text-column``, ``--lang``, ``--by``, ``--outlets``) come from
+:func:`analysis.options.corpus_arguments`, as for every command.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from analysis.options import SPEC_HELP, actor_list, corpus_arguments, groups_option, load_corpus
 from analysis.scale.backends import BACKENDS, ROWS_PER_PARTITION
 
 #: Values of ``--what``.
@@ -42,14 +43,10 @@ def add_scale_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
 
 def add_counts_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the arguments of the ``counts`` command (``--backend``/``--scheduler`` included)."""
-    parser.add_argument("spec", help="corpus spec or partitioned Parquet folder")
-    parser.add_argument("--what", choices=WHAT, default="terms", help="what to count")
-    parser.add_argument("--by", default=None, help="metadata field to group documents by")
-    parser.add_argument(
-        "--lang",
-        help="keep only documents in these languages, comma-separated (a corpus spec, not a "
-        "Parquet dataset: write the dataset from the documents you want)",
+    corpus_arguments(
+        parser, by="optional", spec_help=f"{SPEC_HELP}, or a partitioned Parquet folder"
     )
+    parser.add_argument("--what", choices=WHAT, default="terms", help="what to count")
     parser.add_argument(
         "--actors",
         default=None,
@@ -74,40 +71,34 @@ def add_to_parquet_arguments(parser: argparse.ArgumentParser) -> argparse.Argume
     return parser
 
 
-def _actors(value: str | None) -> list[str] | None:
-    return [a.strip() for a in value.split(",") if a.strip()] if value else None
-
-
 def count_table(args: argparse.Namespace):
     """The table ``counts`` writes, from parsed arguments."""
     from analysis.scale import count_framing, count_mentions, count_terms
 
-    common = {"by": args.by, "backend": args.backend, "scheduler": args.scheduler}
+    common = {"by": groups_option(args), "backend": args.backend, "scheduler": args.scheduler}
     source = _source(args)
     if args.what == "terms":
         return count_terms(source, **common)
     if args.what == "mentions":
-        return count_mentions(source, actors=_actors(args.actors), **common)
-    actors = _actors(args.actors) or ["CSTO", "NATO", "UN"]
+        return count_mentions(source, actors=actor_list(args.actors), **common)
+    actors = actor_list(args.actors) or ["CSTO", "NATO", "UN"]
     return count_framing(source, actors=actors, **common)[args.what]
 
 
 def _source(args: argparse.Namespace):
-    """The spec, or with ``--lang`` its documents in those languages."""
-    if not getattr(args, "lang", None):
-        return args.spec
-    import analysis
+    """A partitioned Parquet folder as it is, else the corpus of the spec (``--lang`` kept)."""
     from analysis.errors import OptionError
-    from analysis.inputs import select_languages
     from analysis.scale.parquet import is_partitioned
 
-    if is_partitioned(args.spec):
+    if not is_partitioned(args.spec):
+        return load_corpus(args)
+    if args.lang:
         raise OptionError(
             f"--lang {args.lang}: {args.spec} is a partitioned Parquet dataset, which is "
             "counted as written; write it from the documents you want "
             "(corpus to-parquet on a filtered corpus), or leave --lang out."
         )
-    return select_languages(analysis.load(args.spec), args.lang, spec=args.spec)
+    return args.spec
 
 
 def run_counts(args: argparse.Namespace) -> int:
@@ -148,21 +139,3 @@ def run_to_parquet(args: argparse.Namespace) -> int:
         f"-> {written.path}"
     )
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.scale counts|to-parquet ...`` (until wired into the main CLI)."""
-    import sys
-
-    from analysis.errors import AnalysisError
-
-    parser = argparse.ArgumentParser(prog="python -m analysis.scale")
-    commands = parser.add_subparsers(dest="command", required=True)
-    add_counts_arguments(commands.add_parser("counts", help="counts by group (CSV)"))
-    add_to_parquet_arguments(commands.add_parser("to-parquet", help="corpus to Parquet"))
-    args = parser.parse_args(argv)
-    try:
-        return run_counts(args) if args.command == "counts" else run_to_parquet(args)
-    except AnalysisError as err:
-        print(f"error {err}", file=sys.stderr)
-        return err.exit_code
