@@ -20,7 +20,7 @@ from analysis.actors.registry import Registry, load_registry
 from analysis.actors.rules import document_mentions
 from analysis.cache import Cache, make_key
 from analysis.errors import OptionError, did_you_mean
-from analysis.inputs import text_table
+from analysis.inputs import is_corpus, text_table
 from analysis.settings import get_settings
 
 #: Columns of the table :func:`mentions` returns.
@@ -91,7 +91,7 @@ def mentions(
     }
     store = (
         Cache("mentions", get_settings())
-        if cache and hasattr(corpus_or_docs, "fingerprint")
+        if cache and is_corpus(corpus_or_docs)
         else None
     )
     key = make_key("mentions", getattr(corpus_or_docs, "fingerprint", ""), params, registry.key())
