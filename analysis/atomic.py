@@ -46,7 +46,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_dir(path: str | Path, *, merge: bool = False) -> Iterator[Path]:
+def atomic_dir(
+    path: str | Path, *, merge: bool = False, keep_existing: bool = False
+) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; move it onto ``path`` only on success.
 
     Parameters
@@ -57,6 +59,11 @@ def atomic_dir(path: str | Path, *, merge: bool = False) -> Iterator[Path]:
         False: an existing folder at ``path`` is replaced whole. True: the files written
         replace their namesakes in an existing folder, one ``os.replace`` each, and other
         files there are kept.
+    keep_existing : bool, default False
+        A folder that is at ``path`` when the new one is complete (another process wrote
+        the same thing meanwhile) is kept and the new one discarded, so a reader of the
+        existing folder never sees it vanish. For entries whose name says their content
+        (cache keys).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +73,12 @@ def atomic_dir(path: str | Path, *, merge: bool = False) -> Iterator[Path]:
         if merge and path.exists():
             for item in sorted(tmp.iterdir()):
                 os.replace(item, path / item.name)
+        elif keep_existing:
+            try:
+                os.rename(tmp, path)  # fails when path is a non-empty folder: keep it
+            except OSError:
+                if not path.is_dir():
+                    raise
         else:
             if path.exists():
                 shutil.rmtree(path)

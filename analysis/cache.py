@@ -1,16 +1,18 @@
 """On-disk cache for expensive steps: keyed, atomic, and safe to load.
 
-A cache entry is a folder ``<cache_dir>/<step>/<key>/`` holding Parquet tables and a
-``meta.json``; the key hashes the inputs' identity, the step's parameters and the package
-version, so any change invalidates it. Entries are written to a temporary folder and
-renamed into place, so an interrupted run never leaves an entry a later run trusts.
-Only Parquet, NPZ (``allow_pickle=False``) and JSON are read back: never pickle.
+A cache entry is a folder ``<cache_dir>/<step>/<key>/`` holding Parquet tables (or files
+stored as they are, :meth:`Cache.put_files`) and a ``meta.json``; the key hashes the
+inputs' identity, the step's parameters and the package version, so any change invalidates
+it. Entries are written to a temporary folder and renamed into place, so an interrupted run
+never leaves an entry a later run trusts. Only Parquet, NPZ (``allow_pickle=False``), JSON
+and stored files (figures) are read back: never pickle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -124,13 +126,75 @@ class Cache:
             ) from err
 
     def put(self, key: str, tables: dict[str, pd.DataFrame], data: dict | None = None) -> None:
-        """Store tables (Parquet) and JSON data under ``key`` atomically."""
-        if not self.enabled:
+        """Store tables (Parquet) and JSON data under ``key`` atomically.
+
+        An entry already complete under ``key`` (written by another process meanwhile:
+        the same inputs) is kept; one without ``meta.json`` (interrupted, damaged) is
+        replaced.
+        """
+        if not self.enabled or not self._make_room(key):
             return
-        with atomic_dir(self.root / key) as tmp:
+        with atomic_dir(self.root / key, keep_existing=True) as tmp:
             for name, frame in tables.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
             (tmp / _DONE).write_text(
                 json.dumps({"tables": sorted(tables), "data": data or {}}, default=str),
                 encoding="utf-8",
             )
+
+    def get_files(self, key: str) -> dict[str, bytes] | None:
+        """The files stored under ``key`` by :meth:`put_files`, or None if absent or unreadable."""
+        if not self.enabled:
+            return None
+        entry = self.root / key
+        try:
+            meta = json.loads((entry / _DONE).read_text(encoding="utf-8"))
+            files = {name: (entry / name).read_bytes() for name in meta["files"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        sizes = meta.get("sizes", {})
+        if any(len(blob) != sizes.get(name) for name, blob in files.items()):
+            return None  # damaged: ignored and rewritten
+        return files
+
+    def put_files(self, key: str, files: dict[str, bytes]) -> None:
+        """Store files (name to bytes, written as they are) under ``key`` atomically."""
+        if not self.enabled or not self._make_room(key):
+            return
+        with atomic_dir(self.root / key, keep_existing=True) as tmp:
+            for name, blob in files.items():
+                (tmp / name).write_bytes(blob)
+            sizes = {name: len(blob) for name, blob in files.items()}
+            (tmp / _DONE).write_text(
+                json.dumps({"files": sorted(files), "sizes": sizes}, sort_keys=True),
+                encoding="utf-8",
+            )
+
+    def _make_room(self, key: str) -> bool:
+        """False when ``key`` holds a whole entry; a damaged or partial one is removed."""
+        entry = self.root / key
+        if _whole(entry):
+            return False
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        return True
+
+
+def _whole(entry: Path) -> bool:
+    """Whether a cache entry is complete.
+
+    Its ``meta.json`` reads, and every file it lists is there whole (Parquet begins and
+    ends with ``PAR1``; stored files have the size recorded).
+    """
+    try:
+        meta = json.loads((entry / _DONE).read_text(encoding="utf-8"))
+        for name in meta.get("tables", []):
+            with open(entry / f"{name}.parquet", "rb") as fh:
+                head = fh.read(4)
+                fh.seek(-4, 2)
+                if head != b"PAR1" or fh.read(4) != b"PAR1":
+                    return False
+        sizes = meta.get("sizes", {})
+        return all((entry / n).stat().st_size == sizes.get(n, -1) for n in meta.get("files", []))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False

@@ -247,6 +247,12 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. --corpus articles --corpus articles-ru",
     )
     report.add_argument("--out", default=None, help="figures folder (default: figures/)")
+    report.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="notebooks to run at once (default: ANALYSIS_REPORT_JOBS, else one a core, max 4)",
+    )
     return parser
 
 
@@ -481,7 +487,7 @@ def _report(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else get_settings().figures_dir
     specs = args.corpus or ["factbook"]
-    run_notebooks(specs[0] if len(specs) == 1 else specs, out)
+    run_notebooks(specs[0] if len(specs) == 1 else specs, out, jobs=args.jobs)
     print(f"figures written to {out} (index: {out / 'index.md'})")
     return 0
 

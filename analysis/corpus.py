@@ -100,6 +100,7 @@ class Corpus:
         report: LoadReport | None = None,
         fingerprint: str | None = None,
         texts: Callable[[], Any] | None = None,
+        text_hashes: Sequence[str] | None = None,
     ):
         needed = [c for c in STANDARD_COLUMNS if not (c == "text" and texts is not None)]
         missing = [c for c in needed if c not in docs.columns]
@@ -112,6 +113,8 @@ class Corpus:
         self._meta = docs.drop(columns=["text"]) if "text" in docs.columns else docs
         self._full = docs if "text" in docs.columns else None
         self._texts = texts
+        # one dedupe.text_hash a row, when known: the fingerprint without reading the texts
+        self._text_hashes = None if text_hashes is None else np.asarray(text_hashes, dtype=object)
         self.name = str(name)
         self.report = report or LoadReport(spec=self.name, n_read=len(docs))
         self._fingerprint = fingerprint
@@ -127,8 +130,7 @@ class Corpus:
                     f"({len(texts)} texts, {len(self._meta)} documents); load it again."
                 )
             full = self._meta.copy(deep=False)
-            full.insert(1, "text", texts.to_numpy())
-            full["text"] = full["text"].astype(TEXT_DTYPE)
+            full.insert(1, "text", texts.array)  # stays Arrow: no conversion to Python str
             self._full = full
         return self._full
 
@@ -167,7 +169,10 @@ class Corpus:
     def fingerprint(self) -> str:
         """BLAKE2 hash of doc ids, texts and metadata, stable across sessions."""
         if self._fingerprint is None:
-            self._fingerprint = fingerprint_frame(self._docs)
+            if self._full is None and self._text_hashes is not None:
+                self._fingerprint = fingerprint_frame(self._meta, self._text_hashes)
+            else:
+                self._fingerprint = fingerprint_frame(self._docs)
         return self._fingerprint
 
     def __len__(self) -> int:
@@ -201,7 +206,8 @@ class Corpus:
                 self._meta[mask],
                 name=name or self.name,
                 report=report,
-                texts=lambda: self._docs["text"].to_numpy()[mask],
+                texts=lambda: self._docs["text"].array[mask],
+                text_hashes=None if self._text_hashes is None else self._text_hashes[mask],
             )
         return Corpus(self._docs[mask], name=name or self.name, report=report)
 
@@ -269,14 +275,19 @@ class Corpus:
 def fingerprint_frame(docs: pd.DataFrame, text_hashes: Sequence[str] | None = None) -> str:
     """Content hash of a documents table (row order, ids, texts and every metadata value).
 
-    ``text_hashes`` (one :func:`analysis.dedupe.text_hash` a row) saves rehashing the texts.
+    ``text_hashes`` (one :func:`analysis.dedupe.text_hash` a row) saves rehashing the texts;
+    with them ``docs`` may be the table without ``text`` (a corpus whose texts are not read:
+    the hash is the same as of the whole table, ``text`` second).
     """
     if text_hashes is None:
         text_hashes = [dedupe.text_hash(t) for t in docs["text"]]
+    columns = list(map(str, docs.columns))
+    if "text" not in columns:
+        columns.insert(1, "text")
     h = hashlib.blake2b(digest_size=16)
-    h.update(",".join(map(str, docs.columns)).encode())
+    h.update(",".join(columns).encode())
     h.update("".join(text_hashes).encode())
-    meta = docs.drop(columns=["text"]).astype("string").fillna("\x00")
+    meta = docs.drop(columns=["text"], errors="ignore").astype("string").fillna("\x00")
     h.update(pd.util.hash_pandas_object(meta, index=False).to_numpy().tobytes())
     return h.hexdigest()
 
@@ -484,7 +495,13 @@ def assemble(
             )
         docs = _to_frame(rows, texts, report)
         report.duplicates = dedupe.find_duplicates(docs["doc_id"].tolist(), hashes, sketches)
-    return Corpus(docs, name=name, report=report, fingerprint=fingerprint_frame(docs, hashes))
+    return Corpus(
+        docs,
+        name=name,
+        report=report,
+        fingerprint=fingerprint_frame(docs, hashes),
+        text_hashes=hashes,
+    )
 
 
 @contextmanager
@@ -782,7 +799,7 @@ def load(
             )
         cache.put(
             key,
-            {"docs": corpus._docs},
+            {"docs": corpus._docs, **_hash_table(corpus)},
             {"report": report.to_dict(), "fingerprint": corpus.fingerprint},
         )
     if strict and corpus.report.skipped:
@@ -791,6 +808,14 @@ def load(
             E.E007, n=len(corpus.report.skipped), first=f"{first['origin']} ({first['reason']})"
         )
     return corpus
+
+
+def _hash_table(corpus: Corpus) -> dict[str, pd.DataFrame]:
+    """``{"hashes": text_hash a row}`` to store beside the documents (empty if unknown)."""
+    hashes = corpus._text_hashes
+    if hashes is None or len(hashes) != len(corpus):
+        return {}
+    return {"hashes": pd.DataFrame({"text_hash": pd.Series(hashes, dtype="string")})}
 
 
 def _from_cache(
@@ -806,8 +831,16 @@ def _from_cache(
     try:
         report = LoadReport.from_dict(data["report"])
         docs = standard_dtypes(tables["docs"])
+        hashes = tables["hashes"]["text_hash"].tolist() if "hashes" in tables else None
+        if hashes is not None and len(hashes) != len(docs):
+            hashes = None
         corpus = Corpus(
-            docs, name=name, report=report, fingerprint=str(data["fingerprint"]), texts=texts
+            docs,
+            name=name,
+            report=report,
+            fingerprint=str(data["fingerprint"]),
+            texts=texts,
+            text_hashes=hashes,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None

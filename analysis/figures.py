@@ -10,9 +10,13 @@ readable, colour-blind-safe look, with a fixed colour per actor (:data:`ACTOR_CO
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
@@ -338,7 +342,8 @@ def describe_corpus(corpus) -> str:
     """``"<spec> (<source>, <n> documents)"`` for a Corpus; a string is returned as is."""
     if corpus is None or isinstance(corpus, (str, Path)):
         return "" if corpus is None else str(corpus)
-    sources = corpus.docs["source"].dropna().unique()
+    table = corpus.meta if hasattr(corpus, "meta") else corpus.docs  # meta: no texts read
+    sources = table["source"].dropna().unique()
     source = sources[0] if len(sources) == 1 else f"{len(sources)} sources"
     return f"{corpus.name} ({source}, {len(corpus)} documents)"
 
@@ -413,13 +418,10 @@ def save_figure(
     label = describe_corpus(corpus)
     _draw_caption(fig, caption, label)
     written: dict[str, Path] = {}
-    with mpl.rc_context({"svg.hashsalt": "analysis"}):
-        for fmt in formats:
-            with atomic_path(out / f"{name}.{fmt}") as tmp:
-                fig.savefig(tmp, format=fmt, bbox_inches="tight", **_SAVE[fmt])
-                if fmt == "svg":
-                    _number_svg_ids(tmp)
-            written[fmt] = out / f"{name}.{fmt}"
+    for fmt, blob in rendered(fig, formats).items():
+        with atomic_path(out / f"{name}.{fmt}") as tmp:
+            tmp.write_bytes(blob)
+        written[fmt] = out / f"{name}.{fmt}"
     keep_index = not isinstance(data.index, pd.RangeIndex) or any(data.index.names)
     with atomic_path(out / f"{name}.csv") as tmp:
         data.to_csv(tmp, index=keep_index, lineterminator="\n", float_format=CSV_FLOAT_FORMAT)
@@ -439,6 +441,72 @@ def save_figure(
         },
     )
     return written
+
+
+def rendered(fig: Figure, formats: tuple[str, ...] = ("png", "svg")) -> dict[str, bytes]:
+    """The files of ``fig`` in each format, as :func:`save_figure` writes them.
+
+    A figure drawn before (the same artists, data and text, the same matplotlib settings
+    and package code) is not rendered again: its files come from the cache (step
+    ``figures``), keyed by a hash of the figure's state (:func:`figure_key`), so a warm
+    rerun of a notebook writes the very same bytes without drawing.
+    """
+    from analysis.cache import Cache
+
+    cache = Cache("figures")
+    key = figure_key(fig, formats) if cache.enabled else None
+    hit = cache.get_files(key) if key else None
+    if hit is not None and set(hit) == set(formats):
+        return {fmt: hit[fmt] for fmt in formats}
+    files = {}
+    with mpl.rc_context({"svg.hashsalt": "analysis"}):
+        for fmt in formats:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, bbox_inches="tight", **_SAVE[fmt])
+            files[fmt] = _numbered_svg_ids(buf.getvalue()) if fmt == "svg" else buf.getvalue()
+    if key:
+        cache.put_files(key, files)
+    return files
+
+
+#: State of transforms and figures left out of :func:`figure_key`: it does not change a pixel.
+_NOT_DRAWN = frozenset({"_parents", "_number", "_restore_to_pylab"})
+
+
+def figure_key(fig: Figure, formats: tuple[str, ...]) -> str | None:
+    """A hash of everything that decides how ``fig`` renders, or None if it cannot be had.
+
+    The figure's pickled state (matplotlib pickles figures whole: artists, data, text,
+    styles) without what plays no part in drawing (:data:`_NOT_DRAWN`: the transforms'
+    parent links, keyed by memory address; the pyplot figure number); the matplotlib
+    version and settings; the formats and save options; and the package's code version
+    (:func:`analysis.cache.code_version`).
+    """
+    import hashlib
+    import pickle
+
+    from matplotlib.transforms import TransformNode
+
+    from analysis.cache import code_version
+
+    class _StatePickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, (TransformNode, Figure)):
+                state = {k: v for k, v in obj.__getstate__().items() if k not in _NOT_DRAWN}
+                return (object.__new__, (type(obj),), state)
+            return NotImplemented
+
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        buf = io.BytesIO()
+        _StatePickler(buf, protocol=5).dump(fig)
+    except Exception:  # noqa: BLE001 - an unpicklable artist: render, do not cache
+        return None
+    h.update(buf.getvalue())
+    settings = sorted((k, repr(v)) for k, v in mpl.rcParams.items())
+    save = {f: _SAVE[f] for f in formats}
+    h.update(repr((mpl.__version__, settings, formats, save, code_version())).encode())
+    return h.hexdigest()
 
 
 def _parameters(data: pd.DataFrame | pd.Series) -> str:
@@ -481,23 +549,48 @@ def _draw_caption(fig: Figure, caption: str, corpus: str) -> None:
 _SVG_HASH_ID = re.compile(r'(?:(?<=id=")|(?<=#))([pm])([0-9a-f]{10})(?=[")])')
 
 
-def _number_svg_ids(path: Path) -> None:
+def _numbered_svg_ids(svg: bytes) -> bytes:
     """Replace matplotlib's hashed SVG ids (clip paths, markers) by numbers in order of use.
 
     The hashes come from exact coordinates, so the last-digit float differences between
     machines change them although nothing visible does; numbered ids keep the file the same.
     """
-    text = path.read_text(encoding="utf-8")
+    text = svg.decode("utf-8").replace("\r\n", "\n")
     names: dict[str, str] = {}
 
     def number(m: re.Match) -> str:
         return names.setdefault(m.group(0), f"{m.group(1)}{len(names):010d}")
 
-    path.write_text(_SVG_HASH_ID.sub(number, text), encoding="utf-8", newline="\n")
+    return _SVG_HASH_ID.sub(number, text).encode("utf-8")
 
 
 def _update_index(out: Path, name: str, entry: dict) -> None:
-    """Add or replace ``name`` in ``index.json``, then rewrite ``index.md`` from it."""
+    """Add or replace ``name`` in ``index.json``, then rewrite ``index.md`` from it.
+
+    The folder is locked meanwhile (``flock`` on it, no lock file), so notebooks saving
+    figures at the same time (the report runs two at once) never lose an entry.
+    """
+    with _locked(out):
+        _write_index(out, name, entry)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``folder`` for the block (none where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: one writer at a time is assumed
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _write_index(out: Path, name: str, entry: dict) -> None:
     path = out / "index.json"
     try:
         index = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -161,9 +161,14 @@ def kwic(
     _check_choice("sort", sort, SORTS)
     if window < 0 or (limit is not None and limit < 0):
         raise OptionError(f"window ({window}) and limit ({limit}) must not be negative")
+    spans = query
+    if kind == "actor" and limit is None and is_corpus(corpus) and isinstance(query, (str, list)):
+        from analysis import actors
+
+        spans = actors.mentions(corpus, query, progress=False)  # cached for a corpus
     docs = _docs_table(corpus)
     meta = _meta_columns(corpus, docs, meta)
-    hits = list(_limited(_spans(docs, query, kind=kind, case=case, lemmas=lemmas), limit))
+    hits = list(_limited(_spans(docs, spans, kind=kind, case=case, lemmas=lemmas), limit))
     out = _lines(docs, hits, window=window, unit=unit, actor=kind == "actor")
     out = pd.concat([out, docs[meta].iloc[[h[0] for h in hits]].reset_index(drop=True)], axis=1)
     out = _sorted(out, sort)

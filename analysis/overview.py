@@ -129,7 +129,7 @@ def lengths(corpus, *, bins: int = 30) -> pd.DataFrame:
         ``bin_start <= n_words < bin_end``, the last one also its end) and ``n_docs``.
         The counts sum to the number of documents.
     """
-    words = corpus.docs["n_words"].to_numpy()
+    words = corpus.meta["n_words"].to_numpy()
     low, high = max(int(words.min()), 1), max(int(words.max()), 2)
     edges = np.geomspace(low, high if high > low else low + 1, bins + 1)
     counts, _ = np.histogram(np.clip(words, low, None), bins=edges)

@@ -1,6 +1,7 @@
 """Run the numbered notebooks on a corpus: the figures folder, rebuilt from one call.
 
-:func:`run_notebooks` executes ``notebooks/NN-*.ipynb`` in order with papermill, injecting
+:func:`run_notebooks` executes ``notebooks/NN-*.ipynb`` with papermill, one kernel each and
+as many at once as there are cores (:func:`report_jobs`), injecting
 ``corpus_spec`` and ``out_dir`` into each notebook's ``parameters`` cell (only the parameters
 a notebook declares), and writes the
 executed copies to ``<out_dir>/_executed/`` (beside the figures of that run; git-ignored
@@ -21,14 +22,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from analysis.atomic import atomic_path
-from analysis.errors import AnalysisError, E
+from analysis.errors import AnalysisError, E, OptionError
 from analysis.settings import repo_root
 
 _PATTERN = "[0-9][0-9]-*"
@@ -130,13 +134,16 @@ def _local_kernel_manager() -> type:
     """A kernel manager that talks to its kernel over local IPC sockets, not TCP.
 
     The kernels run on this machine only; IPC keeps their traffic off the network (and
-    the kernel's warning about unencrypted TCP out of every report).
+    the kernel's warning about unencrypted TCP out of every report). Each kernel's sockets
+    get their own path in the temporary folder.
     """
     from jupyter_client.manager import AsyncKernelManager
 
     class LocalKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
-            super().__init__(transport="ipc", **kwargs)
+            # each kernel its own socket paths: kernels started at once must not share them
+            ip = Path(tempfile.gettempdir()) / f"analysis-kernel-{uuid.uuid4().hex}"
+            super().__init__(transport="ipc", ip=str(ip), **kwargs)
 
     return LocalKernelManager
 
@@ -149,6 +156,7 @@ def run_notebooks(
     executed_dir: str | Path | None = None,
     kernel_name: str = "python3",
     parameters: dict[str, Any] | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Execute every numbered notebook on a corpus, writing figures to ``out_dir``.
 
@@ -169,11 +177,15 @@ def run_notebooks(
     parameters : dict, optional
         Further parameters for every notebook (e.g. ``{"group_field": "country"}``);
         ``corpus_spec`` and ``out_dir`` above take precedence.
+    jobs : int, optional
+        Notebooks run at once, each in its own kernel (default :func:`report_jobs`: one a
+        core). Their figures do not depend on it: each notebook writes its own files, the
+        index is locked while written, cache entries are never replaced under a reader.
 
     Returns
     -------
     list of Path
-        The executed notebooks, in the order run.
+        The executed notebooks, in notebook order.
 
     Raises
     ------
@@ -195,9 +207,8 @@ def run_notebooks(
         "corpus_spec": corpus_spec,
         "out_dir": str(Path(out_dir).resolve()),
     }
-    executed = []
+    plan = []
     for i, nb in enumerate(notebooks, 1):
-        out = target / nb.name
         step = f"[{i}/{len(notebooks)}] {nb.name}"
         declared = papermill.inspect_notebook(nb)
         mine = {k: v for k, v in params.items() if k in declared}
@@ -213,22 +224,24 @@ def run_notebooks(
         if missing:
             print(f"{step}: skipped, its corpus is missing: {missing}", flush=True)
             continue
-        print(f"{step}: running", flush=True)
+        plan.append((step, nb, target / nb.name, mine))
+
+    def run(step: str, nb: Path, out: Path, mine: dict) -> Path:
+        _say(f"{step}: running")
         start = time.perf_counter()
         try:
-            with _headless():
-                papermill.execute_notebook(
-                    nb,
-                    out,
-                    parameters=mine,
-                    kernel_name=kernel_name,
-                    cwd=str(Path.cwd()),
-                    progress_bar=False,
-                    log_output=False,
-                    kernel_manager_class=_local_kernel_manager(),
-                )
+            papermill.execute_notebook(
+                nb,
+                out,
+                parameters=mine,
+                kernel_name=kernel_name,
+                cwd=str(Path.cwd()),
+                progress_bar=False,
+                log_output=False,
+                kernel_manager_class=_local_kernel_manager(),
+            )
         except PapermillExecutionError as err:
-            print(f"{step}: failed after {time.perf_counter() - start:.1f} s", flush=True)
+            _say(f"{step}: failed after {time.perf_counter() - start:.1f} s")
             first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()
             script = nb.with_suffix(".py")
             raise AnalysisError(
@@ -240,6 +253,40 @@ def run_notebooks(
                 executed=out,
                 script=script if script.is_file() else nb,
             ) from None
-        print(f"{step}: done in {time.perf_counter() - start:.1f} s", flush=True)
-        executed.append(out)
-    return executed
+        _say(f"{step}: done in {time.perf_counter() - start:.1f} s")
+        return out
+
+    jobs = max(1, min(jobs or report_jobs(), len(plan) or 1))
+    with _headless():
+        if jobs == 1:
+            return [run(*item) for item in plan]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook") as pool:
+            futures = [pool.submit(run, *item) for item in plan]
+            # every notebook runs to its end; the first failure, in notebook order, is raised
+            errors = [f.exception() for f in futures]
+    failed = next((err for err in errors if err is not None), None)
+    if failed is not None:
+        raise failed
+    return [f.result() for f in futures]
+
+
+def _say(line: str) -> None:
+    """One progress line, written whole (notebooks running at once do not interleave)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def report_jobs() -> int:
+    """Notebooks the report runs at once: ``ANALYSIS_REPORT_JOBS``, else one a core (max 4)."""
+    value = os.environ.get("ANALYSIS_REPORT_JOBS")
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise OptionError(
+                f"ANALYSIS_REPORT_JOBS={value!r} is not a whole number; set it to the "
+                "notebooks to run at once (1 runs them one after another)."
+            ) from None
+    return max(1, min(4, os.cpu_count() or 1))

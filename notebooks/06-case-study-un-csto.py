@@ -68,11 +68,12 @@ figures.apply_style()
 NOTEBOOK = "06-case-study-un-csto"
 EVENTS = {2004: "observer status", 2010: "GA resolution,\njoint declaration"}
 corpus = analysis.load(ungdc_spec).english()
-corpus = corpus.filter(corpus.docs["year"] >= 1992)  # the Collective Security Treaty: 1992
-docs = corpus.docs.assign(
-    period=groups.periods(corpus.docs["year"], breaks).values, bloc=groups.member_bloc(corpus.docs)
+corpus = corpus.filter(lambda d: d["year"] >= 1992)  # the Collective Security Treaty: 1992
+docs = corpus.meta  # the metadata: the texts are read only where a step needs them
+docs = docs.assign(
+    period=groups.periods(docs["year"], breaks).values, bloc=groups.member_bloc(docs)
 )
-print(f"{len(corpus):,} speeches, {corpus.docs['year'].min()}–{corpus.docs['year'].max()}")
+print(f"{len(corpus):,} speeches, {docs['year'].min()}–{docs['year'].max()}")
 docs.groupby("period")["doc_id"].count().rename("speeches").to_frame().T
 
 # %% [markdown]

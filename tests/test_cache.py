@@ -44,7 +44,11 @@ def test_second_load_comes_from_cache(folder, settings):
     assert second.report.warnings == first.report.warnings
     assert second.report.n_read == first.report.n_read == 2
     assert len(_entries(settings)) == 1
-    assert sorted(p.name for p in _entries(settings)[0].iterdir()) == ["docs.parquet", "meta.json"]
+    assert sorted(p.name for p in _entries(settings)[0].iterdir()) == [
+        "docs.parquet",
+        "hashes.parquet",
+        "meta.json",
+    ]
 
 
 def test_cached_docs_have_the_same_dtypes(folder, settings):
@@ -60,6 +64,10 @@ def test_cached_corpus_reads_its_texts_only_when_needed(folder, settings):
     assert second.doc_ids == first.doc_ids and len(second) == 2
     assert list(second.meta.columns) == list(first.meta.columns) and "text" not in second.meta
     assert second.info()["n_words"] == first.info()["n_words"] and not second.texts_loaded
+    # a subset's fingerprint (what its caches key on) comes from the stored text hashes
+    subset = second.filter(lambda d: d["doc_id"] == second.doc_ids[0])
+    assert subset.fingerprint == first.filter(first.docs["doc_id"] == first.doc_ids[0]).fingerprint
+    assert not subset.texts_loaded and not second.texts_loaded
     from analysis.tokens import dtm
 
     dtm(first, settings=settings)  # fills the DTM cache
@@ -70,6 +78,7 @@ def test_cached_corpus_reads_its_texts_only_when_needed(folder, settings):
     assert list(second.docs.columns) == list(first.docs.columns)
     assert second.texts.tolist() == first.texts.tolist() == [CSTO, NATO]
     assert second.docs["text"].dtype == first.docs["text"].dtype
+    assert subset.texts.tolist() == first.texts.iloc[:1].tolist() and subset.texts_loaded
 
 
 def test_cleared_cache_after_a_lazy_load_says_so(folder, settings):
@@ -236,3 +245,24 @@ def test_key_changes_when_the_package_code_changes(monkeypatch):
     before = make_key("load", "x")
     monkeypatch.setattr(cache, "code_version", lambda: "0.1.0+another-source-hash")
     assert make_key("load", "x") != before
+
+
+def test_a_whole_entry_is_kept_when_another_writer_stores_the_same_key(settings):
+    from analysis.cache import Cache
+
+    cache = Cache("step", settings)
+    cache.put("k", {"t": pd.DataFrame({"a": [1, 2]})}, {"n": 1})
+    entry = settings.cache_dir / "step" / "k"
+    inode = (entry / "t.parquet").stat().st_ino
+    with open(entry / "t.parquet", "rb") as reader:  # a reader holds the entry open
+        cache.put("k", {"t": pd.DataFrame({"a": [1, 2]})}, {"n": 1})  # a second writer
+        assert (entry / "t.parquet").stat().st_ino == inode  # nothing replaced under it
+        assert reader.read(4) == b"PAR1"
+    cache.put_files("f", {"x.png": b"png bytes"})
+    cache.put_files("f", {"x.png": b"other"})
+    assert cache.get_files("f") == {"x.png": b"png bytes"}
+    (settings.cache_dir / "step" / "f" / "x.png").write_bytes(b"png")  # damaged: rewritten
+    assert cache.get_files("f") is None  # not served ...
+    cache.put_files("f", {"x.png": b"png bytes"})
+    assert cache.get_files("f") == {"x.png": b"png bytes"}  # ... and replaced on the next put
+    assert sorted(p.name for p in (settings.cache_dir / "step").iterdir()) == ["f", "k"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import matplotlib
 
@@ -15,7 +16,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from analysis import figures  # noqa: E402
-from analysis.figures import ACTOR_COLORS, save_figure  # noqa: E402
+from analysis.figures import ACTOR_COLORS, figure_key, save_figure  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,50 @@ def make_figure(data):
     return fig
 
 
+def test_a_figure_drawn_again_comes_from_the_cache_byte_for_byte(tmp_path, data, monkeypatch):
+    first = save_figure(make_figure(data), "a", data=data, caption="C.", out_dir=tmp_path / "1")
+    drawn = []
+    savefig = matplotlib.figure.Figure.savefig
+    monkeypatch.setattr(
+        matplotlib.figure.Figure,
+        "savefig",
+        lambda self, *a, **k: drawn.append(1) or savefig(self, *a, **k),
+    )
+    again = save_figure(make_figure(data), "a", data=data, caption="C.", out_dir=tmp_path / "2")
+    assert drawn == []  # the same figure, built anew: nothing rendered
+    assert all(sha(first[f]) == sha(again[f]) for f in ("png", "svg", "csv"))
+    other = data.assign(n_docs=[3, 5, 9])  # one bar one unit taller: drawn, other bytes
+    changed = save_figure(make_figure(other), "a", data=other, caption="C.", out_dir=tmp_path / "3")
+    assert drawn == [1, 1] and sha(changed["png"]) != sha(first["png"])
+    recaptioned = save_figure(
+        make_figure(data), "a", data=data, caption="D.", out_dir=tmp_path / "4"
+    )
+    assert len(drawn) == 4 and sha(recaptioned["svg"]) != sha(first["svg"])
+    monkeypatch.setenv("ANALYSIS_CACHE", "0")
+    save_figure(make_figure(data), "a", data=data, caption="C.", out_dir=tmp_path / "5")
+    assert len(drawn) == 6  # cache off: always drawn
+
+
+def test_figure_key_is_the_same_in_another_process(data):
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('Agg'); import pandas as pd, sys; "
+        "sys.path.insert(0, 'tests'); from test_figures import make_figure; "
+        "from analysis.figures import figure_key; "
+        "d = pd.DataFrame({'actor': ['CSTO', 'NATO', 'UN'], 'n_docs': [3, 5, 8]}); "
+        "print(figure_key(make_figure(d), ('png', 'svg')))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    there = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    ).stdout.strip()
+    here = figure_key(make_figure(data[["actor", "n_docs"]]), ("png", "svg"))
+    assert here and there == here
+    assert figure_key(make_figure(data), ("png",)) != here
+
+
 def sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -66,7 +111,9 @@ def test_writes_images_data_and_index_and_nothing_else(tmp_path, data):
         "index.json",
         "index.md",
     ]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["figs"]  # nothing elsewhere
+    # nothing elsewhere but the render cache, in the cache folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "figs"]
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["figures"]
     assert all(p.stat().st_mode & 0o777 == 0o644 for p in out.iterdir())
     with Image.open(out / "actors-docs.png") as img:
         assert [round(v) for v in img.info["dpi"]] == [300, 300]

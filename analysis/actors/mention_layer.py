@@ -89,11 +89,7 @@ def mentions(
         "anaphora": anaphora,
         "context_actors": sorted(always),
     }
-    store = (
-        Cache("mentions", get_settings())
-        if cache and is_corpus(corpus_or_docs)
-        else None
-    )
+    store = Cache("mentions", get_settings()) if cache and is_corpus(corpus_or_docs) else None
     key = make_key("mentions", getattr(corpus_or_docs, "fingerprint", ""), params, registry.key())
     hit = store.get(key) if store is not None else None
     if hit is not None:

@@ -707,7 +707,7 @@ def validate_corpora(
         if wanted.empty:
             continue
         corpus = spec if is_corpus(spec) else load(spec)
-        corpus = corpus.filter(corpus.docs["doc_id"].astype(str).isin(set(wanted["doc_id"])))
+        corpus = corpus.filter(corpus.meta["doc_id"].astype(str).isin(set(wanted["doc_id"])))
         ctx = contexts(
             corpus, None, context_actors=corpus_context_actors(corpus.docs), progress=False
         )
