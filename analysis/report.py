@@ -226,6 +226,9 @@ def run_notebooks(
             continue
         plan.append((step, nb, target / nb.name, mine))
 
+    times = _last_times()
+    took: dict[str, float] = {}
+
     def run(step: str, nb: Path, out: Path, mine: dict) -> Path:
         _say(f"{step}: running")
         start = time.perf_counter()
@@ -253,23 +256,78 @@ def run_notebooks(
                 executed=out,
                 script=script if script.is_file() else nb,
             ) from None
-        _say(f"{step}: done in {time.perf_counter() - start:.1f} s")
+        took[nb.name] = time.perf_counter() - start
+        _say(f"{step}: done in {took[nb.name]:.1f} s")
         return out
 
     jobs = max(1, min(jobs or report_jobs(), len(plan) or 1))
     with _headless():
         if jobs == 1:
-            return [run(*item) for item in plan]
+            done = [run(*item) for item in plan]
+            _save_times(times, took)
+            return done
         from concurrent.futures import ThreadPoolExecutor
 
+        # the longest last time first (new notebooks before all), so no long one runs alone
+        order = sorted(plan, key=lambda item: -times.get(item[1].name, float("inf")))
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook") as pool:
-            futures = [pool.submit(run, *item) for item in plan]
+            futures = {item[1]: pool.submit(_in_worker, run, *item) for item in order}
             # every notebook runs to its end; the first failure, in notebook order, is raised
-            errors = [f.exception() for f in futures]
+            errors = [futures[item[1]].exception() for item in plan]
+    _save_times(times, took)
     failed = next((err for err in errors if err is not None), None)
     if failed is not None:
         raise failed
-    return [f.result() for f in futures]
+    return [futures[item[1]].result() for item in plan]
+
+
+def _in_worker(fn, *args):
+    """``fn(*args)`` in a pool thread, closing the event loop the kernel client opened there.
+
+    jupyter's ``run_sync`` gives each thread its own loop and leaves it open; closed here
+    when the notebook is done, so no loop or its sockets outlive the report.
+    """
+    try:
+        return fn(*args)
+    finally:
+        from jupyter_core.utils import ensure_event_loop
+
+        loop = ensure_event_loop()
+        if not loop.is_running():
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+
+def _times_file() -> Path:
+    from analysis.settings import get_settings
+
+    return Path(get_settings().cache_dir) / "report-times.json"
+
+
+def _last_times() -> dict[str, float]:
+    """Seconds each notebook took last time (the order of the next run), {} if unknown."""
+    import json
+
+    try:
+        data = json.loads(_times_file().read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_times(times: dict[str, float], took: dict[str, float]) -> None:
+    import json
+
+    from analysis.settings import get_settings
+
+    if not took or not get_settings().use_cache:
+        return
+    path = _times_file()
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps({**times, **took}, sort_keys=True, indent=1), "utf-8")
+    except OSError:  # a read-only cache folder: the next run starts in notebook order
+        pass
 
 
 def _say(line: str) -> None:

@@ -168,7 +168,8 @@ found = actors.mentions(corpus, actors_of_interest)
 
 # %%
 by_group = actors.mention_counts(found, corpus, by=field, actors=actors_of_interest)
-overall = by_group.groupby("actor", as_index=False)[
+per_doc = actors.mention_counts(found, corpus, actors=actors_of_interest)  # every document
+overall = per_doc.groupby("actor", as_index=False)[
     ["n_docs", "n_docs_mentioning", "n_mentions", "n_words"]
 ].sum()
 overall["share_of_docs"] = overall["n_docs_mentioning"] / overall["n_docs"]

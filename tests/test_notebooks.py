@@ -228,8 +228,8 @@ def test_case_study_on_the_general_debate(tmp_path, monkeypatch, shared_file):
     assert text.count("dialogue with NATO, including through the Collective Security") == 1
     shares = pd.read_csv(out / "case-csto-share-by-period.csv")
     members = shares.query("actor == 'CSTO' and speakers == 'CSTO members'")
-    assert (members["low"] <= members["share"]).all() and (
-        members["share"] <= members["high"]
+    assert (members["ci_low"] <= members["share"]).all() and (
+        members["share"] <= members["ci_high"]
     ).all()
 
 
