@@ -56,12 +56,29 @@ from analysis.errors import AnalysisError, OptionError
 from analysis.options import SPEC_HELP, actor_list, corpus_arguments, groups_option, load_corpus
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m analysis``: one sub-parser a command, its handler in ``run``."""
     parser = argparse.ArgumentParser(
         prog="python -m analysis", description="How texts frame the CSTO, NATO and the UN."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    _corpus_command(commands)
+    _counts_command(commands)
+    _mentions_command(commands)
+    _entities_command(commands)
+    _framing_command(commands)
+    _terms_command(commands)
+    _keyness_command(commands)
+    _kwic_command(commands)
+    _collocates_command(commands)
+    _dtm_command(commands)
+    _topics_command(commands)
+    _report_command(commands)
+    return parser
 
+
+def _corpus_command(commands) -> None:
+    """The ``corpus`` command and its sub-commands."""
     corpus = commands.add_parser("corpus", help="inspect a corpus")
     corpus_cmds = corpus.add_subparsers(dest="corpus_command", required=True)
     info = corpus_cmds.add_parser("info", help="summarize a corpus spec")
@@ -91,11 +108,20 @@ def _parser() -> argparse.ArgumentParser:
         "to-parquet", help="store a corpus as partitioned Parquet (for the scale path)"
     )
     scale_cli.add_to_parquet_arguments(to_parquet).set_defaults(run=scale_cli.run_to_parquet)
+
+
+def _counts_command(commands) -> None:
+    """The ``counts`` command."""
+    from analysis.scale import cli as scale_cli
+
     counts = commands.add_parser(
         "counts", help="term, mention or frame counts by group on a local pool or Dask"
     )
     scale_cli.add_counts_arguments(counts).set_defaults(run=scale_cli.run_counts)
 
+
+def _mentions_command(commands) -> None:
+    """The ``mentions`` command."""
     mentions = commands.add_parser("mentions", help="where each actor is named (CSV)")
     corpus_arguments(mentions)
     mentions.add_argument(
@@ -110,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     mentions.add_argument("--out", required=True, help="CSV file to write")
 
+
+def _entities_command(commands) -> None:
+    """The ``entities`` command."""
     ents = commands.add_parser(
         "entities", help="spaCy entities with actors and countries normalized (CSVs)"
     )
@@ -137,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, help="folder for entities.csv, frequencies.csv, cooccurrence.csv"
     )
 
+
+def _framing_command(commands) -> None:
+    """The ``framing`` command."""
     framing = commands.add_parser("framing", help="frames and tone toward each actor (CSVs)")
     corpus_arguments(framing, by="optional")
     framing.add_argument("--actors", default="CSTO,NATO,UN", help="comma-separated actor ids")
@@ -157,6 +189,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     framing.add_argument("--out", required=True, help="folder for the tables")
 
+
+def _terms_command(commands) -> None:
+    """The ``terms`` command."""
     terms = commands.add_parser("terms", help="term frequencies (overall or by group)")
     corpus_arguments(terms, by="optional")
     terms.add_argument(
@@ -168,7 +203,11 @@ def _parser() -> argparse.ArgumentParser:
     terms.set_defaults(run=_terms)
     terms.add_argument("--out", required=True, help="CSV file to write")
 
+
+def _keyness_command(commands) -> None:
+    """The ``keyness`` command."""
     key = commands.add_parser("keyness", help="key terms of a group against a reference")
+    key.set_defaults(run=_keyness)
     corpus_arguments(key, by="required")
     key.add_argument("--target", help="target group (default: every group against the rest)")
     key.add_argument("--reference", help="reference group (default: all other groups)")
@@ -177,7 +216,11 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--top", type=int, default=None, help="key terms kept per group")
     key.add_argument("--out", required=True, help="CSV file to write")
 
+
+def _kwic_command(commands) -> None:
+    """The ``kwic`` command."""
     kw = commands.add_parser("kwic", help="concordance lines for a term, regex or actor")
+    kw.set_defaults(run=_kwic)
     corpus_arguments(kw)
     kw.add_argument("--query", required=True, help="word, phrase, glob (secur*), regex or actor")
     kw.add_argument("--kind", choices=["term", "regex", "actor", "phrase"], default="term")
@@ -185,6 +228,9 @@ def _parser() -> argparse.ArgumentParser:
     kw.add_argument("--limit", type=int, default=50, help="lines at most (default 50)")
     kw.add_argument("--out", help="CSV file (default: print the lines)")
 
+
+def _collocates_command(commands) -> None:
+    """The ``collocates`` command."""
     col = commands.add_parser("collocates", help="words within a window of a term or actor")
     corpus_arguments(col)
     col.add_argument("--node", required=True, help="word, phrase, glob (secur*) or actor id(s)")
@@ -195,14 +241,15 @@ def _parser() -> argparse.ArgumentParser:
         "--min-count", type=int, default=3, help="co-occurrences a collocate needs (default 3)"
     )
     col.set_defaults(run=_collocates)
-    kw.set_defaults(run=_kwic)
-    key.set_defaults(run=_keyness)
     col.add_argument(
         "--measure", choices=["logdice", "mi", "mi3", "t_score", "g2"], default="logdice"
     )
     col.add_argument("--top", type=int, default=50, help="collocates kept (default 50)")
     col.add_argument("--out", help="CSV file (default: print the table)")
 
+
+def _dtm_command(commands) -> None:
+    """The ``dtm`` command."""
     mat = commands.add_parser(
         "dtm", help="export the document-term matrix (Matrix Market + CSV, for R or gensim)"
     )
@@ -213,6 +260,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     mat.add_argument("--out", required=True, help="folder for dtm.mtx, terms.csv, documents.csv")
 
+
+def _topics_command(commands) -> None:
+    """The ``topics`` command."""
     topics = commands.add_parser("topics", help="fit a topic model, write its tables")
     corpus_arguments(topics, by="optional")
     topics.add_argument(
@@ -238,6 +288,9 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for top_terms.csv, doc_topics.csv, prevalence.csv (and sweep.csv)",
     )
 
+
+def _report_command(commands) -> None:
+    """The ``report`` command."""
     report = commands.add_parser("report", help="run every notebook and write figures")
     report.set_defaults(run=_report)
     report.add_argument(
@@ -253,7 +306,6 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="notebooks to run at once (default: ANALYSIS_REPORT_JOBS, else one a core, max 4)",
     )
-    return parser
 
 
 def _corpus_info(args: argparse.Namespace) -> int:
@@ -509,7 +561,7 @@ def _notes_on_stderr() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     _notes_on_stderr()
     try:
         return args.run(args)

@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from analysis.atomic import atomic_path
 from analysis.errors import AnalysisError, E, OptionError
@@ -193,9 +193,6 @@ def run_notebooks(
         E009 naming the notebook, cell and error when a cell fails (the executed copy,
         with the traceback, is kept); E010 when there is no notebook to run.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     source = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
     target = Path(executed_dir) if executed_dir else Path(out_dir) / "_executed"
     notebooks = find_notebooks(source)
@@ -207,6 +204,46 @@ def run_notebooks(
         "corpus_spec": corpus_spec,
         "out_dir": str(Path(out_dir).resolve()),
     }
+    plan = _plan(notebooks, params, target, corpus_spec)
+    times = _last_times()
+    took: dict[str, float] = {}
+
+    def run(job: _Job) -> Path:
+        took[job.notebook.name] = _execute(job, kernel_name)
+        return job.out
+
+    jobs = max(1, min(jobs or report_jobs(), len(plan) or 1))
+    with _headless():
+        if jobs == 1:
+            done = [run(job) for job in plan]
+            _save_times(times, took)
+            return done
+        from concurrent.futures import ThreadPoolExecutor
+
+        # the longest last time first (new notebooks before all), so no long one runs alone
+        order = sorted(plan, key=lambda job: -times.get(job.notebook.name, float("inf")))
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook") as pool:
+            futures = {job.notebook: pool.submit(_in_worker, run, job) for job in order}
+            # every notebook runs to its end; the first failure, in notebook order, is raised
+            errors = [futures[job.notebook].exception() for job in plan]
+    _save_times(times, took)
+    failed = next((err for err in errors if err is not None), None)
+    if failed is not None:
+        raise failed
+    return [futures[job.notebook].result() for job in plan]
+
+
+class _Job(NamedTuple):
+    step: str  # "[i/n] NN-name.ipynb", for progress lines
+    notebook: Path
+    out: Path  # the executed copy
+    parameters: dict
+
+
+def _plan(notebooks: list[Path], params: dict, target: Path, corpus_spec: Any) -> list[_Job]:
+    """The notebooks to run with their parameters; those skipped are said, with why."""
+    import papermill
+
     plan = []
     for i, nb in enumerate(notebooks, 1):
         step = f"[{i}/{len(notebooks)}] {nb.name}"
@@ -214,71 +251,53 @@ def run_notebooks(
         mine = {k: v for k, v in params.items() if k in declared}
         own = [n for n in declared if n.endswith("_spec") and n != "corpus_spec"]
         if own and corpus_spec != BUILTIN_REPORT:
-            print(
+            _say(
                 f"{step}: skipped, it reads its own corpus ({', '.join(own)}), not "
-                f"{corpus_spec!r}; it runs in the report on the built-in corpus (make report)",
-                flush=True,
+                f"{corpus_spec!r}; it runs in the report on the built-in corpus (make report)"
             )
             continue
         missing = _missing_corpus(declared, mine)
         if missing:
-            print(f"{step}: skipped, its corpus is missing: {missing}", flush=True)
+            _say(f"{step}: skipped, its corpus is missing: {missing}")
             continue
-        plan.append((step, nb, target / nb.name, mine))
+        plan.append(_Job(step, nb, target / nb.name, mine))
+    return plan
 
-    times = _last_times()
-    took: dict[str, float] = {}
 
-    def run(step: str, nb: Path, out: Path, mine: dict) -> Path:
-        _say(f"{step}: running")
-        start = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                nb,
-                out,
-                parameters=mine,
-                kernel_name=kernel_name,
-                cwd=str(Path.cwd()),
-                progress_bar=False,
-                log_output=False,
-                kernel_manager_class=_local_kernel_manager(),
-            )
-        except PapermillExecutionError as err:
-            _say(f"{step}: failed after {time.perf_counter() - start:.1f} s")
-            first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()
-            script = nb.with_suffix(".py")
-            raise AnalysisError(
-                E.E009,
-                notebook=nb.name,
-                cell=f"In [{err.exec_count}]",
-                source=f"`{first[:60]}`",
-                error=f"{err.ename}: {err.evalue}",
-                executed=out,
-                script=script if script.is_file() else nb,
-            ) from None
-        took[nb.name] = time.perf_counter() - start
-        _say(f"{step}: done in {took[nb.name]:.1f} s")
-        return out
+def _execute(job: _Job, kernel_name: str) -> float:
+    """Run one notebook in its own kernel; the seconds it took, or E009 naming the cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
 
-    jobs = max(1, min(jobs or report_jobs(), len(plan) or 1))
-    with _headless():
-        if jobs == 1:
-            done = [run(*item) for item in plan]
-            _save_times(times, took)
-            return done
-        from concurrent.futures import ThreadPoolExecutor
-
-        # the longest last time first (new notebooks before all), so no long one runs alone
-        order = sorted(plan, key=lambda item: -times.get(item[1].name, float("inf")))
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="notebook") as pool:
-            futures = {item[1]: pool.submit(_in_worker, run, *item) for item in order}
-            # every notebook runs to its end; the first failure, in notebook order, is raised
-            errors = [futures[item[1]].exception() for item in plan]
-    _save_times(times, took)
-    failed = next((err for err in errors if err is not None), None)
-    if failed is not None:
-        raise failed
-    return [futures[item[1]].result() for item in plan]
+    _say(f"{job.step}: running")
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            job.notebook,
+            job.out,
+            parameters=job.parameters,
+            kernel_name=kernel_name,
+            cwd=str(Path.cwd()),
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=_local_kernel_manager(),
+        )
+    except PapermillExecutionError as err:
+        _say(f"{job.step}: failed after {time.perf_counter() - start:.1f} s")
+        first = next((ln for ln in err.source.splitlines() if ln.strip()), "").strip()
+        script = job.notebook.with_suffix(".py")
+        raise AnalysisError(
+            E.E009,
+            notebook=job.notebook.name,
+            cell=f"In [{err.exec_count}]",
+            source=f"`{first[:60]}`",
+            error=f"{err.ename}: {err.evalue}",
+            executed=job.out,
+            script=script if script.is_file() else job.notebook,
+        ) from None
+    seconds = time.perf_counter() - start
+    _say(f"{job.step}: done in {seconds:.1f} s")
+    return seconds
 
 
 def _in_worker(fn, *args):

@@ -327,3 +327,24 @@ def test_topics_command_chooses_k_from_its_sweep(tmp_path, capsys):
     assert f"k = {chosen}: chosen from the sweep" in printed
     assert pd.read_csv(out / "top_terms.csv")["topic"].nunique() == chosen
     assert "europe" in set(pd.read_csv(out / "prevalence.csv")["group"])
+
+
+def test_every_command_names_its_handler():
+    import argparse
+
+    from analysis.cli import build_parser
+
+    def leaves(parser):
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            yield parser
+            return
+        for sub in subs:
+            for child in sub.choices.values():
+                yield from leaves(child)
+
+    found = list(leaves(build_parser()))
+    assert len(found) >= 15
+    assert all(callable(p.get_default("run")) for p in found), [
+        p.prog for p in found if not callable(p.get_default("run"))
+    ]

@@ -39,7 +39,7 @@ def _bare_value_errors(tree: ast.Module) -> list[int]:
 
 
 def _private_imports(tree: ast.Module) -> list[str]:
-    """``from analysis.x import _y`` and ``module._y`` where ``module`` is an import."""
+    """``from analysis.x import _y``, and ``module._y`` where ``module`` is one of ours."""
     found, modules = [], set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
@@ -48,7 +48,11 @@ def _private_imports(tree: ast.Module) -> list[str]:
                     found.append(f"{node.lineno}: from {node.module} import {alias.name}")
                 modules.add(alias.asname or alias.name)
         elif isinstance(node, ast.Import):
-            modules.update(a.asname or a.name.split(".")[0] for a in node.names)
+            modules.update(
+                a.asname or a.name.split(".")[0]
+                for a in node.names
+                if a.name.split(".")[0] == "analysis"
+            )
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
