@@ -152,46 +152,56 @@ def gries_dp(x: sparse.csr_matrix, sizes: np.ndarray) -> np.ndarray:
     return np.where(freq > 0, 0.5 * (1.0 + sums), np.nan)
 
 
-def _cells(m: DTM, groups: Groups) -> dict[str, np.ndarray]:
+def _cells(m: DTM, groups: Groups, top: int | None = None) -> dict[str, np.ndarray]:
     """Count, document frequency and Gries' DP of every (group, term) that occurs.
 
     Cells come in (group, term) order. With few groups (the usual case) one pass over each
     group's rows sums its counts and document frequencies with :func:`numpy.bincount` and
     computes Gries' DP from them; with very many small groups, one search over all cells
-    against the grouped counts does.
+    against the grouped counts does. With ``top``, a group's cells may stop at the terms
+    whose count is among its ``top`` largest (ties included): all the cut keeps.
     """
     x = m.matrix.tocsr()
     n_groups, n_terms = len(groups.labels), m.shape[1]
     if n_groups * n_terms <= 4 * max(x.nnz, 1):
-        return _cells_by_group(x, groups, m.n_tokens)
+        return _cells_by_group(x, groups, m.n_tokens, top)
     return _cells_by_search(x, groups, m.n_tokens)
 
 
 def _cells_by_group(
-    x: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray
+    x: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray, top: int | None = None
 ) -> dict[str, np.ndarray]:
     """:func:`_cells`, one group's rows at a time (rows sorted by group once)."""
     n_terms = x.shape[1]
     order = np.argsort(groups.codes, kind="stable")
     bounds = np.searchsorted(groups.codes[order], np.arange(len(groups.labels) + 1))
-    xs = x[order]
-    # bincount is several times faster on native-width indices and float weights
-    all_cols, all_values = xs.indices.astype(np.intp), xs.data.astype(float)
+    # rows already in group order (documents by year, say) are not copied
+    xs = x if np.array_equal(order, np.arange(len(order))) else x[order]
     parts: dict[str, list] = {k: [] for k in ("group", "term", "count", "doc_freq", "dispersion")}
     for g in range(len(groups.labels)):
         lo, hi = xs.indptr[bounds[g]], xs.indptr[bounds[g + 1]]
         if hi == lo:
             continue
-        cols, values = all_cols[lo:hi], all_values[lo:hi]
+        # bincount is several times faster on native-width indices and float weights; cast
+        # a group at a time, so the buffers are reused rather than allocated for all cells
+        cols, values = xs.indices[lo:hi].astype(np.intp), xs.data[lo:hi].astype(float)
         f = np.bincount(cols, weights=values, minlength=n_terms)
         df = np.bincount(cols, minlength=n_terms)
         total = float(groups.n_tokens[g])
         rows = order[bounds[g] : bounds[g + 1]]
         share = n_tokens[rows].astype(float) / total if total > 0 else np.zeros(len(rows))
         s = np.repeat(share, np.diff(xs.indptr[bounds[g] : bounds[g + 1] + 1]))
+        terms = np.flatnonzero(df)
+        if top is not None and 0 < top < len(terms):
+            # the counts of the top terms, ties at the cut included: DP only for those
+            kth = np.partition(f[terms], len(terms) - top)[len(terms) - top]
+            terms = terms[f[terms] >= kth]
+            keep = np.zeros(n_terms, dtype=bool)
+            keep[terms] = True
+            inside = keep[cols]
+            cols, values, s = cols[inside], values[inside], s[inside]
         part = np.abs(values / f[cols] - s) - s
         sums = np.bincount(cols, weights=part, minlength=n_terms)
-        terms = np.flatnonzero(df)
         parts["group"].append(np.full(len(terms), g, dtype=np.int64))
         parts["term"].append(terms.astype(np.int64))
         parts["count"].append(f[terms].round().astype(np.int64))
@@ -272,7 +282,7 @@ def frequencies(
     """
     m = as_dtm(data, options)
     groups = group(m, by, counts=False)
-    cells = _cells(m, groups)
+    cells = _cells(m, groups, top)
     g = cells["group"]
     cells.update(
         per_10k_words=1e4 * cells["count"] / groups.n_tokens[g],

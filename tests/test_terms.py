@@ -157,3 +157,13 @@ def test_every_grouping_matches_gries_dp_per_group():
             for r in rows.itertuples():
                 assert r.dispersion == pytest.approx(dp[r.term], abs=1e-12)
                 assert r.count == counts[r.term] and r.doc_freq == dfs[r.term]
+
+
+@pytest.mark.parametrize("top", [1, 3, 20])
+def test_top_is_the_whole_table_cut_at_its_rank(factbook, top):
+    # frequencies(top=k) skips Gries' DP of the terms it will not keep: the same rows
+    whole = terms.frequencies(factbook, by="region")
+    cut = terms.frequencies(factbook, by="region", top=top)
+    expected = whole[whole["rank"] <= top].reset_index(drop=True)
+    pd.testing.assert_frame_equal(cut.reset_index(drop=True), expected)
+    assert cut.groupby("group").size().min() >= top  # ties at the cut are kept
