@@ -326,6 +326,8 @@ def test_footing_distances_and_null():
     got = same_footing.footing(same, [("CSTO", "NATO")], n_boot=100, n_perm=50).set_index("measure")
     assert got.loc["frames", "distance"] == pytest.approx(0.0)
     assert got.loc["vocabulary", "distance"] == pytest.approx(0.0)
+    no_null = same_footing.footing(same, [("CSTO", "NATO")], n_boot=100, n_perm=0)
+    assert no_null["null_distance"].isna().all() and no_null["p_perm"].isna().all()
     apart = _framed(
         [(f"d{i}", "CSTO", "peacekeeping troops deployed", {"peacekeeping"}) for i in range(6)]
         + [(f"e{i}", "NATO", "expansion threatens borders", {"threat"}) for i in range(6)]

@@ -256,17 +256,18 @@ def _one(rows, x, a, b, group, measure, rng, n_boot, n_perm, ci) -> dict:
     q_low, q_high = percentile_interval(np.atleast_1d(reps)[:, None], ci)
     low = np.clip(2 * observed - q_high, 0, 1)  # the basic bootstrap interval
     high = np.clip(2 * observed - q_low, 0, 1)
-    null = np.empty(n_perm)
     both = np.flatnonzero(is_a | is_b)
+    n_a = int(is_a.sum())
+    fake_a = np.zeros((n_perm, len(rows)))  # one reassignment of the contexts a row
+    fake_b = np.zeros((n_perm, len(rows)))
     for k in range(n_perm):
         pick = rng.permutation(both)
-        fake_a = np.zeros(len(rows), bool)
-        fake_a[pick[: is_a.sum()]] = True
-        fake_b = np.zeros(len(rows), bool)
-        fake_b[pick[is_a.sum() :]] = True
-        null[k] = js_distance(
-            np.asarray(x.T @ fake_a.astype(float)), np.asarray(x.T @ fake_b.astype(float))
-        )
+        fake_a[k, pick[:n_a]] = 1.0
+        fake_b[k, pick[n_a:]] = 1.0
+    # all reassignments in one product each (integer counts: the sums are exact); the
+    # distances one at a time, as the observed one, so a tie with it stays a tie
+    counts_a, counts_b = np.asarray(x.T @ fake_a.T).T, np.asarray(x.T @ fake_b.T).T
+    null = np.array([float(js_distance(pa, pb)) for pa, pb in zip(counts_a, counts_b)])
     return {
         **row,
         "distance": observed,
