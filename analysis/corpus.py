@@ -297,7 +297,7 @@ def prepare(raw: RawDoc, quotes: str = "keep") -> dict:
     """Decode, clean and describe one raw document.
 
     Returns a dict of the row's values, or ``{"skip": reason}`` for a document that
-    cannot be used (binary, undecodable, empty, no letters). ``encoded`` is the cleaned
+    cannot be used (binary, undecodable, empty, no letters, only links). ``encoded`` is the cleaned
     text's UTF-8 bytes; the near-duplicate sketch is left to :func:`_prepare_chunk`, which
     computes those of a chunk together. Pure: safe in a worker.
     """
@@ -333,6 +333,8 @@ def prepare(raw: RawDoc, quotes: str = "keep") -> dict:
         return {**out, "skip": "empty after cleaning"}
     if not any(map(str.isalpha, text)):
         return {**out, "skip": "no letters (not a text document)"}
+    if textmod.only_urls(text):
+        return {**out, "skip": "only web addresses (a list of links, not a text)"}
     lang, prob = textmod.detect_language(text)
     if encoded is None:
         encoded = dedupe.encode(text)

@@ -525,6 +525,22 @@ def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
     return text, meta
 
 
+#: A web address: from a scheme or "www." to the next white space.
+_URL_RUN = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*")
+
+
+def blank_urls(text: str) -> str:
+    """``text`` with every web address replaced by as many spaces (offsets unchanged)."""
+    if "://" not in text and "www." not in text and "WWW." not in text:
+        return text
+    return _URL_RUN.sub(lambda m: " " * len(m.group()), text)
+
+
+def only_urls(text: str) -> bool:
+    """Whether the letters of ``text`` are all inside web addresses (a list of links)."""
+    return ("://" in text or "www." in text.lower()) and not any(map(str.isalpha, blank_urls(text)))
+
+
 @lru_cache(maxsize=1)
 def language_identifier():
     """The py3langid identifier (normalized probabilities), loaded once a process."""

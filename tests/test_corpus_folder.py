@@ -276,16 +276,20 @@ def test_empty_binary_and_unsupported_files_are_skipped(tmp_path, settings):
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     (tmp_path / "digits.txt").write_text("12345 678 -- 90\n", encoding="utf-8")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    links = "https://tass.ru/politika/1\nhttp://www.odkb-csto.org/news/2\nwww.nato.int/cps\n"
+    (tmp_path / "URLS.txt").write_text(links, encoding="utf-8")  # where the articles came from
+    (tmp_path / "cited.txt").write_text(f"{CSTO}\nSource: https://tass.ru/1\n", encoding="utf-8")
     corpus = analysis.load(tmp_path, settings=settings)
-    assert corpus.doc_ids == ["good"]
+    assert corpus.doc_ids == ["cited", "good"]  # a text that cites a link is a text
     assert sorted((Path(s["origin"]).name, s["reason"]) for s in corpus.report.skipped) == [
+        ("URLS.txt", "only web addresses (a list of links, not a text)"),
         ("blank.txt", "empty file"),
         ("digits.txt", "no letters (not a text document)"),
         ("empty.txt", "empty file"),
         ("image.txt", "not text: binary data (NUL bytes)"),
         ("notes.pdf", "unsupported file type (expected .txt, .md, .html)"),
     ]
-    assert corpus.report.n_read == 5  # the .pdf is refused before cleaning
+    assert corpus.report.n_read == 7  # the .pdf is refused before cleaning
 
 
 def test_strict_mode_raises_e007(tmp_path, settings):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from analysis.settings import get_settings
+from analysis.text import blank_urls
 from analysis.tokens.languages import token_language
 from analysis.tokens.lemmas import lemma_pipeline, lemmatize_spans, without_lemmas
 from analysis.tokens.options import NGRAM_SEP, Token, TokenOptions
 from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor, token_plan
-from analysis.tokens.words import blank_urls, raw_chunks, terms_of_chunk, word_spans
+from analysis.tokens.words import raw_chunks, terms_of_chunk, word_spans
 
 
 def _unigrams(text: str, plan: TokenPlan) -> list[str]:

@@ -8,15 +8,17 @@ run once per text where that keeps every offset, else once per word. A plan's
 ``word_form`` (Russian: folding and lemmas) maps each word after that.
 
 Nothing inside a web address is a word: a run of non-space characters from a scheme
-(``https://``) or ``www.`` is blanked before chunking (:func:`blank_urls`, same length, so
-offsets hold), as the mention layer ignores names inside addresses. Otherwise a list of
-percent-encoded links ranks "d0" and "ru" among a Russian corpus's top terms.
+(``https://``) or ``www.`` is blanked before chunking (:func:`analysis.text.blank_urls`,
+same length, so offsets hold), as the mention layer ignores names inside addresses.
+Otherwise a list of percent-encoded links ranks "d0" and "ru" among a Russian corpus's top
+terms.
 """
 
 from __future__ import annotations
 
 import re
 
+from analysis.text import blank_urls
 from analysis.tokens.options import Token
 from analysis.tokens.plan import TokenPlan, actor_hits, resume_after_actor
 
@@ -27,15 +29,6 @@ _WORD = re.compile(r"(?<![^\W_]['’])[^\W_]+(?:[-'’](?![sS](?![^\W_]))[^\W_]+
 #: one chunk, and a chunk's words do not depend on what surrounds it, so :func:`dtm` counts
 #: raw chunks and turns each DISTINCT chunk into words once (:func:`_chunk_terms`).
 _CHUNK = re.compile(r"\w+(?:[-'’]\w+)*+")
-#: A web address: from a scheme or "www." to the next white space.
-_URL_RUN = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*")
-
-
-def blank_urls(text: str) -> str:
-    """``text`` with every web address replaced by as many spaces (offsets unchanged)."""
-    if "://" not in text and "www." not in text and "WWW." not in text:
-        return text
-    return _URL_RUN.sub(lambda m: " " * len(m.group()), text)
 
 
 def normalize_words(words: list[str], lowercase: bool) -> list[str]:
