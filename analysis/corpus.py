@@ -169,8 +169,9 @@ class Corpus:
     def fingerprint(self) -> str:
         """BLAKE2 hash of doc ids, texts and metadata, stable across sessions."""
         if self._fingerprint is None:
-            if self._full is None and self._text_hashes is not None:
-                self._fingerprint = fingerprint_frame(self._meta, self._text_hashes)
+            if self._text_hashes is not None:  # known: no text is read or hashed again
+                table = self._meta if self._full is None else self._full
+                self._fingerprint = fingerprint_frame(table, self._text_hashes)
             else:
                 self._fingerprint = fingerprint_frame(self._docs)
         return self._fingerprint
@@ -209,7 +210,8 @@ class Corpus:
                 texts=lambda: self._docs["text"].array[mask],
                 text_hashes=None if self._text_hashes is None else self._text_hashes[mask],
             )
-        return Corpus(self._docs[mask], name=name or self.name, report=report)
+        hashes = None if self._text_hashes is None else self._text_hashes[mask]
+        return Corpus(self._docs[mask], name=name or self.name, report=report, text_hashes=hashes)
 
     def english(self) -> Corpus:
         """Only documents whose language is English (``lang == "en"``)."""

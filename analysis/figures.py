@@ -342,7 +342,9 @@ def describe_corpus(corpus) -> str:
     """``"<spec> (<source>, <n> documents)"`` for a Corpus; a string is returned as is."""
     if corpus is None or isinstance(corpus, (str, Path)):
         return "" if corpus is None else str(corpus)
-    table = corpus.meta if hasattr(corpus, "meta") else corpus.docs  # meta: no texts read
+    from analysis.inputs import is_corpus
+
+    table = corpus.meta if is_corpus(corpus) else corpus.docs  # meta: no texts read
     sources = table["source"].dropna().unique()
     source = sources[0] if len(sources) == 1 else f"{len(sources)} sources"
     return f"{corpus.name} ({source}, {len(corpus)} documents)"

@@ -40,7 +40,8 @@ def as_docs(
     Returns
     -------
     pandas.DataFrame
-        ``corpus.docs`` or the table itself (not copied), or a new ``doc_id, text`` table.
+        ``corpus.docs`` (``corpus.meta`` when ``text`` is not needed and not read yet), or
+        the table itself (not copied), or a new ``doc_id, text`` table.
 
     Raises
     ------
@@ -48,7 +49,8 @@ def as_docs(
         Naming the missing columns and what to pass instead.
     """
     if is_corpus(data):
-        table = data.docs
+        # a corpus whose texts are not read yet (from the cache) stays so when none is needed
+        table = data.meta if "text" not in need and not data.texts_loaded else data.docs
     elif isinstance(data, pd.DataFrame):
         table = data
     elif isinstance(data, pd.Series):

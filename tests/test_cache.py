@@ -68,6 +68,13 @@ def test_cached_corpus_reads_its_texts_only_when_needed(folder, settings):
     subset = second.filter(lambda d: d["doc_id"] == second.doc_ids[0])
     assert subset.fingerprint == first.filter(first.docs["doc_id"] == first.doc_ids[0]).fingerprint
     assert not subset.texts_loaded and not second.texts_loaded
+    # steps that need no text (grouping, rates from n_words) leave the texts unread
+    from analysis.inputs import as_docs
+    from analysis.overview import group_field
+
+    assert "text" not in as_docs(second, need=("doc_id",)) and group_field(second, "source")
+    assert not second.texts_loaded and "text" in as_docs(second)
+    second = analysis.load(folder, settings=settings)  # texts unread again for what follows
     from analysis.tokens import dtm
 
     dtm(first, settings=settings)  # fills the DTM cache
