@@ -164,8 +164,16 @@ def group_label(value: Any) -> str | None:
 
 
 def group_strings(labels: pd.Series) -> pd.Series:
-    """:func:`group_label` of every label (same index)."""
-    return pd.Series([group_label(v) for v in labels], index=labels.index, dtype=object)
+    """:func:`group_label` of every label (same index).
+
+    Typed columns (years, categories, strings) are labelled once per distinct value; an
+    object column value by value (there ``True`` and ``1`` are equal, but not the same label).
+    """
+    if labels.dtype == object:
+        return pd.Series([group_label(v) for v in labels], index=labels.index, dtype=object)
+    codes, uniques = pd.factorize(labels, use_na_sentinel=True)
+    names = np.array([group_label(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(names[codes], index=labels.index, dtype=object)
 
 
 def with_groups(

@@ -36,6 +36,9 @@ from analysis.tokens import DTM, TokenOptions, dtm
 FREQUENCY_COLUMNS = ["term", "group", "count", "per_10k_words", "doc_freq", "rank", "dispersion"]
 #: Columns of :func:`tfidf`.
 TFIDF_COLUMNS = ["term", "group", "count", "tf", "doc_freq", "idf", "tfidf", "rank"]
+#: Above this many runs of consecutive rows of one group, grouped counts first sort the
+#: matrix's rows by group rather than read each run in place.
+MAX_RUNS = 10_000
 By = str | Sequence[Any] | np.ndarray | pd.Series | None  # see analysis.groups
 
 
@@ -171,26 +174,42 @@ def _cells(m: DTM, groups: Groups, top: int | None = None) -> dict[str, np.ndarr
 def _cells_by_group(
     x: sparse.csr_matrix, groups: Groups, n_tokens: np.ndarray, top: int | None = None
 ) -> dict[str, np.ndarray]:
-    """:func:`_cells`, one group's rows at a time (rows sorted by group once)."""
+    """:func:`_cells`, one group's rows at a time.
+
+    A group's rows are read as runs of consecutive rows: documents stored group by group
+    (speeches by year, say, in any order of the years) are read in place; only rows
+    scattered in more than :data:`MAX_RUNS` runs are first sorted by group (a copy of the
+    matrix).
+    """
     n_terms = x.shape[1]
-    order = np.argsort(groups.codes, kind="stable")
-    bounds = np.searchsorted(groups.codes[order], np.arange(len(groups.labels) + 1))
-    # rows already in group order (documents by year, say) are not copied
-    xs = x if np.array_equal(order, np.arange(len(order))) else x[order]
+    codes = groups.codes
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else codes
+    if len(starts) > MAX_RUNS:
+        order = np.argsort(codes, kind="stable")
+        x, codes = x[order], codes[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    else:
+        order = np.arange(len(codes))
+    ends = np.r_[starts[1:], len(codes)]
+    runs: dict[int, list[tuple[int, int]]] = {}
+    for lo, hi in zip(starts.tolist(), ends.tolist()):
+        runs.setdefault(int(codes[lo]), []).append((lo, hi))
     parts: dict[str, list] = {k: [] for k in ("group", "term", "count", "doc_freq", "dispersion")}
     for g in range(len(groups.labels)):
-        lo, hi = xs.indptr[bounds[g]], xs.indptr[bounds[g + 1]]
-        if hi == lo:
+        spans = [(x.indptr[lo], x.indptr[hi]) for lo, hi in runs.get(g, [])]
+        if not any(b > a for a, b in spans):
             continue
         # bincount is several times faster on native-width indices and float weights; cast
         # a group at a time, so the buffers are reused rather than allocated for all cells
-        cols, values = xs.indices[lo:hi].astype(np.intp), xs.data[lo:hi].astype(float)
+        cols = np.concatenate([x.indices[a:b] for a, b in spans]).astype(np.intp)
+        values = np.concatenate([x.data[a:b] for a, b in spans]).astype(float)
         f = np.bincount(cols, weights=values, minlength=n_terms)
         df = np.bincount(cols, minlength=n_terms)
         total = float(groups.n_tokens[g])
-        rows = order[bounds[g] : bounds[g + 1]]
+        local = np.concatenate([np.arange(lo, hi) for lo, hi in runs[g]])
+        rows = order[local]
         share = n_tokens[rows].astype(float) / total if total > 0 else np.zeros(len(rows))
-        s = np.repeat(share, np.diff(xs.indptr[bounds[g] : bounds[g + 1] + 1]))
+        s = np.repeat(share, x.indptr[local + 1] - x.indptr[local])
         terms = np.flatnonzero(df)
         if top is not None and 0 < top < len(terms):
             # the counts of the top terms, ties at the cut included: DP only for those

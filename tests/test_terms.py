@@ -138,13 +138,22 @@ def test_tfidf_by_group_treats_each_group_as_one_text(corpus):
     assert treaty["idf"] == pytest.approx(np.log(3 / 2) + 1)
 
 
-def test_every_grouping_matches_gries_dp_per_group():
-    """Few large groups and many small ones take different paths: both equal gries_dp."""
+@pytest.mark.parametrize("layout", ["scattered", "blocks", "sorted first"])
+def test_every_grouping_matches_gries_dp_per_group(layout, monkeypatch):
+    """Few large groups and many small ones take different paths: both equal gries_dp.
+
+    A group's rows are read in place as runs of consecutive rows (``blocks``: three runs,
+    not in group order; ``scattered``: 60 runs of one row), or after sorting the rows by
+    group when there are more runs than :data:`analysis.terms.MAX_RUNS`.
+    """
     rng = np.random.default_rng(3)
     words = [f"term{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(200)]
     texts = [" ".join(rng.choice(words, size=rng.integers(3, 9))) for _ in range(60)]
     # 200 terms: 3 regions take the group-by-group path, 60 one-document groups the sort
-    corpus = make_corpus(texts, region=[f"r{i % 3}" for i in range(60)])
+    region = [f"r{(i // 20 + 1) % 3 if layout == 'blocks' else i % 3}" for i in range(60)]
+    if layout == "sorted first":
+        monkeypatch.setattr(terms, "MAX_RUNS", 5)
+    corpus = make_corpus(texts, region=region)
     m = dtm(corpus)
     for by in ("region", "doc_id"):
         df = terms.frequencies(corpus, by=by)

@@ -275,11 +275,12 @@ def test_ngram_dtm(settings):
 def test_cache_hit_is_identical_and_options_change_is_a_miss(settings):
     corpus = make_corpus(TEXTS)
     first = dtm(corpus, settings=settings)
-    files = list((settings.cache_dir / "dtm").glob("*.npz"))
-    assert len(files) == 1 and not first.from_cache
-    with np.load(files[0], allow_pickle=False) as z:
-        assert all(z[k].dtype != object for k in z.files)
-    about = json.loads(files[0].with_suffix(".json").read_text())
+    entries = [p for p in (settings.cache_dir / "dtm").iterdir() if p.is_dir()]
+    assert len(entries) == 1 and not first.from_cache
+    arrays = sorted(entries[0].iterdir())
+    assert [p.name for p in arrays] == sorted(f"{k}.npy" for k in tokens.matrix.ENTRY_ARRAYS)
+    assert all(np.load(p, allow_pickle=False).dtype != object for p in arrays)
+    about = json.loads((entries[0].parent / f"{entries[0].name}.json").read_text())
     assert about["fingerprint"] == corpus.fingerprint and about["shape"] == list(first.shape)
     again = dtm(corpus, settings=settings)
     assert again.from_cache
@@ -292,7 +293,10 @@ def test_cache_hit_is_identical_and_options_change_is_a_miss(settings):
     other = dtm(corpus, TokenOptions(stopwords=None), settings=settings)
     assert not other.from_cache and "the" in set(other.terms)
     assert not dtm(corpus, min_df=2, settings=settings).from_cache
-    assert len(list((settings.cache_dir / "dtm").glob("*.npz"))) == 3
+    assert len([p for p in (settings.cache_dir / "dtm").iterdir() if p.is_dir()]) == 3
+    # writing to a matrix read from the cache never reaches the file (copy-on-write)
+    again.matrix.data[:] = 0
+    assert dtm(corpus, settings=settings).matrix.sum() == first.matrix.sum() > 0
 
 
 def test_editing_a_word_list_is_a_cache_miss(settings, monkeypatch):
@@ -318,11 +322,16 @@ def test_cache_off_and_damaged_entries(settings):
     dtm(corpus, settings=settings, cache=False)
     assert not (settings.cache_dir / "dtm").exists()
     first = dtm(corpus, settings=settings)
-    (path,) = (settings.cache_dir / "dtm").glob("*.npz")
-    path.write_bytes(b"not a zip file")
-    rebuilt = dtm(corpus, settings=settings)
-    assert not rebuilt.from_cache and (rebuilt.matrix != first.matrix).nnz == 0
-    assert dtm(corpus, settings=settings).from_cache
+    (path,) = [p for p in (settings.cache_dir / "dtm").iterdir() if p.is_dir()]
+    whole = (path / "indices.npy").read_bytes()
+    for name, damage in [("indices", b"not an array"), ("indices", whole[:-4]), ("data", None)]:
+        if damage is None:
+            (path / f"{name}.npy").unlink()
+        else:
+            (path / f"{name}.npy").write_bytes(damage)
+        rebuilt = dtm(corpus, settings=settings)
+        assert not rebuilt.from_cache and (rebuilt.matrix != first.matrix).nnz == 0
+        assert dtm(corpus, settings=settings).from_cache  # the damaged entry was replaced
 
 
 def test_worker_processes_give_the_same_matrix(settings, monkeypatch):

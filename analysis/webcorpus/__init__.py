@@ -60,14 +60,13 @@ __getattr__, __dir__ = lazy_attributes(
                 "MAX_BYTES",
                 "MAX_REDIRECTS",
                 "MAX_WAIT_SECONDS",
-                "PER_HOST",
-                "USER_AGENT",
                 "Client",
                 "FetchError",
                 "Page",
             ],
             "analysis.webcorpus.client",
         ),
+        **dict.fromkeys(["PER_HOST", "USER_AGENT"], "analysis.webcorpus.etiquette"),
         "fetch_dataset": "analysis.webcorpus.datasets",
         **dict.fromkeys(
             ["Target", "read_feed", "read_sitemap", "read_url_list"], "analysis.webcorpus.sources"

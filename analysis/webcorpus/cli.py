@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analysis.webcorpus.client import PER_HOST, USER_AGENT
+from analysis.webcorpus.etiquette import PER_HOST, USER_AGENT
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:

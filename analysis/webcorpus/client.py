@@ -33,21 +33,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from analysis import __version__
 from analysis.errors import OptionError
+from analysis.webcorpus.etiquette import PER_HOST, USER_AGENT
 from analysis.webcorpus.urls import is_valid_url
 
-#: Sent with every request; pass ``user_agent=`` with your own contact address.
-USER_AGENT = (
-    f"analysis-corpus-builder/{__version__} (academic research on how texts frame "
-    "the CSTO, NATO and the UN; contact: research-contact@example.org)"
-)
 #: Largest page read (bytes).
 MAX_BYTES = 20_000_000
 #: Redirects followed from one URL.
 MAX_REDIRECTS = 5
-#: Simultaneous requests to one host (whatever ``concurrency`` is).
-PER_HOST = 2
 #: First backoff pause (seconds) before retrying; doubled on each further attempt.
 BACKOFF_SECONDS = 1.0
 #: Longest ``Retry-After`` honoured (a longer one gives up); robots.txt ``Crawl-delay`` is
