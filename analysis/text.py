@@ -527,6 +527,7 @@ def html_to_text(html: str, *, url: str | None = None) -> tuple[str, dict]:
 
 #: A web address: from a scheme or "www." to the next white space.
 _URL_RUN = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S*")
+_WORD_RUN = re.compile(r"\S+")
 
 
 def blank_urls(text: str) -> str:
@@ -537,9 +538,20 @@ def blank_urls(text: str) -> str:
 
 
 def only_urls(text: str) -> bool:
-    """Whether the letters of ``text`` are all inside web addresses (a list of links)."""
-    blanked = blank_urls(text)  # the text itself when it holds no address: no copy, no scan
-    return blanked is not text and not any(map(str.isalpha, blanked))
+    """Whether the letters of ``text`` are all inside web addresses (a list of links).
+
+    Read word by word (an address never spans white space), so an ordinary text is told
+    apart at its first word that has letters and no address.
+    """
+    found = False
+    for match in _WORD_RUN.finditer(text):
+        word = match.group()
+        if "://" in word or "www." in word.lower():
+            word, n = _URL_RUN.subn("", word)
+            found = found or n > 0
+        if any(map(str.isalpha, word)):
+            return False
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -549,3 +549,108 @@ def test_combined_specs_rename_clashing_ids(tmp_path, settings):
     assert combined.report.warnings == [
         {"origin": str(b), "message": "doc_id 'x' also in an earlier corpus; renamed to B/x"}
     ]
+
+
+def _tar_of_every_kind(target: Path, fmt: int, *, pax_extra: dict | None = None) -> Path:
+    """A tar archive of what corpora hold and what they must not: every member kind."""
+    mode = "w:gz" if target.suffix == ".tgz" else "w"
+    with tarfile.open(target, mode, format=fmt, pax_headers=pax_extra or {}) as tf:
+
+        def add(name: str, data: bytes = b"", kind: bytes = tarfile.REGTYPE, **fields):
+            info = tarfile.TarInfo(name)
+            info.type, info.size = kind, len(data) if kind == tarfile.REGTYPE else 0
+            for key, value in fields.items():
+                setattr(info, key, value)
+            tf.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+
+        add("corpus", kind=tarfile.DIRTYPE)
+        add("corpus/a.txt", CSTO.encode())
+        add("corpus/empty.txt")
+        add("corpus/" + "long-folder-name/" * 8 + "b.txt", b"A text under a long path.")
+        if fmt != tarfile.USTAR_FORMAT:  # beyond ustar: one name of more than 100 bytes
+            add("corpus/" + "x" * 120 + ".txt", b"A long file name of 124 characters.")
+        add("corpus/ОДКБ-новости.txt", "Организация Договора о коллективной безопасности".encode())
+        add("corpus/odd size.txt", b"x" * 513)
+        add("corpus/link.txt", kind=tarfile.SYMTYPE, linkname="/etc/passwd")
+        add("corpus/hard.txt", kind=tarfile.LNKTYPE, linkname="corpus/a.txt")
+        add("corpus/fifo", kind=tarfile.FIFOTYPE)
+        add("../escape.txt", b"outside")
+        if fmt != tarfile.USTAR_FORMAT:  # numbers in base 256 (GNU) or in a pax record
+            add("corpus/big-uid.txt", b"large numbers", uid=8**8 + 5)
+        add("corpus/last.txt", b"the last member")
+    return target
+
+
+@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT])
+@pytest.mark.parametrize("pax_extra", [None, {"comment": "a global header"}])
+def test_own_tar_reader_reads_what_tarfile_reads(tmp_path, fmt, pax_extra, monkeypatch):
+    """The headers read without tarfile give the names, bytes and skips tarfile gives.
+
+    The ``.tar`` is read by :mod:`tarfile`, the ``.tgz`` by the package's own reader (which
+    hands over to tarfile at a global pax header: the second parameter).
+    """
+    from analysis.readers import archive as archive_module
+    from analysis.readers.archive import members
+    from analysis.readers.base import LoadReport
+
+    if fmt == tarfile.USTAR_FORMAT and pax_extra:
+        pytest.skip("ustar has no pax headers")
+    got = {}
+    for suffix in (".tar", ".tgz"):
+        archive = _tar_of_every_kind(tmp_path / f"every{suffix}", fmt, pax_extra=pax_extra)
+        if suffix == ".tgz" and not pax_extra:  # read without tarfile from start to end
+
+            def no_tarfile(raw):
+                raise AssertionError("handed over to tarfile")
+
+            monkeypatch.setattr(archive_module, "_open_tar", no_tarfile)
+        report = LoadReport(spec=str(archive))
+        items = list(members(archive, report))
+        got[suffix] = (items, [(s["origin"].split("::")[1], s["reason"]) for s in report.skipped])
+    assert got[".tgz"] == got[".tar"]
+    names = [name for name, _ in got[".tgz"][0]]
+    assert "corpus/ОДКБ-новости.txt" in names and names[-1] == "corpus/last.txt"
+    assert len(names) == (6 if fmt == tarfile.USTAR_FORMAT else 8)
+    assert dict(got[".tgz"][0])["corpus/odd size.txt"] == b"x" * 513
+
+
+def test_own_tar_reader_hands_over_to_tarfile_at_a_sparse_or_unusual_header(tmp_path):
+    from analysis.readers.archive import members
+    from analysis.readers.base import LoadReport
+
+    target = tmp_path / "x.tgz"
+    with tarfile.open(target, "w:gz", format=tarfile.PAX_FORMAT) as tf:
+        for i, extra in enumerate([{}, {"SCHILY.xattr.user.tag": "x"}, {}]):
+            info = tarfile.TarInfo(f"d/{i}.txt")
+            data = f"text {i}".encode()
+            info.size, info.pax_headers = len(data), extra
+            tf.addfile(info, io.BytesIO(data))
+    report = LoadReport(spec=str(target))
+    assert list(members(target, report)) == [(f"d/{i}.txt", f"text {i}".encode()) for i in range(3)]
+
+
+@pytest.mark.parametrize("cut", [100, 600, 1100, -700, "first header", "third header"])
+def test_own_tar_reader_refuses_a_cut_archive_as_tarfile_does(tmp_path, cut):
+    """Cut short or with a garbled header, the archive is refused (E005) or read as far as
+    its last good header, as tarfile does (it takes a bad header after the first for the end).
+    """
+    from analysis.readers.archive import members
+    from analysis.readers.base import LoadReport
+
+    tar = _tar_of_every_kind(tmp_path / "every.tar", tarfile.GNU_FORMAT)
+    data = tar.read_bytes()
+    if isinstance(cut, str):
+        with tarfile.open(tar) as tf:
+            at = tf.getmembers()[0 if cut == "first header" else 2].offset
+        data = data[:at] + b"garbled!" * 8 + data[at + 64 :]
+    else:
+        data = data[:cut]
+    outcome = {}
+    for name, payload in (("cut.tar", data), ("cut.tgz", gzip.compress(data))):
+        (tmp_path / name).write_bytes(payload)
+        try:
+            items = list(members(tmp_path / name, LoadReport(spec=name)))
+            outcome[name] = [n for n, _ in items]
+        except AnalysisError as err:
+            outcome[name] = err.code
+    assert outcome["cut.tgz"] == outcome["cut.tar"]

@@ -451,3 +451,25 @@ def test_repair_wraps_keeps_a_compound_hyphen_the_text_uses_elsewhere():
     assert repaired.count("revitalize") == 2  # no evidence: joined, as textacy does
     # "-keeping" occurs elsewhere, but after other words ("self", "unpeace"): joined
     assert repaired.count("the peacekeeping operations") == 2
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("https://tass.ru/a\nhttps://ria.ru/b\n", True),
+        ("  www.odkb-csto.org/news \n\n 2021 ", True),
+        ("WWW.NATO.INT", True),
+        ("Sources: https://tass.ru/a", False),
+        ("see:https://tass.ru/a", False),  # the address starts inside the word
+        ("https://tass.ru/a (accessed 2021)", False),
+        ("The CSTO met in Moscow.", False),
+        ("://", False),
+        ("", False),
+        ("1. https://a.org 2. https://b.org", True),
+    ],
+)
+def test_only_urls_is_the_letters_outside_addresses(text, expected):
+    # the definition: blank every address, and no letter is left (and one was blanked)
+    blanked = T.blank_urls(text)
+    assert (blanked != text and not any(map(str.isalpha, blanked))) == expected
+    assert T.only_urls(text) == expected

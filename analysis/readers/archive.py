@@ -43,23 +43,178 @@ def members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
 
 
 def _tar_members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
+    """The members of a tar archive: gzip'd ones by :func:`_ustar_members` as far as it goes."""
+    done = 0
     with open(path, "rb") as raw:
+        if raw.read(2) == b"\x1f\x8b":
+            raw.seek(0)
+            stream = io.BufferedReader(_Gunzip(raw), 2**20)
+            for item in _ustar_members(stream, path, report):
+                if isinstance(item, int):  # a header it does not read: tarfile from here
+                    done = item
+                    break
+                yield item
+            else:
+                return
+        raw.seek(0)
         tf, stream = _open_tar(raw)
         with tf:
-            for member in tf:
-                origin = f"{path.name}::{member.name}"
-                if member.isdir():
+            for index, member in enumerate(tf):
+                if index < done:
                     continue
-                if not member.isfile():
-                    report.skip(origin, "not a regular file (link or device) in archive")
-                    continue
-                if (why := _unsafe(member.name)) is not None:
-                    report.skip(origin, why)
-                    continue
-                if (why := too_large(member.size)) is not None:
-                    report.skip(origin, why)
+                if (
+                    why := _why_skipped(member.name, member.isdir(), member.isfile(), member.size)
+                ) is not None:
+                    if why:
+                        report.skip(f"{path.name}::{member.name}", why)
                     continue
                 yield member.name, _member_bytes(tf, member, stream)
+
+
+def _why_skipped(name: str, is_dir: bool, is_file: bool, size: int) -> str | None:
+    """Why a member is not read ("" for a folder, which is not reported), or None."""
+    if is_dir:
+        return ""
+    if not is_file:
+        return "not a regular file (link or device) in archive"
+    if (why := _unsafe(name)) is not None:
+        return why
+    return too_large(size)
+
+
+_BLOCK = 512
+_ZEROS = bytes(_BLOCK)
+_REGULAR = (b"0", b"\0", b"7")
+_OTHER = (b"1", b"2", b"3", b"4", b"6")  # links, devices, FIFOs: reported, not read
+_PAX_KEYS = frozenset(
+    "path size linkpath mtime atime ctime uid gid uname gname mode comment charset".split()
+)
+
+
+def _octal(field: bytes) -> int:
+    """A numeric header field, as :func:`tarfile.nti` reads it (octal, or base-256)."""
+    if field[0] in (0o200, 0o377):
+        n = int.from_bytes(field[1:], "big")
+        return -(256 ** (len(field) - 1) - n) if field[0] == 0o377 else n
+    digits = field.split(b"\0", 1)[0].strip()
+    try:
+        return int(digits or b"0", 8)
+    except ValueError:
+        raise tarfile.ReadError("invalid header") from None
+
+
+def _text(field: bytes) -> str:
+    return field.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _checksum_ok(block: bytes) -> bool:
+    """The header checksum, as :func:`tarfile.calc_chksums` (unsigned or signed bytes)."""
+    stored = _octal(block[148:156])
+    unsigned = 256 + sum(block) - sum(block[148:156])
+    if stored == unsigned:
+        return True
+    signed = unsigned - 256 * sum(1 for b in block[:148] + block[156:] if b > 127)
+    return stored == signed
+
+
+def _pax(data: bytes) -> dict[str, str] | None:
+    """The records of a pax extended header; None if one is not plain (sparse files...)."""
+    out, pos = {}, 0
+    while pos < len(data) and data[pos] != 0:
+        space = data.index(b" ", pos)
+        length = int(data[pos:space])
+        key, _, value = data[space + 1 : pos + length - 1].partition(b"=")
+        name = key.decode("utf-8", "surrogateescape")
+        if name not in _PAX_KEYS:
+            return None
+        out[name] = value.decode("utf-8", "surrogateescape")
+        pos += length
+    return out
+
+
+def _ustar_members(stream: BinaryIO, path: Path, report: LoadReport) -> Iterator:
+    """The members of a tar stream, read from their 512-byte headers without :mod:`tarfile`.
+
+    Yields ``(name, content)`` for the regular files, in archive order, with the same
+    names, skips and errors as :mod:`tarfile` (ustar, GNU long names, plain pax headers;
+    a test compares the two on archives of every format). At a header it does not read
+    (a sparse file, a global or unusual pax header, a multi-volume archive) it yields the
+    number of members read so far instead, and stops: the caller reads on with
+    :mod:`tarfile`. For the UN General Debate archive this is a third of the CPU time
+    :mod:`tarfile` takes (which builds a :class:`tarfile.TarInfo` of 20 fields a member).
+    """
+    index, offset, long_name, pax = 0, 0, None, None
+    while True:
+        block = stream.read(_BLOCK)
+        if len(block) < _BLOCK or block == _ZEROS:
+            if offset == 0 and len(block) < _BLOCK:
+                raise tarfile.ReadError("empty file" if not block else "truncated header")
+            return  # the end (tarfile also stops at a truncated last header)
+        try:
+            if not _checksum_ok(block):
+                raise tarfile.ReadError("bad checksum")
+            kind, size = block[156:157], _octal(block[124:136])
+        except tarfile.ReadError:
+            if offset == 0:
+                raise
+            return  # tarfile, too, takes a bad header after the first for the end
+        if kind in (b"L", b"K", b"x"):
+            data = _read(stream, size)
+            offset += _BLOCK + size + (-size % _BLOCK)
+            if kind == b"L":
+                long_name = _text(data)
+            elif kind == b"x":
+                try:
+                    pax = _pax(data)
+                except ValueError:
+                    pax = None
+                if pax is None:
+                    yield index
+                    return
+            continue
+        if kind not in _REGULAR and kind not in _OTHER and kind != b"5":
+            yield index  # sparse, global pax, volume labels, unknown types: tarfile decides
+            return
+        name = _text(block[0:100])
+        prefix = _text(block[345:500])
+        if kind == b"\0" and name.endswith("/"):
+            kind = b"5"  # the old V7 way of writing a folder
+        if prefix:
+            name = prefix + "/" + name
+        if long_name is not None:
+            name, long_name = long_name, None
+        if pax:
+            name = pax.get("path", name)
+            size = int(pax["size"]) if "size" in pax else size
+        pax = None
+        regular = kind in _REGULAR
+        why = _why_skipped(name, kind == b"5", regular, size)
+        if why:
+            report.skip(f"{path.name}::{name}", why)
+        if regular:
+            content = _read(stream, size, keep=why is None)
+            offset += size + (-size % _BLOCK)
+        offset += _BLOCK
+        index += 1
+        if why is None:
+            yield name, content
+
+
+def _read(stream: BinaryIO, size: int, keep: bool = True) -> bytes:
+    """A member's ``size`` bytes and the padding to its last block (dropped if not ``keep``)."""
+    pad = -size % _BLOCK
+    if keep:
+        data = stream.read(size)
+        if len(data) < size or len(stream.read(pad)) < pad:
+            raise tarfile.ReadError("unexpected end of data")
+        return data
+    left = size + pad
+    while left > 0:
+        got = len(stream.read(min(left, 2**20)))
+        if not got:
+            raise tarfile.ReadError("unexpected end of data")
+        left -= got
+    return b""
 
 
 def _open_tar(raw: BinaryIO) -> tuple[tarfile.TarFile, BinaryIO | None]:
