@@ -5,7 +5,9 @@ Prints
 1. For ``method="vader"`` and ``method="stance"``: Spearman's rho with a bootstrap 95 %
    interval, sign accuracy on the non-neutral labels and 3-class accuracy, per language
    and half of ``tests/data/stance_labels.csv`` (``tune``: what the lexicon and thresholds
-   were set on; ``held``: never used for that), and the held-out confusion matrices.
+   were set on; ``held``: never used for that), and the held-out confusion matrices; then
+   the stance scorer again with the syntactic scope (``stance.SYNTAX = True``: sentences
+   naming several organizations scoped by their dependency parse).
 2. With ``--timing``: the framing run on the whole UN General Debate (contexts of the
    CSTO, NATO and the UN, frames, tone, cold scoring cache) with the VADER tone, and the
    stance scoring of the same contexts; the ratio of the run with stance to the run
@@ -60,7 +62,7 @@ def main() -> None:
     parser.add_argument("--timing", action="store_true", help="also time the UNGDC run")
     parser.add_argument("--n-boot", type=int, default=1000)
     args = parser.parse_args()
-    from analysis.framing import tone
+    from analysis.framing import stance, tone
 
     labels = tone.read_labels(LABELS)
     with tempfile.TemporaryDirectory() as cache:
@@ -75,6 +77,17 @@ def main() -> None:
             held = scored[scored["lang"] == f"{lang}/held"]
             print(f"  held-out {lang}: hand label (rows) x stance label (columns)")
             print("  " + tone.confusion(held).to_string().replace("\n", "\n  "))
+    stance.SYNTAX = True
+    try:
+        with tempfile.TemporaryDirectory() as cache:
+            os.environ["ANALYSIS_CACHE_DIR"] = cache
+            syntactic = tone.validate_corpora(
+                labels, CORPORA, methods=("stance",), n_boot=args.n_boot
+            )
+    finally:
+        stance.SYNTAX = False
+    print("\n== method='stance' with the syntactic scope (stance.SYNTAX = True)")
+    print(syntactic.set_index("value")[cols].round(3).to_string())
     if args.timing:
         timing()
 

@@ -90,6 +90,62 @@ def test_intensifier_and_contrast_weights():
     assert _score("The CSTO is weak, but it is effective.", "CSTO") > 0
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_parses_line_up_with_the_text(lang):
+    from analysis.framing import syntax
+
+    texts = {
+        "en": ["NATO is not ready for a dialogue with the CSTO.", "The CSTO, in short, works."],
+        "ru": ["Николай Бордюжа: НАТО не готов к диалогу с ОДКБ.", "ОДКБ работает."],
+    }[lang]
+    for text, parsed in zip(texts, syntax.parse(texts, lang)):
+        words = [text[a:b] for a, b in zip(parsed.starts, parsed.ends)]
+        assert "".join(words) == "".join(text.split())  # every character but spaces, once
+        assert ((parsed.heads >= 0) & (parsed.heads < len(words))).all()
+        roots = parsed.heads == np.arange(len(words))
+        assert roots.any()
+        # from a root every token of its tree is reached, a tree no longer than the sentence
+        dist = syntax.tree_distances(parsed, np.flatnonzero(roots).tolist())
+        assert (dist >= 0).all() and dist.max() < len(words)
+    first = syntax.parse(texts[:1], lang)[0]
+    words = ("NATO", "ready", "CSTO") if lang == "en" else ("НАТО", "готов", "ОДКБ")
+    starts = [texts[0].index(w) for w in words]
+    (nato,), (ready,), (csto,) = (
+        syntax.tokens_at(first, at, at + len(w)) for at, w in zip(starts, words)
+    )
+    dist = syntax.tree_distances(first, [ready])
+    assert dist[nato] < dist[csto]  # "ready" is said of NATO, its subject
+
+
+def test_tree_distances_by_hand():
+    from analysis.framing import syntax
+
+    # 0 <- 1 -> 2 -> 3, and 4 a root of its own (two trees)
+    parsed = syntax.Parse(np.arange(5), np.arange(5) + 1, np.array([1, 1, 1, 2, 4]))
+    assert syntax.tree_distances(parsed, [0]).tolist() == [0, 1, 2, 3, -1]
+    assert syntax.tree_distances(parsed, [3, 0]).tolist() == [0, 1, 1, 0, -1]
+    assert syntax.tree_distances(parsed, []).tolist() == [-1] * 5
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_syntactic_scope_gives_a_word_to_the_nearest_organization(lang, monkeypatch):
+    text = {
+        "en": "NATO is not ready for a dialogue with the CSTO.",
+        "ru": "Николай Бордюжа: НАТО не готов к диалогу с ОДКБ.",
+    }[lang]
+    # the clause rules give the word to both: one clause names both organizations
+    assert _score(text, "CSTO", lang) == _score(text, "NATO", lang) < 0
+    monkeypatch.setattr(stance, "SYNTAX", True)
+    hits = {a: stance.context_hits(text, a, LEX, lang) for a in ("CSTO", "NATO")}
+    assert [h[7] for h in hits["NATO"]] == ["target"] and [h[7] for h in hits["CSTO"]] == ["other"]
+    assert _score(text, "NATO", lang) < _score(text, "CSTO", lang) < 0
+    # a sentence naming one organization is not parsed: the same hits either way
+    alone = "The CSTO is not ready." if lang == "en" else "ОДКБ не готова."
+    with_syntax = stance.context_hits(alone, "CSTO", LEX, lang)
+    monkeypatch.setattr(stance, "SYNTAX", False)
+    assert with_syntax == stance.context_hits(alone, "CSTO", LEX, lang)
+
+
 def test_score_table_languages_and_cache(tmp_path):
     ctx = pd.DataFrame(
         {
