@@ -76,9 +76,11 @@ class Corpus:
     fingerprint : str, optional
         The content hash, when known (a corpus read back from the cache).
     texts : callable, optional
-        With ``docs`` lacking its ``text`` column: a function returning the texts, one a
-        row of ``docs`` in order, called the first time the texts are needed (a corpus read
-        back from the cache reads only its metadata until then).
+        With ``docs`` lacking its ``text`` column: ``texts(rows)`` returns the texts of the
+        rows of ``docs`` at the positions ``rows`` in that order, or of every row for
+        ``rows=None``; called the first time texts are needed (a corpus read back from the
+        cache reads only its metadata until then, and :meth:`texts_at` only the texts
+        asked for).
 
     Attributes
     ----------
@@ -99,7 +101,7 @@ class Corpus:
         name: str = "corpus",
         report: LoadReport | None = None,
         fingerprint: str | None = None,
-        texts: Callable[[], Any] | None = None,
+        texts: Callable[..., Any] | None = None,
         text_hashes: Sequence[str] | None = None,
     ):
         needed = [c for c in STANDARD_COLUMNS if not (c == "text" and texts is not None)]
@@ -123,7 +125,7 @@ class Corpus:
     def _docs(self) -> pd.DataFrame:
         """The full table, texts read on first use (``text`` second, after ``doc_id``)."""
         if self._full is None:
-            texts = pd.Series(self._texts(), dtype=TEXT_DTYPE).reset_index(drop=True)
+            texts = pd.Series(self._texts(None), dtype=TEXT_DTYPE).reset_index(drop=True)
             if len(texts) != len(self._meta):
                 raise OptionError(
                     f"the texts of {self.name!r} no longer match its documents "
@@ -159,6 +161,18 @@ class Corpus:
     def texts(self) -> pd.Series:
         """Cleaned texts indexed by ``doc_id``."""
         return pd.Series(self._docs["text"].to_numpy(), index=self._docs["doc_id"], name="text")
+
+    def texts_at(self, rows) -> Any:
+        """The texts of the documents at these positions (an Arrow array, in that order).
+
+        Reads only those texts when the corpus's texts are not in memory (from the cache,
+        whose tables are stored a few dozen documents a row group): the kwic of a few
+        documents of a large corpus does not read all its texts.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._full is not None:
+            return self._full["text"].array[rows]
+        return self._texts(rows)
 
     @property
     def metadata_columns(self) -> list[str]:
@@ -203,11 +217,14 @@ class Corpus:
         mask = np.asarray(mask, dtype=bool)
         report = self.report.restricted_to(set(self._meta.loc[mask, "doc_id"]))
         if self._full is None:
+            positions = np.flatnonzero(mask)
             return Corpus(
                 self._meta[mask],
                 name=name or self.name,
                 report=report,
-                texts=lambda: self._docs["text"].array[mask],
+                texts=lambda rows=None: self.texts_at(
+                    positions if rows is None else positions[np.asarray(rows, dtype=np.int64)]
+                ),
                 text_hashes=None if self._text_hashes is None else self._text_hashes[mask],
             )
         hashes = None if self._text_hashes is None else self._text_hashes[mask]
@@ -781,7 +798,9 @@ def load(
         ],
     )
     hit = cache.get(key, skip={"docs": ["text"]})
-    corpus = _from_cache(hit, name, start, lambda: cache.column(key, "docs", "text"))
+    corpus = _from_cache(
+        hit, name, start, lambda rows=None: cache.column(key, "docs", "text", rows)
+    )
     if corpus is None:
         report = LoadReport(spec=name)
         raws = reader(target, report, **options)

@@ -166,6 +166,8 @@ def kwic(
         from analysis import actors
 
         spans = actors.mentions(corpus, query, progress=False)  # cached for a corpus
+        if not corpus.texts_loaded:  # read the texts of the documents with a mention only
+            corpus = corpus.filter(corpus.meta["doc_id"].isin(set(spans["doc_id"])).to_numpy())
     docs = _docs_table(corpus)
     meta = _meta_columns(corpus, docs, meta)
     hits = list(_limited(_spans(docs, spans, kind=kind, case=case, lemmas=lemmas), limit))

@@ -273,3 +273,39 @@ def test_a_whole_entry_is_kept_when_another_writer_stores_the_same_key(settings)
     cache.put_files("f", {"x.png": b"png bytes"})
     assert cache.get_files("f") == {"x.png": b"png bytes"}  # ... and replaced on the next put
     assert sorted(p.name for p in (settings.cache_dir / "step").iterdir()) == ["f", "k"]
+
+
+def test_a_few_texts_are_read_from_their_row_groups_only(tmp_path, settings, monkeypatch):
+    """Texts are stored ROWS_PER_GROUP documents a row group; texts_at reads only those."""
+    import pyarrow.parquet as pq
+
+    from analysis import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "ROWS_PER_GROUP", 4)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    texts = {f"d{i:02d}": f"Document {i} on the CSTO and NATO, number {i}." for i in range(19)}
+    for doc_id, text in texts.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    analysis.load(folder, settings=settings)
+    corpus = analysis.load(folder, settings=settings)
+    (entry,) = _entries(settings)
+    assert pq.ParquetFile(entry / "docs.parquet").num_row_groups == 5  # 19 rows, 4 a group
+    groups_read = []
+    real = pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(
+        pq.ParquetFile,
+        "read_row_groups",
+        lambda self, groups, **kw: groups_read.append(list(groups)) or real(self, groups, **kw),
+    )
+    ids = corpus.doc_ids
+    assert corpus.texts_at([13, 2, 3]).tolist() == [texts[ids[k]] for k in (13, 2, 3)]
+    assert groups_read == [[0, 3]] and not corpus.texts_loaded
+    # through two filters, in the subset's own order
+    later = corpus.filter(corpus.meta["doc_id"] >= "d05").filter(lambda d: d["doc_id"] < "d17")
+    assert later.texts_at([0, 11]).tolist() == [texts["d05"], texts["d16"]]
+    assert groups_read[-1] == [1, 4]
+    assert later.texts.tolist() == [texts[f"d{i:02d}"] for i in range(5, 17)]
+    assert list(corpus.texts_at([])) == [] and not corpus.texts_loaded
+    assert corpus.texts.tolist() == [texts[i] for i in ids]  # all, then from memory
+    assert corpus.texts_at([18]).tolist() == [texts[ids[18]]]
