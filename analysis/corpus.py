@@ -468,9 +468,9 @@ def prepare_all(
     holds at most a few chunks of raw bytes at a time. Yields one
     ``(rows without text, texts)`` pair a chunk (see :func:`_prepare_chunk`).
     """
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
-    bar = tqdm(total=total, desc="loading", unit="doc", disable=not progress, leave=False)
+    bar = progress_bar(total=total, desc="loading", unit="doc", disable=not progress, leave=False)
     try:
         if not parallel.use_pool(
             MIN_PARALLEL_DOCS if total is None else total, workers, MIN_PARALLEL_DOCS

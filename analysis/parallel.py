@@ -162,10 +162,8 @@ def map_batches(
     list
         One result a batch, in order.
     """
-    from tqdm.auto import tqdm
-
     batches = split_evenly(texts, max(1, min(len(texts) // 100, 8 * workers)))
-    bar = tqdm(
+    bar = progress_bar(
         total=len(texts),
         desc=desc,
         unit="doc",
@@ -197,3 +195,16 @@ def map_in_pool(fn: Callable, items: list, workers: int, *args: Any) -> list:
     """``[fn(item, *args) for item in items]`` in a new pool of ``workers`` processes."""
     with quiet_fork(), process_pool(workers) as pool:
         return list(pool.map(fn, items, *[[a] * len(items) for a in args]))
+
+
+def progress_bar(iterable=None, **options):
+    """A tqdm progress bar: ``tqdm.auto``'s (a widget in Jupyter) when shown.
+
+    A hidden one (``disable=True``) is the plain bar: importing ``tqdm.auto`` imports
+    ``asyncio`` and ``ssl``, which a command that shows no bar need not pay for.
+    """
+    if options.get("disable"):
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm(iterable, **options)

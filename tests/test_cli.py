@@ -348,3 +348,30 @@ def test_every_command_names_its_handler():
     assert all(callable(p.get_default("run")) for p in found), [
         p.prog for p in found if not callable(p.get_default("run"))
     ]
+
+
+HEAVY = ("sklearn", "spacy", "dask", "matplotlib", "scipy.stats", "asyncio", "torch")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["corpus", "info", "{folder}", "--json"], ["terms", "{folder}", "--out", "{out}"]],
+)
+def test_commands_import_only_what_they_use(tmp_path, args):
+    """Help, a corpus summary and term counts start without the heavy libraries they do not use."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The CSTO met NATO in Geneva. " * 5, encoding="utf-8")
+    args = [a.format(folder=folder, out=tmp_path / "t.csv") for a in args]
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['analysis', *{args!r}]\n"
+        "try:\n    runpy.run_module('analysis', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -77,7 +77,7 @@ def mentions(
     >>> mentions("The UN-CSTO declaration.")[["actor", "surface"]].values.tolist()
     [['UN', 'UN'], ['CSTO', 'CSTO']]
     """
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
     registry = registry or load_registry()
     report = _report_map(registry, actors, include_children)
@@ -101,7 +101,9 @@ def mentions(
     show = progress if progress is not None else len(docs) > 2000
     cols: dict[str, list] = {c: [] for c in MENTION_COLUMNS}
     rows = zip(docs["doc_id"], docs["text"], docs["lang"])
-    for doc_id, text, lang in tqdm(rows, total=len(docs), desc="mentions", disable=not show):
+    for doc_id, text, lang in progress_bar(
+        rows, total=len(docs), desc="mentions", disable=not show
+    ):
         if not isinstance(text, str):
             continue
         for h in document_mentions(text, lang if isinstance(lang, str) else None, matcher, always):

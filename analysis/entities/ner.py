@@ -224,10 +224,9 @@ def _russian_entities(
     labels: Sequence[str] | None,
 ) -> tuple[pd.DataFrame, list[dict], int]:
     """Entities of the Russian documents (slovnet), cached per document like the English."""
-    from tqdm.auto import tqdm
-
     from analysis.entities import russian
     from analysis.entities.store import ShardWriter
+    from analysis.parallel import progress_bar
 
     hashes = [dedupe.text_hash(t) for t in docs["text"]]
     store = EntityStore(
@@ -237,7 +236,7 @@ def _russian_entities(
     todo = list({h: t for h, t in zip(hashes, docs["text"]) if h not in covered}.items())
     skipped: list[dict] = []
     if todo:
-        bar = tqdm(total=len(todo), disable=True)
+        bar = progress_bar(total=len(todo), disable=True)
         writer = ShardWriter(todo, store, {}, keep_starts=False, bar=bar)
         for i, offset, found in russian.tag_texts(todo, registry):
             writer.add(i, offset, found)

@@ -84,7 +84,7 @@ def parse_documents(
     Returns the rows, the documents spaCy failed on (``doc_hash, reason``; not stored)
     and the number of processes used.
     """
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
     total_chars = sum(len(t) for _, t in todo)
     show = progress if progress is not None else total_chars > 1_000_000
@@ -96,7 +96,7 @@ def parse_documents(
     nlp = load_pipeline(model, registry=registry) if jobs else None
     if nlp is not None:
         nlp.max_length = max(nlp.max_length, max(len(t) for t, _ in jobs) + 1)
-    bar = tqdm(total=len(todo), desc="entities", unit="doc", disable=not show, leave=False)
+    bar = progress_bar(total=len(todo), desc="entities", unit="doc", disable=not show, leave=False)
     writer = ShardWriter(todo, store, starts_of, keep_starts=mode != "full", bar=bar)
     try:
         for i, offset, found in _pipe(nlp, tasks, n_process, batch_size):

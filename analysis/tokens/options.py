@@ -12,7 +12,9 @@ language (English: scikit-learn's ``ENGLISH_STOP_WORDS``, 318 words; Russian: sp
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import NamedTuple
 
 from analysis.errors import OptionError
@@ -123,15 +125,45 @@ def domain_stopwords() -> frozenset[str]:
     return frozenset(w for w in lines if w)
 
 
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    """scikit-learn's ``ENGLISH_STOP_WORDS``, read from its source file without importing it.
+
+    Importing ``sklearn.feature_extraction.text`` takes 0.6 s (it imports ``scipy.stats``);
+    the list is a literal in ``sklearn/feature_extraction/_stop_words.py``, read here with
+    :func:`ast.literal_eval` (and imported only if that file has another shape).
+    """
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations)))
+        path = path / "feature_extraction" / "_stop_words.py"
+        try:
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if (
+                    isinstance(node, ast.Assign)
+                    and [getattr(t, "id", None) for t in node.targets] == ["ENGLISH_STOP_WORDS"]
+                    and isinstance(node.value, ast.Call)
+                    and getattr(node.value.func, "id", None) == "frozenset"
+                    and len(node.value.args) == 1
+                ):
+                    return frozenset(ast.literal_eval(node.value.args[0]))
+        except (OSError, SyntaxError, ValueError):
+            pass
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 def stopword_set(options: TokenOptions, language: str = "en") -> frozenset[str]:
     """The lower-case words ``options`` drops in a document tokenized as ``language``."""
     from analysis.tokens.languages import russian_domain_stopwords, russian_stopwords
 
     russian = language == "ru" and options.stopwords == "auto"
     if options.stopwords in ("auto", "english") and not russian:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        words = set(ENGLISH_STOP_WORDS)
+        words = set(english_stopwords())
     elif russian:
         words = set(russian_stopwords())
     else:

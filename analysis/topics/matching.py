@@ -197,11 +197,13 @@ def stability(
     Stability
         ``.model`` is the run with the highest mean match to the others.
     """
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
     table = as_units(units)
     models = [
         TopicModel(k, random_state=s, **params).fit(table)
-        for s in tqdm(list(seeds), desc=f"stability k={k}", leave=False, disable=len(table) < 2000)
+        for s in progress_bar(
+            list(seeds), desc=f"stability k={k}", leave=False, disable=len(table) < 2000
+        )
     ]
     return compare_runs(models, n=n, seeds=list(seeds))

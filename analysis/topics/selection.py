@@ -55,14 +55,14 @@ def sweep(
         One row a fit: ``model, k, seed, umass, npmi, exclusivity, diversity, perplexity,
         stability`` (mean matched Jaccard of this k's runs; NaN with one seed).
     """
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
     table = as_units(units)
     train, test = _split(table, holdout if model == "lda" else 0.0)
     rows = []
     jobs = [(k, s) for k in ks for s in seeds]
     fitted: dict[int, list[TopicModel]] = {}
-    for k, seed in tqdm(jobs, desc="topic sweep", leave=False, disable=len(jobs) < 3):
+    for k, seed in progress_bar(jobs, desc="topic sweep", leave=False, disable=len(jobs) < 3):
         tm = TopicModel(k, model=model, random_state=seed, **params).fit(train)
         fitted.setdefault(k, []).append(tm)
         rows.append(_fit_metrics(tm, n, test))

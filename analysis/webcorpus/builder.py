@@ -266,13 +266,13 @@ def _run(
     concurrency: int,
     progress: bool,
 ) -> None:
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
     fetch = lambda t: fetch_article(client, t, state.listed)  # noqa: E731
     # closing(): on an error or Ctrl-C the queued fetches are cancelled before the pool waits
     with (
         ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="webcorpus") as pool,
-        tqdm(total=len(todo), desc="fetching", unit="page", disable=not progress) as bar,
+        progress_bar(total=len(todo), desc="fetching", unit="page", disable=not progress) as bar,
         closing(_ordered(pool, fetch, todo, 4 * concurrency)) as rows,
     ):
         for row in rows:

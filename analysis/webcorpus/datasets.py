@@ -89,13 +89,13 @@ def fetch_dataset(
 
 def _stream(resp, path: Path, progress: bool) -> str:
     """Copy a response into ``path`` (from scratch on each attempt); its SHA-256."""
-    from tqdm.auto import tqdm
+    from analysis.parallel import progress_bar
 
     digest = hashlib.sha256()
     total = resp.headers.get("Content-Length")
     with (
         path.open("wb") as handle,
-        tqdm(
+        progress_bar(
             total=int(total) if total and total.isdigit() else None,
             unit="B",
             unit_scale=True,
