@@ -290,8 +290,9 @@ together[["actor_a", "actor_b", "n_units", "n_units_a", "n_units_b"]]
 # Every sentence naming both, with the speaker and year:
 
 # %%
-named = found.groupby(["doc_id", "sentence_id"])["actor"].agg(frozenset)
-both = named[named.map({"CSTO", "NATO"}.issubset)].index
+named = found.loc[found["actor"].isin(["CSTO", "NATO"]), ["doc_id", "sentence_id", "actor"]]
+per_sentence = named.drop_duplicates().groupby(["doc_id", "sentence_id"]).size()
+both = per_sentence[per_sentence == 2].index  # sentences naming the two
 for row in ctx[ctx["actor"] == "CSTO"].set_index(["doc_id", "sentence_id"]).loc[both].itertuples():
     print(f"{row.country} {row.year}: {row.context}\n")
 

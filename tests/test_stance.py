@@ -358,6 +358,14 @@ def test_js_distance():
 
     p, q = np.array([3, 1, 0, 2]), np.array([1, 1, 4, 0])
     assert same_footing.js_distance(p, q) == pytest.approx(jensenshannon(p, q, base=2))
+    # many rows at once give what one row at a time gives, within the tie tolerance of
+    # the permutation null (a reassignment tying with the observed distance stays a tie)
+    rng = np.random.default_rng(0)
+    for width in (3, 17, 1000, 4099):
+        a, b = rng.poisson(0.4, (40, width)), rng.poisson(0.4, (40, width))
+        rows = [float(same_footing.js_distance(x, y)) for x, y in zip(a, b)]
+        together = same_footing.js_distance(a, b)
+        np.testing.assert_allclose(together, rows, rtol=0, atol=same_footing.TIE / 100)
 
 
 def _framed(rows):
@@ -382,6 +390,9 @@ def test_footing_distances_and_null():
     got = same_footing.footing(same, [("CSTO", "NATO")], n_boot=100, n_perm=50).set_index("measure")
     assert got.loc["frames", "distance"] == pytest.approx(0.0)
     assert got.loc["vocabulary", "distance"] == pytest.approx(0.0)
+    # every reassignment of identical sentences ties with the observed distance
+    assert got["null_distance"].tolist() == pytest.approx([0.0, 0.0])
+    assert (got["p_perm"] == 1.0).all()
     no_null = same_footing.footing(same, [("CSTO", "NATO")], n_boot=100, n_perm=0)
     assert no_null["null_distance"].isna().all() and no_null["p_perm"].isna().all()
     apart = _framed(

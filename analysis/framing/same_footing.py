@@ -78,6 +78,10 @@ FOOTING_COLUMNS = [
 ]
 
 
+#: Distances closer than this are equal (rounding of the same counts summed in another order).
+TIE = 1e-12
+
+
 def js_distance(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Jensen-Shannon distance (base 2) between the rows of ``p`` and ``q`` (counts or shares).
 
@@ -264,15 +268,16 @@ def _one(rows, x, a, b, group, measure, rng, n_boot, n_perm, ci) -> dict:
         pick = rng.permutation(both)
         fake_a[k, pick[:n_a]] = 1.0
         fake_b[k, pick[n_a:]] = 1.0
-    # all reassignments in one product each (integer counts: the sums are exact); the
-    # distances one at a time, as the observed one, so a tie with it stays a tie
+    # all reassignments in one product each (integer counts: the sums are exact), and
+    # their distances at once; a distance within TIE of the observed one is a tie (a
+    # reassignment giving the same counts may differ from it in the last bit)
     counts_a, counts_b = np.asarray(x.T @ fake_a.T).T, np.asarray(x.T @ fake_b.T).T
-    null = np.array([float(js_distance(pa, pb)) for pa, pb in zip(counts_a, counts_b)])
+    null = np.atleast_1d(js_distance(counts_a, counts_b)) if n_perm else np.zeros(0)
     return {
         **row,
         "distance": observed,
         "ci_low": float(low[0]),
         "ci_high": float(high[0]),
         "null_distance": float(null.mean()) if n_perm else np.nan,
-        "p_perm": float((1 + (null >= observed).sum()) / (1 + n_perm)) if n_perm else np.nan,
+        "p_perm": float((1 + (null >= observed - TIE).sum()) / (1 + n_perm)) if n_perm else np.nan,
     }
