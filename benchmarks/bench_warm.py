@@ -11,7 +11,8 @@ Prints each row as measured, with its baseline measured in the same run on this 
 3. ``report`` on the built-in corpus, cold (empty cache) and warm (the same command again),
    with each notebook's seconds (goal: warm <= 20 s).
 
-Commands are timed in subprocesses (median of ``--repeat`` runs for 1 and 2), with Python's
+Commands are timed in subprocesses (median of ``--repeat`` runs for 1 and 2), and so are
+the baselines (timed inside their process, start-up not counted), with Python's
 bytecode cache on as on a user's machine (``PYTHONDONTWRITEBYTECODE`` is dropped: without
 it every import recompiles the package); the machine's load average before and after is
 printed so a noisy run can be told apart.
@@ -25,6 +26,7 @@ import argparse
 import gzip
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,13 +74,29 @@ def decompress(path: Path) -> int:
     return n
 
 
-def median_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def baseline(name: str) -> float:
+    """Seconds of one baseline, timed inside a fresh process (its start-up not counted)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--baseline", name],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run_baseline(name: str) -> None:
+    """Run one baseline here and print its seconds (the child side of :func:`baseline`)."""
+    start = time.perf_counter()
+    if name == "countvectorizer":
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        CountVectorizer(stop_words="english", min_df=5).fit_transform(read_texts(UNGDC))
+    elif name == "loop":
+        read_texts(UNGDC)
+    else:
+        decompress(UNGDC)
+    print(time.perf_counter() - start)
 
 
 def row(name: str, now: float, baseline: float | None, goal: str) -> None:
@@ -91,7 +109,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--baseline", choices=["countvectorizer", "loop", "decompress"])
     args = parser.parse_args()
+    if args.baseline:
+        run_baseline(args.baseline)
+        return
     print(f"load average before: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -99,19 +121,19 @@ def main() -> None:
         terms = ["terms", str(UNGDC), "--by", "year", "--top", "20", "--out", str(tmp / "t.csv")]
         command(terms, warm_cache)  # fills the corpus and DTM caches
 
-        def countvectorizer():
-            from sklearn.feature_extraction.text import CountVectorizer
-
-            CountVectorizer(stop_words="english", min_df=5).fit_transform(read_texts(UNGDC))
-
-        cv = median_of(countvectorizer, 1)
+        # every step in a fresh process, the baselines included, and the cold load
+        # interleaved with its baseline: on this machine a process that touches memory
+        # another one just freed is slowed (up to 1.5 s in a cold load after a 200 MB
+        # read), so each step and its baseline meet the same conditions
+        cv = statistics.median(baseline("countvectorizer") for _ in range(1))
         warm = statistics.median(command(terms, warm_cache)[0] for _ in range(args.repeat))
-        floor = median_of(lambda: decompress(UNGDC), args.repeat)
-        loop = median_of(lambda: read_texts(UNGDC), args.repeat)
-        info = statistics.median(
-            command(["corpus", "info", str(UNGDC), "--json"], tmp / f"cold-{k}")[0]
-            for k in range(args.repeat)
-        )
+        floor = statistics.median(baseline("decompress") for _ in range(args.repeat))
+        loops, infos = [], []
+        for k in range(args.repeat):
+            loops.append(baseline("loop"))
+            infos.append(command(["corpus", "info", str(UNGDC), "--json"], tmp / f"cold-{k}")[0])
+            shutil.rmtree(tmp / f"cold-{k}")
+        loop, info = statistics.median(loops), statistics.median(infos)
         print(f"\n{'step':<44} {'now':>10} {'baseline':>10} {'ratio':>7}")
         row("terms UNGDC --by year --top 20, warm", warm, cv, "<= 0.05x")
         row("corpus info UNGDC --json, cold", info, loop, "<= 2.0x")
