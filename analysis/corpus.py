@@ -479,10 +479,19 @@ def prepare_all(
                 yield _prepare_chunk(chunk, quotes)
                 bar.update(len(chunk))
             return
-        # forked workers share the language identifier loaded here once
-        pool = parallel.shared_pool("corpus", workers, before_start=textmod.language_identifier)
+        # the first chunk is cleaned here: if it needs the language identifier (its model
+        # takes 0.3 s to load), the workers forked after it share the one loaded; a corpus
+        # whose texts all take the English fast path never loads it
+        chunks = _chunks(raws)
+        first = next(chunks, None)
+        if first is None:
+            return
+        done = _prepare_chunk(first, quotes)
+        yield done
+        bar.update(len(done[0]))
+        pool = parallel.shared_pool("corpus", workers)
         for done in parallel.bounded_map(
-            pool, partial(_prepare_chunk, quotes=quotes), _chunks(raws), 3 * workers
+            pool, partial(_prepare_chunk, quotes=quotes), chunks, 3 * workers
         ):
             yield done
             bar.update(len(done[0]))

@@ -71,9 +71,7 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(start_method()))
 
 
-def shared_pool(
-    name: str, workers: int, before_start: Callable[[], Any] | None = None
-) -> ProcessPoolExecutor:
+def shared_pool(name: str, workers: int) -> ProcessPoolExecutor:
     """The pool ``name`` of ``workers`` processes, made once and reused by later calls.
 
     Parameters
@@ -82,14 +80,9 @@ def shared_pool(
         Which stage's pool (``"corpus"``, ``"tokens"``...): stages do not share workers, so
         each pool's workers carry only what its stage loaded before they were forked.
     workers : int
-    before_start : callable, optional
-        Called once before the pool is made (e.g. to load a model the forked workers
-        then share).
     """
     key = (name, workers)
     if key not in _SHARED:
-        if before_start is not None:
-            before_start()
         _SHARED[key] = process_pool(workers)
     return _SHARED[key]
 

@@ -486,6 +486,50 @@ def test_broken_archive_is_e005(tmp_path, settings):
     assert info.value.code is E.E005
 
 
+def test_corrupt_gzip_is_e005_naming_the_archive(tmp_path, settings):
+    """Damaged compressed data (a flipped byte, a wrong checksum) is refused, not half-read."""
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(f"{i} {CSTO}" * 400, encoding="utf-8")
+    good = _tar_folder(folder, tmp_path / "good.tgz").read_bytes()
+    flipped = bytearray(good)
+    flipped[len(good) // 2] ^= 0xFF
+    checksum = bytearray(good)
+    checksum[-8] ^= 0xFF  # the CRC-32 in the gzip trailer
+    for name, data in (("flipped.tgz", flipped), ("checksum.tgz", checksum)):
+        (tmp_path / name).write_bytes(bytes(data))
+        with pytest.raises(AnalysisError) as info:
+            analysis.load(tmp_path / name, settings=settings)
+        assert info.value.code is E.E005
+        assert name in str(info.value)
+
+
+def test_the_language_identifier_is_loaded_only_when_a_text_needs_it(tmp_path):
+    """English texts take the fast path: a pool of workers loads no language model for them;
+    a corpus with Russian texts after its first chunk still has them identified."""
+    from analysis import text
+
+    english = tmp_path / "en"
+    english.mkdir()
+    for i in range(250):
+        (english / f"{i:03d}.txt").write_text(f"Report {i}. {CSTO} " * 8, encoding="utf-8")
+    settings = analysis.get_settings(cache_dir=tmp_path / "cache", workers=2)
+    text.language_identifier.cache_clear()
+    corpus = analysis.load(english, settings=settings)
+    assert set(corpus.docs["lang"]) == {"en"}
+    assert text.language_identifier.cache_info().currsize == 0
+    mixed = tmp_path / "mixed"
+    shutil.copytree(english, mixed)
+    for i in range(3):
+        (mixed / f"9{i}.txt").write_text(
+            "Организация Договора о коллективной безопасности провела учения в Таджикистане. " * 5,
+            encoding="utf-8",
+        )
+    docs = analysis.load(mixed, settings=settings).docs
+    assert sorted(docs.loc[docs["lang"] == "ru", "doc_id"]) == ["90", "91", "92"]
+
+
 @pytest.mark.parametrize("spec", ["does-not-exist", "missing.csv", "missing.tgz"])
 def test_missing_path_is_e001(tmp_path, settings, spec):
     with pytest.raises(AnalysisError) as info:

