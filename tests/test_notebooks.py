@@ -6,6 +6,7 @@ each); they run on copies in ``tmp_path`` so nothing is written into the reposit
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
@@ -177,11 +178,21 @@ def test_run_notebooks_writes_the_figures(
     assert sorted(entries) == sorted(EXPECTED[corpus])
     assert {e["notebook"] for e in entries.values()} == {s.stem for s in others}
     assert all(e["corpus"].startswith(specs[0]) for e in entries.values())
+    # the notebooks show the very files written (not a second drawing of each figure)
+    written = {p.read_bytes() for p in out.glob("*.png")}
+    shown = [base64.b64decode(o["data"]["image/png"]) for o in _outputs(executed[0], "image/png")]
+    assert shown and all(png in written for png in shown)
     # key results the walkthrough's worked examples print
     walk = _printed(executed[0])
     assert executed[0].stem == "00-walkthrough"
     for phrase in WALKTHROUGH_SAYS[corpus]:
         assert phrase in walk, phrase
+
+
+def _outputs(notebook: Path, mime: str) -> list[dict]:
+    """The executed notebook's outputs that hold ``mime``."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [o for c in cells for o in c.get("outputs", []) if mime in o.get("data", {})]
 
 
 def _printed(notebook: Path) -> str:
