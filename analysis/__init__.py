@@ -10,12 +10,8 @@ The package is a pipeline of small stages, each returning tidy pandas tables::
 See ``notebooks/`` for the narrated walkthrough.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("analysis")
-except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
-    __version__ = "0.0.0"
+#: The package version (``pyproject.toml`` reads it from here: no metadata lookup at import).
+__version__ = "0.1.0"
 
 from analysis.lazy import lazy_attributes  # noqa: E402
 

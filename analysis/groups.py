@@ -170,10 +170,26 @@ def group_strings(labels: pd.Series) -> pd.Series:
     object column value by value (there ``True`` and ``1`` are equal, but not the same label).
     """
     if labels.dtype == object:
-        return pd.Series([group_label(v) for v in labels], index=labels.index, dtype=object)
+        return pd.Series(_each_label(labels.tolist()), index=labels.index, dtype=object)
     codes, uniques = pd.factorize(labels, use_na_sentinel=True)
     names = np.array([group_label(v) for v in uniques] + [None], dtype=object)
     return pd.Series(names[codes], index=labels.index, dtype=object)
+
+
+def _each_label(values: list) -> list[str | None]:
+    """:func:`group_label` of each value, worked out once per distinct (type, value)."""
+    seen: dict = {}
+    out = []
+    for value in values:
+        try:
+            key = (type(value), value)
+            label = seen[key]
+        except KeyError:
+            label = seen[key] = group_label(value)
+        except TypeError:  # unhashable, or a comparison with no truth value (pd.NA)
+            label = group_label(value)
+        out.append(label)
+    return out
 
 
 def with_groups(

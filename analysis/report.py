@@ -60,11 +60,12 @@ def sync_notebook(script: Path) -> Path:
         The ``.ipynb`` beside it (written without outputs; cell ids derived from the cells,
         so regenerating from the same script gives the same file).
     """
-    import jupytext
-
     ipynb = script.with_suffix(".ipynb")
     if ipynb.exists() and ipynb.stat().st_mtime >= script.stat().st_mtime:
         return ipynb
+    _import_nbformat()
+    import jupytext
+
     nb = jupytext.read(script, fmt="py:percent")
     nb.metadata.setdefault("jupytext", {}).setdefault("formats", "ipynb,py:percent")
     nb.metadata.setdefault("kernelspec", _KERNELSPEC)
@@ -240,8 +241,30 @@ class _Job(NamedTuple):
     parameters: dict
 
 
+def _import_nbformat() -> None:
+    """Import nbformat (for papermill and jupytext) without the IRI checker of jsonschema.
+
+    nbformat imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it
+    is installed (jupyter-events asks for it), and that module builds a lark grammar as it
+    is imported: a second of every report's start (python-jsonschema/jsonschema#1392).
+    Notebooks have no IRI fields to check, so the module is kept out while nbformat is
+    first imported, and importable again afterwards.
+    """
+    if "nbformat" in sys.modules:
+        return
+    keep_out = "rfc3987_syntax" not in sys.modules
+    if keep_out:
+        sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        import nbformat  # noqa: F401
+    finally:
+        if keep_out and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
+
+
 def _plan(notebooks: list[Path], params: dict, target: Path, corpus_spec: Any) -> list[_Job]:
     """The notebooks to run with their parameters; those skipped are said, with why."""
+    _import_nbformat()
     import papermill
 
     plan = []

@@ -7,8 +7,11 @@ each); they run on copies in ``tmp_path`` so nothing is written into the reposit
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -342,3 +345,20 @@ def test_the_report_runs_on_any_corpus_shape(shape, tmp_path, shared_file, monke
     assert {"walkthrough-mentions", "terms-top", "framing-profile"} <= set(entries)
     walk = _printed(executed[0])
     assert f"{len(picks)} read" in walk
+
+
+def test_nbformat_is_imported_without_the_slow_iri_checker():
+    """The report imports nbformat without rfc3987_syntax (a second to import), which stays
+    importable afterwards."""
+    if importlib.util.find_spec("rfc3987_syntax") is None:
+        pytest.skip("rfc3987_syntax is not installed here")
+    probe = (
+        "import sys\n"
+        "from analysis import report\n"
+        "report._import_nbformat()\n"
+        "print('nbformat' in sys.modules, 'rfc3987_syntax' in sys.modules)\n"
+        "import rfc3987_syntax\n"
+        "print(rfc3987_syntax.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False", "rfc3987_syntax"]

@@ -52,6 +52,32 @@ def test_english_stopwords_are_scikit_learns():
     assert tokenize("The war", TokenOptions(stopwords=["war"])) == ["the"]
 
 
+def test_russian_stopwords_are_spacys_read_without_importing_it(tmp_path, monkeypatch):
+    from spacy.lang.ru.stop_words import STOP_WORDS
+
+    from analysis.tokens.languages import fold_yo, russian_stopwords
+    from analysis.tokens.options import words_in_source
+
+    assert russian_stopwords() == {fold_yo(w.lower()) for w in STOP_WORDS}
+    assert "её" in STOP_WORDS and "ее" in russian_stopwords()
+    # the shapes it reads, and None (the caller imports) for any other
+    package = tmp_path / "fakepkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "words.py").write_text(
+        'A = set("""x y\nz""".split())\nB = frozenset({"p", "q"})\nC = set(make())\n'
+        "D = frozenset(open('f').read().split())\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert words_in_source("fakepkg", "words.py", "A") == {"x", "y", "z"}
+    assert words_in_source("fakepkg", "words.py", "B") == {"p", "q"}
+    assert words_in_source("fakepkg", "words.py", "C") is None
+    assert words_in_source("fakepkg", "words.py", "D") is None
+    assert words_in_source("fakepkg", "absent.py", "A") is None
+    assert words_in_source("no_such_package_here", "words.py", "A") is None
+
+
 def test_domain_stopwords_are_editable_words_without_actor_names():
     words = tokens.domain_stopwords()
     assert {"mr", "excellency", "said"} <= words

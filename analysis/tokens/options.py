@@ -130,31 +130,69 @@ def english_stopwords() -> frozenset[str]:
     """scikit-learn's ``ENGLISH_STOP_WORDS``, read from its source file without importing it.
 
     Importing ``sklearn.feature_extraction.text`` takes 0.6 s (it imports ``scipy.stats``);
-    the list is a literal in ``sklearn/feature_extraction/_stop_words.py``, read here with
-    :func:`ast.literal_eval` (and imported only if that file has another shape).
+    the list is a literal in ``sklearn/feature_extraction/_stop_words.py``, read by
+    :func:`words_in_source` (and imported only if that file has another shape).
+    """
+    words = words_in_source("sklearn", "feature_extraction/_stop_words.py", "ENGLISH_STOP_WORDS")
+    if words is None:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words = frozenset(ENGLISH_STOP_WORDS)
+    return words
+
+
+def words_in_source(package: str, path: str, name: str) -> frozenset[str] | None:
+    """The words a package's source file assigns to ``name``, read without importing it.
+
+    For a word list written as a literal: ``NAME = frozenset({...})``, ``set([...])``, or
+    ``set("a b c".split())`` (as spaCy writes its stop words). Read with :mod:`ast`
+    (:func:`ast.literal_eval`, so nothing in the file is run). None when the package or
+    file is missing or the assignment has another shape: the caller then imports it.
+
+    Parameters
+    ----------
+    package : str
+        The installed package (``"sklearn"``, ``"spacy"``).
+    path : str
+        The file inside it (``"lang/ru/stop_words.py"``).
+    name : str
+        The name the list is assigned to.
     """
     import ast
     import importlib.util
 
-    spec = importlib.util.find_spec("sklearn")
-    if spec is not None and spec.submodule_search_locations:
-        path = Path(next(iter(spec.submodule_search_locations)))
-        path = path / "feature_extraction" / "_stop_words.py"
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    file = Path(next(iter(spec.submodule_search_locations))) / path
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == [name]
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", None) in ("frozenset", "set")
+            and len(node.value.args) == 1
+        ):
+            continue
+        arg = node.value.args[0]
         try:
-            for node in ast.parse(path.read_text(encoding="utf-8")).body:
-                if (
-                    isinstance(node, ast.Assign)
-                    and [getattr(t, "id", None) for t in node.targets] == ["ENGLISH_STOP_WORDS"]
-                    and isinstance(node.value, ast.Call)
-                    and getattr(node.value.func, "id", None) == "frozenset"
-                    and len(node.value.args) == 1
-                ):
-                    return frozenset(ast.literal_eval(node.value.args[0]))
-        except (OSError, SyntaxError, ValueError):
-            pass
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
+            if (  # "a b c".split()
+                isinstance(arg, ast.Call)
+                and isinstance(arg.func, ast.Attribute)
+                and arg.func.attr == "split"
+                and not arg.args
+                and not arg.keywords
+            ):
+                text = ast.literal_eval(arg.func.value)
+                return frozenset(text.split()) if isinstance(text, str) else None
+            return frozenset(ast.literal_eval(arg))
+        except (ValueError, TypeError, SyntaxError):
+            return None
+    return None
 
 
 def stopword_set(options: TokenOptions, language: str = "en") -> frozenset[str]:
