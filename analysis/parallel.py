@@ -14,7 +14,9 @@
   process (loading a corpus and counting its tokens reuse theirs); :func:`process_pool`
   makes one for a ``with`` block.
 - **Back-pressure**: :func:`bounded_map` keeps at most ``in_flight`` tasks submitted and
-  yields results in input order, so memory stays bounded however many items there are.
+  yields results in input order, so memory stays bounded however many items there are;
+  :func:`helped_map` does the same with the caller working too (for a caller that also
+  produces the items, such as the loader reading an archive).
 """
 
 from __future__ import annotations
@@ -201,3 +203,31 @@ def progress_bar(iterable=None, **options):
     else:
         from tqdm.auto import tqdm
     return tqdm(iterable, **options)
+
+
+def helped_map(
+    pool: ProcessPoolExecutor, fn: Callable, items: Iterable[Any], in_flight: int
+) -> Iterator[Any]:
+    """``fn(item)`` for every item, in item order, the caller's process taking its share.
+
+    Like :func:`bounded_map`, but when ``in_flight`` items are already submitted the
+    caller runs ``fn`` on the next item itself instead of waiting: with a pool one process
+    smaller than the cores, every core works and no process waits on another.
+    """
+    pending: deque = deque()  # futures and finished results, in item order
+    submitted = 0
+    for item in items:
+        while pending and (not isinstance(pending[0], Future) or pending[0].done()):
+            head = pending.popleft()
+            if isinstance(head, Future):
+                submitted -= 1
+                yield head.result()
+            else:
+                yield head[0]
+        if submitted < in_flight:
+            pending.append(submit(pool, fn, item))
+            submitted += 1
+        else:
+            pending.append((fn(item),))
+    for head in pending:
+        yield head.result() if isinstance(head, Future) else head[0]
