@@ -1,5 +1,5 @@
 """``python -m analysis``: the command-line interface (see :mod:`analysis.cli`)."""
 
-from analysis.cli import main
+from analysis.cli import run
 
-raise SystemExit(main())
+run()

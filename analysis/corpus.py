@@ -496,7 +496,7 @@ def prepare_all(
         # workers - 1 others: every core busy, none waiting on another
         pool = parallel.shared_pool("corpus", workers - 1)
         for done in parallel.helped_map(
-            pool, partial(_prepare_chunk, quotes=quotes), chunks, 2 * (workers - 1)
+            pool, partial(_prepare_chunk, quotes=quotes), chunks, 4 * (workers - 1)
         ):
             yield done
             bar.update(len(done[0]))

@@ -94,6 +94,12 @@ def pools() -> list[ProcessPoolExecutor]:
     return list(_SHARED.values())
 
 
+def shutdown_pools() -> None:
+    """Shut down the pools :func:`shared_pool` keeps, waiting for their workers to exit."""
+    while _SHARED:
+        _SHARED.popitem()[1].shutdown(wait=True)
+
+
 def submit(pool: ProcessPoolExecutor, fn: Callable, *args: Any, **kwargs: Any) -> Future:
     """``pool.submit(fn, ...)`` without the fork warning."""
     with quiet_fork():

@@ -363,15 +363,35 @@ def test_commands_import_only_what_they_use(tmp_path, args):
     folder.mkdir()
     (folder / "a.txt").write_text("The CSTO met NATO in Geneva. " * 5, encoding="utf-8")
     args = [a.format(folder=folder, out=tmp_path / "t.csv") for a in args]
-    probe = (
-        "import runpy, sys\n"
+    probe = (  # the command ends the process; its exit handlers still run
+        "import atexit, runpy, sys\n"
+        f"atexit.register(lambda: print([m for m in {HEAVY!r} if m in sys.modules], "
+        "file=sys.stderr))\n"
         f"sys.argv = ['analysis', *{args!r}]\n"
         "try:\n    runpy.run_module('analysis', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n"
     )
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_command_with_a_worker_pool_ends_promptly_with_its_output(tmp_path):
+    """The process ends without tearing its modules down (analysis.cli.run): the pool's
+    workers are shut down first, so it does not wait on them, and the output is whole."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(250):
+        (folder / f"{i:03d}.txt").write_text(f"Report {i}. The CSTO met NATO. " * 9, "utf-8")
+    env = {**os.environ, "ANALYSIS_WORKERS": "2", "ANALYSIS_CACHE_DIR": str(tmp_path / "c")}
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "corpus", "info", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["n_docs"] == 250
