@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,56 @@ def code_version() -> str:
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     return f"{__version__}+{h.hexdigest()}"
+
+
+class _Entry:
+    """A cache entry being written (see :meth:`Cache.putting`); ``folder`` None: not stored."""
+
+    def __init__(self, folder: Path | None):
+        self.folder, self.tables, self.data = folder, [], {}
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def write(self, tables: dict[str, pd.DataFrame], *, background: bool = True) -> None:
+        """Write ``tables`` into the entry, in a thread unless ``background`` is False."""
+        if self.folder is None:
+            return
+        self.join()
+        self.tables += list(tables)
+        if not background:
+            _write_tables(self.folder, tables)
+            return
+
+        def run() -> None:
+            try:
+                _write_tables(self.folder, tables)
+            except BaseException as err:  # noqa: BLE001 - raised again by join()
+                self._error = err
+
+        self._thread = threading.Thread(target=run, name="cache-writer")
+        self._thread.start()
+
+    def join(self) -> None:
+        """Wait for the tables being written; raise what writing them raised."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    for name, frame in tables.items():
+        columns = [str(c) for c in frame.columns]
+        texts = PLAIN_COLUMNS.intersection(columns)
+        frame.to_parquet(
+            folder / f"{name}.parquet",
+            index=False,
+            row_group_size=ROWS_PER_GROUP if texts else None,
+            compression={c: "NONE" if c in PLAIN_COLUMNS else "SNAPPY" for c in columns},
+            use_dictionary=[c for c in columns if c not in PLAIN_COLUMNS],
+        )
 
 
 class Cache:
@@ -165,21 +218,31 @@ class Cache:
         entry is twice the size (200 MB, not 107 MB), written three times and read ten
         times faster.
         """
+        with self.putting(key) as entry:
+            entry.write(tables, background=False)
+            entry.data = data or {}
+
+    @contextmanager
+    def putting(self, key: str) -> Iterator[_Entry]:
+        """An entry for ``key`` to fill while its data is still being worked out.
+
+        ``entry.write(tables)`` starts writing the tables in a thread (Parquet writing
+        releases the GIL: the loader finds duplicates meanwhile); ``entry.data`` is the JSON
+        stored beside them. The entry is complete and in place when the block ends, and
+        nothing is stored if it raises. With the cache off, or a whole entry already under
+        ``key``, writing does nothing.
+        """
         if not self.enabled or not self._make_room(key):
+            yield _Entry(None)
             return
         with atomic_dir(self.root / key, keep_existing=True) as tmp:
-            for name, frame in tables.items():
-                columns = [str(c) for c in frame.columns]
-                texts = PLAIN_COLUMNS.intersection(columns)
-                frame.to_parquet(
-                    tmp / f"{name}.parquet",
-                    index=False,
-                    row_group_size=ROWS_PER_GROUP if texts else None,
-                    compression={c: "NONE" if c in PLAIN_COLUMNS else "SNAPPY" for c in columns},
-                    use_dictionary=[c for c in columns if c not in PLAIN_COLUMNS],
-                )
+            entry = _Entry(tmp)
+            try:
+                yield entry
+            finally:
+                entry.join()
             (tmp / _DONE).write_text(
-                json.dumps({"tables": sorted(tables), "data": data or {}}, default=str),
+                json.dumps({"tables": sorted(entry.tables), "data": entry.data}, default=str),
                 encoding="utf-8",
             )
 

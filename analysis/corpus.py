@@ -506,9 +506,18 @@ def prepare_all(
 
 # -- assembling a corpus ------------------------------------------------------------------
 def assemble(
-    prepared: Iterable[tuple[list[dict], pa.Array]], report: LoadReport, *, name: str
+    prepared: Iterable[tuple[list[dict], pa.Array]],
+    report: LoadReport,
+    *,
+    name: str,
+    on_table: Callable[[pd.DataFrame, list[str]], Any] | None = None,
 ) -> Corpus:
-    """Collect prepared chunks into a :class:`Corpus`, recording skips, encodings, duplicates."""
+    """Collect prepared chunks into a :class:`Corpus`, recording skips, encodings, duplicates.
+
+    ``on_table(docs, text_hashes)``, if given, is called with the documents table as soon
+    as it is built, before the duplicates are looked for (the loader starts writing its
+    cache entry there).
+    """
     rows: list[dict] = []
     hashes: list[str] = []
     sketches: list[tuple[int, ...]] = []
@@ -529,6 +538,8 @@ def assemble(
                 chunk_texts if all(keep) else chunk_texts.filter(pa.array(keep, type=pa.bool_()))
             )
         docs = _to_frame(rows, texts, report)
+        if on_table is not None:
+            on_table(docs, hashes)
         report.duplicates = dedupe.find_duplicates(docs["doc_id"].tolist(), hashes, sketches)
     return Corpus(
         docs,
@@ -820,25 +831,33 @@ def load(
         raws = reader(target, report, **options)
         total = getattr(raws, "total", None)
         show = progress if progress is not None else (total or 0) > 500
-        corpus = assemble(
-            prepare_all(raws, workers=settings.workers, quotes=quotes, progress=show, total=total),
-            report,
-            name=name,
-        )
-        report.seconds = time.perf_counter() - start
-        if len(corpus) == 0:
-            first = report.skipped[0] if report.skipped else {"origin": name, "reason": "no files"}
-            raise AnalysisError(
-                E.E002,
-                path=name,
-                n_skipped=len(report.skipped),
-                first=f"{first['origin']}: {first['reason']}",
+        # the documents are written to the cache while their duplicates are looked for
+        with cache.putting(key) as entry:
+
+            def store(docs: pd.DataFrame, hashes: list[str]) -> None:
+                if len(docs):
+                    entry.write(_tables(docs, hashes))
+
+            corpus = assemble(
+                prepare_all(
+                    raws, workers=settings.workers, quotes=quotes, progress=show, total=total
+                ),
+                report,
+                name=name,
+                on_table=store,
             )
-        cache.put(
-            key,
-            {"docs": corpus._docs, **_hash_table(corpus)},
-            {"report": report.to_dict(), "fingerprint": corpus.fingerprint},
-        )
+            report.seconds = time.perf_counter() - start
+            if len(corpus) == 0:  # nothing is stored
+                first = (
+                    report.skipped[0] if report.skipped else {"origin": name, "reason": "no files"}
+                )
+                raise AnalysisError(
+                    E.E002,
+                    path=name,
+                    n_skipped=len(report.skipped),
+                    first=f"{first['origin']}: {first['reason']}",
+                )
+            entry.data = {"report": report.to_dict(), "fingerprint": corpus.fingerprint}
     if strict and corpus.report.skipped:
         first = corpus.report.skipped[0]
         raise AnalysisError(
@@ -847,12 +866,16 @@ def load(
     return corpus
 
 
-def _hash_table(corpus: Corpus) -> dict[str, pd.DataFrame]:
-    """``{"hashes": text_hash a row}`` to store beside the documents (empty if unknown)."""
-    hashes = corpus._text_hashes
-    if hashes is None or len(hashes) != len(corpus):
-        return {}
-    return {"hashes": pd.DataFrame({"text_hash": pd.Series(hashes, dtype="string")})}
+def _tables(docs: pd.DataFrame, hashes: list[str]) -> dict[str, pd.DataFrame]:
+    """The tables of a corpus's cache entry: the documents and a text hash a row.
+
+    A shallow copy of ``docs`` (the same columns, copied on write) goes to the thread that
+    writes it, so the two threads share no table object.
+    """
+    return {
+        "docs": docs.copy(deep=False),
+        "hashes": pd.DataFrame({"text_hash": pd.Series(hashes, dtype="string")}),
+    }
 
 
 def _from_cache(

@@ -309,3 +309,26 @@ def test_a_few_texts_are_read_from_their_row_groups_only(tmp_path, settings, mon
     assert list(corpus.texts_at([])) == [] and not corpus.texts_loaded
     assert corpus.texts.tolist() == [texts[i] for i in ids]  # all, then from memory
     assert corpus.texts_at([18]).tolist() == [texts[ids[18]]]
+
+
+def test_an_entry_written_while_its_data_is_worked_out(settings):
+    """Cache.putting: tables written in a thread, the JSON given later; nothing is stored
+    when the block raises, and an error of the writing thread is raised, not lost."""
+    cache = Cache("putting-test", settings)
+    table = pd.DataFrame({"doc_id": ["a", "b"], "text": ["one text", "another"]})
+    with cache.putting("k1") as entry:
+        entry.write({"docs": table})
+        entry.data = {"n": 2}
+    tables, data = cache.get("k1")
+    pd.testing.assert_frame_equal(tables["docs"], table)
+    assert data == {"n": 2}
+    with pytest.raises(RuntimeError, match="while working"):
+        with cache.putting("k2") as entry:
+            entry.write({"docs": table})
+            raise RuntimeError("while working")
+    assert cache.get("k2") is None and not (cache.root / "k2").exists()
+    with pytest.raises((TypeError, ValueError, OSError)):
+        with cache.putting("k3") as entry:
+            entry.write({"docs": pd.DataFrame({"bad": [object()]})})  # Parquet cannot
+    assert cache.get("k3") is None
+    assert [p.name for p in cache.root.iterdir()] == ["k1"]  # no temporary folder left
