@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -58,40 +58,73 @@ def code_version() -> str:
 
 
 class _Entry:
-    """A cache entry being written (see :meth:`Cache.putting`); ``folder`` None: not stored."""
+    """A cache entry being written (see :meth:`Cache.putting`); ``folder`` None: not stored.
+
+    What is written goes, in order, to one thread; :meth:`join` waits for it all.
+    """
 
     def __init__(self, folder: Path | None):
         self.folder, self.tables, self.data = folder, [], {}
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._pending: list[Future] = []
+        self._writers: dict[str, Any] = {}
+        self._thread: ThreadPoolExecutor | None = None
+
+    def _submit(self, fn, *args) -> None:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="cache-writer")
+        self._pending.append(self._thread.submit(fn, *args))
 
     def write(self, tables: dict[str, pd.DataFrame], *, background: bool = True) -> None:
-        """Write ``tables`` into the entry, in a thread unless ``background`` is False."""
+        """Write ``tables`` into the entry, in the writer thread unless ``background`` is False."""
         if self.folder is None:
             return
-        self.join()
-        self.tables += list(tables)
-        if not background:
+        self.tables += [t for t in tables if t not in self.tables]
+        if background:
+            self._submit(_write_tables, self.folder, tables)
+        else:
+            self.join()
             _write_tables(self.folder, tables)
+
+    def append(self, name: str, rows) -> None:
+        """Add ``rows`` (a pyarrow Table of one long-text column) to table ``name``.
+
+        Written in the writer thread as it comes, :data:`ROWS_PER_GROUP` rows a row group at
+        most, uncompressed (as :data:`PLAIN_COLUMNS` are).
+        """
+        if self.folder is None:
             return
+        if name not in self.tables:
+            self.tables.append(name)
+        self._submit(self._append, name, rows)
 
-        def run() -> None:
-            try:
-                _write_tables(self.folder, tables)
-            except BaseException as err:  # noqa: BLE001 - raised again by join()
-                self._error = err
+    def _append(self, name: str, rows) -> None:
+        import pyarrow.parquet as pq
 
-        self._thread = threading.Thread(target=run, name="cache-writer")
-        self._thread.start()
+        writer = self._writers.get(name)
+        if writer is None:
+            writer = self._writers[name] = pq.ParquetWriter(
+                self.folder / f"{name}.parquet",
+                rows.schema,
+                compression="NONE",
+                use_dictionary=False,
+                write_statistics=False,
+            )
+        writer.write_table(rows, row_group_size=ROWS_PER_GROUP)
 
     def join(self) -> None:
-        """Wait for the tables being written; raise what writing them raised."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        """Wait for everything written so far; raise the first error writing it raised."""
+        if self._thread is None:
+            return
+        pending, self._pending = self._pending, []
+        errors = [f.exception() for f in pending]
+        self._thread.shutdown()
+        self._thread = None
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}
+        first = next((e for e in errors if e is not None), None)
+        if first is not None:
+            raise first
 
 
 def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:

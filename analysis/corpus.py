@@ -510,13 +510,14 @@ def assemble(
     report: LoadReport,
     *,
     name: str,
+    on_texts: Callable[[pa.Array], Any] | None = None,
     on_table: Callable[[pd.DataFrame, list[str]], Any] | None = None,
 ) -> Corpus:
     """Collect prepared chunks into a :class:`Corpus`, recording skips, encodings, duplicates.
 
-    ``on_table(docs, text_hashes)``, if given, is called with the documents table as soon
-    as it is built, before the duplicates are looked for (the loader starts writing its
-    cache entry there).
+    ``on_texts(texts)``, if given, is called with each chunk's kept texts as they come,
+    and ``on_table(docs, text_hashes)`` with the documents table as soon as it is built,
+    before the duplicates are looked for: the loader writes its cache entry there.
     """
     rows: list[dict] = []
     hashes: list[str] = []
@@ -537,6 +538,8 @@ def assemble(
             texts.append(
                 chunk_texts if all(keep) else chunk_texts.filter(pa.array(keep, type=pa.bool_()))
             )
+            if on_texts is not None and len(texts[-1]):
+                on_texts(texts[-1])
         docs = _to_frame(rows, texts, report)
         if on_table is not None:
             on_table(docs, hashes)
@@ -822,17 +825,21 @@ def load(
             if isinstance(v, (str, Path)) and v != "auto" and Path(v).is_file()
         ],
     )
-    hit = cache.get(key, skip={"docs": ["text"]})
+    hit = cache.get(key, skip={"texts": ["text"]})
     corpus = _from_cache(
-        hit, name, start, lambda rows=None: cache.column(key, "docs", "text", rows)
+        hit, name, start, lambda rows=None: cache.column(key, "texts", "text", rows)
     )
     if corpus is None:
         report = LoadReport(spec=name)
         raws = reader(target, report, **options)
         total = getattr(raws, "total", None)
         show = progress if progress is not None else (total or 0) > 500
-        # the documents are written to the cache while their duplicates are looked for
+        # the texts are written to the cache as they come, the other columns while the
+        # duplicates are looked for (Parquet writing releases the GIL)
         with cache.putting(key) as entry:
+
+            def store_texts(texts: pa.Array) -> None:
+                entry.append("texts", pa.table({"text": texts}))
 
             def store(docs: pd.DataFrame, hashes: list[str]) -> None:
                 if len(docs):
@@ -844,6 +851,7 @@ def load(
                 ),
                 report,
                 name=name,
+                on_texts=store_texts,
                 on_table=store,
             )
             report.seconds = time.perf_counter() - start
@@ -867,13 +875,15 @@ def load(
 
 
 def _tables(docs: pd.DataFrame, hashes: list[str]) -> dict[str, pd.DataFrame]:
-    """The tables of a corpus's cache entry: the documents and a text hash a row.
+    """The documents' other columns and a text hash a row: the rest of a cache entry.
 
-    A shallow copy of ``docs`` (the same columns, copied on write) goes to the thread that
-    writes it, so the two threads share no table object.
+    (Beside its ``texts`` table, written as the texts come.)
+
+    A new table (the same columns, copied on write) goes to the thread that writes it, so
+    the two threads share no table object.
     """
     return {
-        "docs": docs.copy(deep=False),
+        "docs": docs.drop(columns=["text"]),
         "hashes": pd.DataFrame({"text_hash": pd.Series(hashes, dtype="string")}),
     }
 
@@ -891,6 +901,8 @@ def _from_cache(
     try:
         report = LoadReport.from_dict(data["report"])
         docs = standard_dtypes(tables["docs"])
+        if len(tables["texts"]) != len(docs):  # (read without its column: the row count)
+            return None
         hashes = tables["hashes"]["text_hash"].tolist() if "hashes" in tables else None
         if hashes is not None and len(hashes) != len(docs):
             hashes = None

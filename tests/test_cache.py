@@ -48,6 +48,7 @@ def test_second_load_comes_from_cache(folder, settings):
         "docs.parquet",
         "hashes.parquet",
         "meta.json",
+        "texts.parquet",
     ]
 
 
@@ -290,7 +291,7 @@ def test_a_few_texts_are_read_from_their_row_groups_only(tmp_path, settings, mon
     analysis.load(folder, settings=settings)
     corpus = analysis.load(folder, settings=settings)
     (entry,) = _entries(settings)
-    assert pq.ParquetFile(entry / "docs.parquet").num_row_groups == 5  # 19 rows, 4 a group
+    assert pq.ParquetFile(entry / "texts.parquet").num_row_groups == 5  # 19 rows, 4 a group
     groups_read = []
     real = pq.ParquetFile.read_row_groups
     monkeypatch.setattr(
