@@ -218,12 +218,17 @@ def helped_map(
 
     Like :func:`bounded_map`, but when ``in_flight`` items are already submitted the
     caller runs ``fn`` on the next item itself instead of waiting: with a pool one process
-    smaller than the cores, every core works and no process waits on another.
+    smaller than the cores, every core works and no process waits on another. The caller's
+    results wait, in order, behind the oldest unfinished item; once ``5 * in_flight``
+    items are pending (a worker slow on one long item) the caller waits for the oldest,
+    so memory stays bounded.
     """
     pending: deque = deque()  # futures and finished results, in item order
     submitted = 0
     for item in items:
-        while pending and (not isinstance(pending[0], Future) or pending[0].done()):
+        while pending and (
+            not isinstance(pending[0], Future) or pending[0].done() or len(pending) >= 5 * in_flight
+        ):
             head = pending.popleft()
             if isinstance(head, Future):
                 submitted -= 1

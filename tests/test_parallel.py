@@ -45,3 +45,31 @@ def test_bounded_map_keeps_item_order():
         assert [v for v, _ in parallel.bounded_map(pool, _square_and_pid, range(50), 3)] == [
             x * x for x in range(50)
         ]
+
+
+def _slow_on_zero(x: int) -> tuple[int, int]:
+    if x == 0:
+        import time
+
+        time.sleep(1.0)
+    return x, os.getpid()
+
+
+def test_helped_map_waits_for_a_slow_worker_rather_than_hold_every_result():
+    """A worker slow on its first item: the caller cleans ahead, but only so far."""
+    seen_pending = []
+    with parallel.process_pool(1) as pool:
+        items = iter(range(60))
+
+        def counted():
+            for x in items:
+                seen_pending.append(x)
+                yield x
+
+        out = []
+        for value, _pid in parallel.helped_map(pool, _slow_on_zero, counted(), 2):
+            if not out:  # the first result (item 0, the slow one): how far did the caller get?
+                first_read = len(seen_pending)
+            out.append(value)
+    assert out == list(range(60))
+    assert first_read <= 5 * 2 + 1  # at most 5 * in_flight items held, then it waited
