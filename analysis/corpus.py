@@ -875,12 +875,10 @@ def load(
 
 
 def _tables(docs: pd.DataFrame, hashes: list[str]) -> dict[str, pd.DataFrame]:
-    """The documents' other columns and a text hash a row: the rest of a cache entry.
+    """A corpus's cache tables besides ``texts`` (written as the texts come).
 
-    (Beside its ``texts`` table, written as the texts come.)
-
-    A new table (the same columns, copied on write) goes to the thread that writes it, so
-    the two threads share no table object.
+    The documents' other columns, in a new table (copied on write) for the writer thread, so
+    the two threads share no table object, and a text hash a row.
     """
     return {
         "docs": docs.drop(columns=["text"]),
